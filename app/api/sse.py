@@ -1,0 +1,132 @@
+"""Incremental server-sent-events decoder.
+
+Fed with byte chunks as they arrive from the network; lines may be split anywhere across
+chunks and may end in CRLF, CR or LF. Follows the event-stream parsing rules: ``:`` comment
+lines are ignored, several ``data:`` lines join with a newline, ``event:``/``id:``/``retry:``
+fields are kept, a blank line dispatches the event.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+DONE_SENTINEL = "[DONE]"
+
+
+@dataclass(frozen=True, slots=True)
+class SseEvent:
+    """One dispatched event."""
+
+    data: str
+    event: str = "message"
+    id: str | None = None
+    retry: int | None = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.data.strip() == DONE_SENTINEL
+
+
+class SseDecoder:
+    """Turns byte chunks into ``SseEvent`` objects; keeps partial lines between calls."""
+
+    def __init__(self) -> None:
+        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._pending_cr = False
+        self._data: list[str] = []
+        self._event = ""
+        self._id: str | None = None
+        self._retry: int | None = None
+        self._first_line = True
+
+    def feed(self, chunk: bytes) -> list[SseEvent]:
+        """Decode one chunk; return the events it completed (possibly none)."""
+        return self._consume(self._text.decode(chunk))
+
+    def flush(self) -> list[SseEvent]:
+        """End of stream: an unterminated last line counts, an undispatched event is kept."""
+        events = self._consume(self._text.decode(b"", final=True))
+        if self._buffer:
+            line, self._buffer = self._buffer, ""
+            event = self._process_line(line)
+            if event is not None:
+                events.append(event)
+        event = self._dispatch()
+        if event is not None:
+            events.append(event)
+        return events
+
+    def _consume(self, text: str) -> list[SseEvent]:
+        events: list[SseEvent] = []
+        for line in self._split_lines(text):
+            event = self._process_line(line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _split_lines(self, text: str) -> Iterator[str]:
+        if self._pending_cr and text.startswith("\n"):
+            text = text[1:]  # the LF of a CRLF that was split across two chunks
+        self._pending_cr = False
+        buffer = self._buffer + text
+        start = 0
+        index = 0
+        length = len(buffer)
+        while index < length:
+            char = buffer[index]
+            if char in "\r\n":
+                yield buffer[start:index]
+                if char == "\r":
+                    if index + 1 < length and buffer[index + 1] == "\n":
+                        index += 1
+                    elif index + 1 == length:
+                        self._pending_cr = True
+                start = index + 1
+            index += 1
+        self._buffer = buffer[start:]
+
+    def _process_line(self, line: str) -> SseEvent | None:
+        if self._first_line:
+            self._first_line = False
+            line = line.removeprefix("\ufeff")
+        if not line:
+            return self._dispatch()
+        if line.startswith(":"):
+            return None
+        name, colon, value = line.partition(":")
+        if colon and value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id" and "\0" not in value:
+            self._id = value
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None
+
+    def _dispatch(self) -> SseEvent | None:
+        if not self._data:
+            self._event = ""
+            return None
+        event = SseEvent(
+            data="\n".join(self._data),
+            event=self._event or "message",
+            id=self._id,
+            retry=self._retry,
+        )
+        self._data = []
+        self._event = ""
+        return event
+
+
+def iter_sse(chunks: Iterable[bytes]) -> Iterator[SseEvent]:
+    """Decode a whole iterable of byte chunks; ends at EOF (``[DONE]`` is left to the caller)."""
+    decoder = SseDecoder()
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    yield from decoder.flush()
