@@ -1,0 +1,89 @@
+"""Shared test set-up: every test runs with its own user folders and an in-memory keyring.
+
+- XDG_CONFIG_HOME / XDG_DATA_HOME / XDG_CACHE_HOME / XDG_STATE_HOME point into a fresh
+  temporary folder per test (not tmp_path, which stays empty for the test), so nothing reads
+  or writes the real user folders. HOME and XDG_RUNTIME_DIR are left alone: the D-Bus
+  keyring and the PulseAudio sink live there.
+- The keyring is an in-memory backend; tests of the real Secret Service swap in their own.
+- AIML_API_KEY and AIML_API_BASE_URL are removed unless a test sets them itself.
+- With AIML_TEST_REAL_SERVICES=1 (CI), a test that needs the real keyring or audio sink
+  fails when it is missing instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.errors
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REAL_SERVICES_EXPECTED = os.environ.get("AIML_TEST_REAL_SERVICES") == "1"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that keeps passwords in a dict for the length of one test."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.passwords[(service, username)]
+        except KeyError:
+            raise keyring.errors.PasswordDeleteError("no such password") from None
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Path]:
+    """Point the XDG user folders into a fresh temporary folder for this test."""
+    root = tmp_path_factory.mktemp("xdg")
+    dirs = {}
+    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
+        folder = root / name.lower()
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(f"XDG_{name}_HOME", str(folder))
+        dirs[name.lower()] = folder
+    monkeypatch.delenv("AIML_API_KEY", raising=False)
+    monkeypatch.delenv("AIML_API_BASE_URL", raising=False)
+    return dirs
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The keyring every test sees unless it sets another; restored afterwards."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def missing_real_service() -> Callable[[str], None]:
+    """Call with a reason when a real service is absent: skips, or fails under CI."""
+
+    def report(reason: str) -> None:
+        if REAL_SERVICES_EXPECTED:
+            pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
+        pytest.skip(reason)
+
+    return report
