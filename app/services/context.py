@@ -1,0 +1,163 @@
+"""The shared services of one app run: settings, key, worker pool, history and API clients.
+
+Construction is cheap: only the settings file is read. The keyring, the history database and
+the network are touched when first used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+from app.services.runner import Runner
+from app.storage.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from app.api.client import ApiClient, ClientConfig
+    from app.services.account import AccountService
+    from app.services.chat import ChatService
+    from app.services.images import ImageService
+    from app.services.models import ModelService
+    from app.services.speech import SpeechService
+    from app.services.transcription import TranscriptionService
+    from app.storage.history import HistoryDatabase
+    from app.storage.secrets import KeyStore
+
+log = logging.getLogger(__name__)
+
+BASE_URL_ENV = "AIML_API_BASE_URL"
+
+T = TypeVar("T")
+
+
+class Services:
+    """Everything a tab or a CLI command needs, built once per run.
+
+    Args:
+        settings: the settings to use; read from disk when None.
+        keystore: where the API key comes from; a default ``KeyStore`` when None.
+        runner: the worker pool for blocking calls; a new ``Runner`` when None.
+        base_url: overrides the settings' base URL (else ``AIML_API_BASE_URL`` if set).
+        dialect: overrides the settings' dialect ("aimlapi" or "openai").
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        keystore: KeyStore | None = None,
+        runner: Runner | None = None,
+        base_url: str | None = None,
+        dialect: str | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else load_settings()
+        self._keystore = keystore
+        self.runner = runner if runner is not None else Runner()
+        self.base_url_override = base_url or os.environ.get(BASE_URL_ENV, "").strip() or None
+        self.dialect_override = dialect or None
+        self._history: HistoryDatabase | None = None
+
+    @property
+    def keystore(self) -> KeyStore:
+        if self._keystore is None:
+            from app.storage.secrets import KeyStore
+
+            self._keystore = KeyStore()
+        return self._keystore
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to now."""
+        return self.base_url_override or self.client_config(None).base_url
+
+    def client_config(self, api_key: str | None) -> ClientConfig:
+        config = self.settings.client_config(api_key)
+        changes: dict[str, str] = {}
+        if self.base_url_override:
+            changes["base_url"] = self.base_url_override
+        if self.dialect_override:
+            changes["dialect"] = self.dialect_override
+        return dataclasses.replace(config, **changes) if changes else config
+
+    def client(self, api_key: str | None = None) -> ApiClient:
+        """A fresh API client from the current settings and key (``api_key`` overrides it).
+
+        The key is read from the keystore, which may touch the keyring: call off the UI thread.
+        """
+        from app.api.client import ApiClient
+
+        key = api_key if api_key is not None else self.keystore.get()
+        return ApiClient(self.client_config(key))
+
+    async def call(self, work: Callable[[ApiClient], T], *, api_key: str | None = None) -> T:
+        """Run ``work(client)`` on the worker pool with a fresh client, closed afterwards."""
+
+        def run() -> T:
+            client = self.client(api_key)
+            try:
+                return work(client)
+            finally:
+                client.close()
+
+        return await self.runner.run(run)
+
+    def default_model(self, kind: str, fallback: str) -> str:
+        """The settings' default model for ``kind`` ("chat", "image", …) or ``fallback``."""
+        return self.settings.default_models.get(kind) or fallback
+
+    @property
+    def history(self) -> HistoryDatabase:
+        """The history database, opened on first use."""
+        if self._history is None:
+            from app.storage.history import HistoryDatabase
+            from app.storage.paths import history_db_path
+
+            self._history = HistoryDatabase(history_db_path())
+        return self._history
+
+    @cached_property
+    def models(self) -> ModelService:
+        from app.services.models import ModelService
+
+        return ModelService(self)
+
+    @cached_property
+    def account(self) -> AccountService:
+        from app.services.account import AccountService
+
+        return AccountService(self)
+
+    @cached_property
+    def chat(self) -> ChatService:
+        from app.services.chat import ChatService
+
+        return ChatService(self)
+
+    @cached_property
+    def images(self) -> ImageService:
+        from app.services.images import ImageService
+
+        return ImageService(self)
+
+    @cached_property
+    def transcription(self) -> TranscriptionService:
+        from app.services.transcription import TranscriptionService
+
+        return TranscriptionService(self)
+
+    @cached_property
+    def speech(self) -> SpeechService:
+        from app.services.speech import SpeechService
+
+        return SpeechService(self)
+
+    def close(self) -> None:
+        """Stop the worker pool and close the history database."""
+        self.runner.shutdown()
+        if self._history is not None:
+            self._history.close()
+            self._history = None

@@ -1,0 +1,208 @@
+"""The model list: fetched from the server, kept on disk with its ETag, served offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.api.errors import ApiError, describe
+from app.api.types import ModelInfo, ModelKind, ModelList
+from app.storage.atomic import write_json_atomic
+from app.storage.paths import cache_dir
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+CACHE_MAX_AGE = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class ModelRefreshResult:
+    """The outcome of asking the server for the model list.
+
+    Attributes:
+        models: every known model.
+        from_cache: True when the list came from the disk cache (after a 304, or offline).
+        error: the sentence to show when the server could not be asked; the list is then
+            the cached one (possibly empty).
+        fetched_at: when the list was last fetched from the server (UNIX time), if ever.
+    """
+
+    models: tuple[ModelInfo, ...] = ()
+    from_cache: bool = False
+    error: str | None = None
+    fetched_at: float | None = None
+    failure: ApiError | None = field(default=None, compare=False, repr=False)
+
+    def of_kind(self, kind: ModelKind) -> list[ModelInfo]:
+        return [m for m in self.models if m.kind == kind]
+
+    @property
+    def by_kind(self) -> dict[ModelKind, list[ModelInfo]]:
+        grouped: dict[ModelKind, list[ModelInfo]] = {kind: [] for kind in ModelKind}
+        for model in self.models:
+            grouped[model.kind].append(model)
+        return grouped
+
+
+@dataclass
+class _CachedList:
+    models: tuple[ModelInfo, ...]
+    etag: str | None
+    fetched_at: float
+    base_url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _model_to_dict(model: ModelInfo) -> dict[str, Any]:
+    return {
+        "id": model.id,
+        "kind": model.kind.value,
+        "name": model.name,
+        "developer": model.developer,
+        "type": model.type,
+        "aliases": list(model.aliases),
+        "context_length": model.context_length,
+        "description": model.description,
+    }
+
+
+def _model_from_dict(data: dict[str, Any]) -> ModelInfo | None:
+    try:
+        return ModelInfo(
+            id=str(data["id"]),
+            kind=ModelKind(data.get("kind", "other")),
+            name=str(data.get("name") or ""),
+            developer=str(data.get("developer") or ""),
+            type=str(data.get("type") or ""),
+            aliases=tuple(str(a) for a in data.get("aliases") or ()),
+            context_length=data.get("context_length"),
+            description=str(data.get("description") or ""),
+        )
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+class ModelCache:
+    """One JSON file per base URL under the cache folder."""
+
+    def __init__(self, base_url: str, folder: Path | None = None) -> None:
+        self.base_url = base_url
+        digest = hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:16]
+        self._folder = folder
+        self._name = f"models-{digest}.json"
+
+    @property
+    def path(self) -> Path:
+        return (self._folder or cache_dir()) / self._name
+
+    def load(self) -> _CachedList | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning("model cache unreadable (%s); ignoring it", exc)
+            return None
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return None
+        items = data.get("models") if isinstance(data.get("models"), list) else []
+        models = tuple(m for m in (_model_from_dict(i) for i in items if isinstance(i, dict)) if m)
+        return _CachedList(
+            models=models,
+            etag=data.get("etag") if isinstance(data.get("etag"), str) else None,
+            fetched_at=float(data.get("fetched_at") or 0.0),
+            base_url=str(data.get("base_url") or ""),
+        )
+
+    def save(self, models: tuple[ModelInfo, ...], etag: str | None, fetched_at: float) -> None:
+        write_json_atomic(
+            self.path,
+            {
+                "version": CACHE_VERSION,
+                "base_url": self.base_url,
+                "etag": etag,
+                "fetched_at": fetched_at,
+                "models": [_model_to_dict(m) for m in models],
+            },
+        )
+
+
+class ModelService:
+    """Lists models per tab; the list is revalidated with ``If-None-Match``."""
+
+    def __init__(self, services: Services, *, clock: Any = time.time) -> None:
+        self._services = services
+        self._clock = clock
+        self._last: ModelRefreshResult | None = None
+        self._last_base_url: str | None = None
+
+    @property
+    def last_result(self) -> ModelRefreshResult | None:
+        """The most recent outcome (its ``error`` says whether the list is stale)."""
+        return self._last
+
+    def _cache(self) -> ModelCache:
+        return ModelCache(self._services.base_url)
+
+    async def list(self, kind: ModelKind, *, refresh: bool = False) -> list[ModelInfo]:
+        """Models of one kind; from memory or a fresh disk cache unless ``refresh``.
+
+        Raises:
+            ApiError: the server could not be asked and nothing is cached.
+        """
+        result = await self._current(refresh)
+        if result.failure is not None and not result.models:
+            raise result.failure
+        return result.of_kind(ModelKind(kind))
+
+    async def _current(self, refresh: bool) -> ModelRefreshResult:
+        base_url = self._services.base_url
+        if not refresh and self._last is not None and self._last_base_url == base_url:
+            return self._last
+        if not refresh:
+            cached = await self._services.runner.run(self._cache().load)
+            if cached and self._clock() - cached.fetched_at < CACHE_MAX_AGE:
+                self._remember(ModelRefreshResult(cached.models, True, None, cached.fetched_at))
+                return self._last  # type: ignore[return-value]
+        return await self.refresh()
+
+    def _remember(self, result: ModelRefreshResult) -> None:
+        self._last = result
+        self._last_base_url = self._services.base_url
+
+    async def refresh(self) -> ModelRefreshResult:
+        """Ask the server (revalidating the cache); offline gives the cache and the error."""
+        result = await self._services.runner.run(self._refresh_blocking)
+        self._remember(result)
+        return result
+
+    def _refresh_blocking(self) -> ModelRefreshResult:
+        cache = self._cache()
+        cached = cache.load()
+        etag = cached.etag if cached and cached.models else None
+        try:
+            client = self._services.client()
+            try:
+                fetched: ModelList = client.models.list(etag=etag)
+            finally:
+                client.close()
+        except ApiError as exc:
+            log.warning("model list not fetched: %s", type(exc).__name__)
+            if cached is None:
+                return ModelRefreshResult((), False, describe(exc), None, exc)
+            return ModelRefreshResult(cached.models, True, describe(exc), cached.fetched_at, exc)
+        now = self._clock()
+        if fetched.not_modified and cached is not None:
+            cache.save(cached.models, cached.etag, now)
+            return ModelRefreshResult(cached.models, True, None, now)
+        cache.save(fetched.models, fetched.etag, now)
+        return ModelRefreshResult(tuple(fetched.models), False, None, now)
