@@ -21,6 +21,8 @@ import keyring.backend
 import keyring.errors
 import pytest
 
+from tests.fake_api.fixtures import fake_api  # noqa: F401
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REAL_SERVICES_EXPECTED = os.environ.get("AIML_TEST_REAL_SERVICES") == "1"

@@ -1,0 +1,72 @@
+"""What the stand-in gateway answers when no script says otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FakeOptions:
+    """Behaviour switches of :class:`tests.fake_api.FakeApi`; change them at any time in a test.
+
+    Attributes:
+        chat_reply: Fixed assistant text; empty means ``"Echo: <last user text>"``.
+        reasoning: Reasoning text sent before the reply (``reasoning_content``); empty = none.
+        stream_delay: Seconds between two stream events.
+        include_done: End event streams with ``data: [DONE]``.
+        usage_chunk: Send the final usage chunk (``choices: []`` + ``usage`` + ``meta.usage``).
+        success_status: Status of successful POST answers (the gateway uses 200 or 201).
+        error_status_code_as_string: Write ``statusCode`` as a string in error bodies.
+        image_shape: ``data_url`` | ``data_b64`` | ``images`` | ``both`` | ``legacy`` |
+            ``data_uri``; ``None`` picks by model family and ``response_format`` like the docs.
+        image_format: ``png`` | ``jpeg``; ``None`` = body ``output_format``, else JPEG for the
+            fal-style shapes and PNG for the others.
+        image_max_side: Longest side in pixels of generated images (kept small for speed).
+        image_expired: Image/audio URLs handed out answer 404.
+        stt_shape: ``deepgram`` | ``assemblyai`` | ``openai`` | ``mai``; ``None`` = by model.
+        stt_statuses: Status words answered by polls before the job completes.
+        stt_envelope: ``result`` (``generation_id`` + ``result``) or ``output``
+            (``id`` + ``output``).
+        stt_error: When set, the job ends with status ``error`` and this message.
+        stt_text: Transcript text; words are spread evenly over the audio duration.
+        stt_duration: Seconds of audio assumed when the upload is not a readable WAV.
+        tts_mode: ``bytes`` | ``json_url`` | ``json_string`` | ``json_base64`` |
+            ``json_data_uri``; ``None`` = by model family like the docs.
+        tts_url_suffix: Suffix of audio URLs (``.mp3`` still serves WAV bytes).
+        tts_seconds_per_char: Length of synthesised audio per input character.
+        tts_max_seconds: Cap on synthesised audio length.
+        models: Model list items; ``None`` = the default catalog.
+        models_shape: ``data`` (``{object, data}``) | ``bare`` (array) | ``models`` (``{models}``).
+        balance: ``current_balance`` of ``/v2/billing`` (USD).
+        require_key: When set, every route but the model list needs ``Bearer <require_key>``.
+    """
+
+    chat_reply: str = ""
+    reasoning: str = ""
+    stream_delay: float = 0.0
+    include_done: bool = True
+    usage_chunk: bool = True
+    success_status: int = 200
+    error_status_code_as_string: bool = False
+    image_shape: str | None = None
+    image_format: str | None = None
+    image_max_side: int = 64
+    image_expired: bool = False
+    stt_shape: str | None = None
+    stt_statuses: list[str] = field(default_factory=lambda: ["queued", "generating"])
+    stt_envelope: str = "result"
+    stt_error: str | None = None
+    stt_text: str = (
+        "The quick brown fox jumps over the lazy dog. "
+        "A second voice answers that the dog was not lazy at all."
+    )
+    stt_duration: float = 8.0
+    tts_mode: str | None = None
+    tts_url_suffix: str = ".wav"
+    tts_seconds_per_char: float = 0.06
+    tts_max_seconds: float = 6.0
+    models: list[dict[str, Any]] | None = None
+    models_shape: str = "data"
+    balance: float = 12.5
+    require_key: str | None = None

@@ -1,0 +1,50 @@
+"""The route table of the stand-in gateway."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.fake_api.exchange import Exchange
+from tests.fake_api.routes import account, chat, models
+
+Handler = Callable[[Exchange, re.Match[str]], None]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    needs_key: bool = True
+
+
+def _route(method: str, pattern: str, handler: Handler, *, needs_key: bool = True) -> Route:
+    return Route(method, re.compile(f"^{pattern}$"), handler, needs_key)
+
+
+ROUTES: list[Route] = [
+    _route("POST", r"(/v1)?/chat/completions", chat.handle_chat),
+    _route("POST", r"(/v1)?/completions", chat.handle_completions),
+    _route("GET", r"(/api)?(/v1)?/models", models.handle_models, needs_key=False),
+    _route("GET", r"/model/(?P<model_id>.+)", models.handle_model, needs_key=False),
+    _route("GET", r"/v2/billing", account.handle_billing),
+]
+
+
+def find_route(method: str, path: str) -> Route | None:
+    for route in ROUTES:
+        if route.method == method and route.pattern.match(path):
+            return route
+    return None
+
+
+def dispatch(ex: Exchange, route: Route | None) -> None:
+    """Run ``route`` for the exchange, or answer 404 like the gateway for unknown routes."""
+    if route is None:
+        ex.send_error(404, f"Cannot {ex.request.method} {ex.request.path}")
+        return
+    match = route.pattern.match(ex.request.path)
+    assert match is not None
+    route.handler(ex, match)

@@ -1,0 +1,223 @@
+"""``/v1/chat/completions`` (JSON and SSE) and the legacy ``/v1/completions``."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from tests.fake_api.exchange import Exchange
+from tests.fake_api.gateway import cost_for_tokens, cost_headers, nanoid
+
+WORD_PIECES = re.compile(r"\S+\s*|\s+")
+
+
+def message_text(content: Any) -> str:
+    """Text of a message ``content``: a string or a list of parts with ``text``."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            str(part.get("text", "")) for part in content if isinstance(part, dict)
+        ).strip()
+    return ""
+
+
+def last_user_text(messages: list[Any]) -> str:
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") == "user":
+            return message_text(message.get("content"))
+    return ""
+
+
+def count_tokens(text: str) -> int:
+    return len(text.split())
+
+
+def word_pieces(text: str) -> list[str]:
+    """``text`` split into words that keep their trailing spaces (joining gives ``text``)."""
+    return WORD_PIECES.findall(text)
+
+
+def token_limit(body: dict[str, Any]) -> int | None:
+    for key in ("max_completion_tokens", "max_tokens"):
+        value = body.get(key)
+        if isinstance(value, int) and value >= 1:
+            return value
+    return None
+
+
+def chat_problem(body: dict[str, Any]) -> str | None:
+    """What the gateway's body validation would complain about, if anything."""
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        return "model: Required"
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "messages: Required"
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or "role" not in message:
+            return f"messages[{index}].role: Required"
+        if message["role"] not in ("system", "developer", "user", "assistant", "tool"):
+            return (
+                f"messages[{index}].role: Invalid enum value. Expected 'system' | 'developer' |"
+                f" 'user' | 'assistant' | 'tool', received '{message['role']}'"
+            )
+    for key in ("max_tokens", "max_completion_tokens"):
+        if key in body and (not isinstance(body[key], int) or body[key] < 1):
+            return f"{key}: Number must be greater than or equal to 1"
+    return None
+
+
+class ChatAnswer:
+    """The reply to one chat request: text, reasoning, finish reason and usage."""
+
+    def __init__(self, ex: Exchange, body: dict[str, Any]) -> None:
+        options = ex.options
+        messages = body["messages"]
+        reply = options.chat_reply or f"Echo: {last_user_text(messages)}"
+        pieces = word_pieces(reply)
+        limit = token_limit(body)
+        self.finish_reason = "stop"
+        if limit is not None and len(pieces) > limit:
+            pieces = pieces[:limit]
+            self.finish_reason = "length"
+        self.pieces = pieces
+        self.text = "".join(pieces)
+        self.reasoning = options.reasoning
+        self.model = body["model"]
+        self.id = f"chatcmpl-{nanoid(24)}"
+        self.created = int(time.time())
+        prompt = sum(count_tokens(message_text(m.get("content"))) + 4 for m in messages)
+        reasoning_tokens = count_tokens(self.reasoning)
+        completion = count_tokens(self.text) + reasoning_tokens
+        self.usage = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": reasoning_tokens,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
+        }
+        self.cost = cost_for_tokens(prompt + completion)
+
+    def completion(self, n: int) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": self.text,
+            "refusal": None,
+            "annotations": [],
+        }
+        if self.reasoning:
+            message["reasoning_content"] = self.reasoning
+        choices = [
+            {"index": i, "finish_reason": self.finish_reason, "logprobs": None, "message": message}
+            for i in range(n)
+        ]
+        return {
+            "id": self.id,
+            "object": "chat.completion",
+            "created": self.created,
+            "model": self.model,
+            "choices": choices,
+            "usage": self.usage,
+            "system_fingerprint": "fp_fake0001",
+            "meta": {"usage": self.cost},
+        }
+
+    def chunk(
+        self, delta: dict[str, Any], finish_reason: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        choices = [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]
+        chunk = {
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": "fp_fake0001",
+            "choices": choices,
+            "usage": None,
+        }
+        chunk.update(extra)
+        return chunk
+
+    def chunks(self, usage_chunk: bool) -> Iterator[dict[str, Any]]:
+        yield self.chunk({"role": "assistant", "content": "", "refusal": None})
+        for piece in word_pieces(self.reasoning):
+            yield self.chunk({"reasoning_content": piece})
+        for piece in self.pieces:
+            yield self.chunk({"content": piece})
+        yield self.chunk({}, self.finish_reason)
+        if usage_chunk:
+            yield self.chunk({}, None, usage=self.usage, meta={"usage": self.cost}) | {
+                "choices": []
+            }
+
+
+def sse_events(payloads: Iterator[dict[str, Any]], include_done: bool) -> Iterator[bytes]:
+    for payload in payloads:
+        yield b"data: " + json.dumps(payload).encode() + b"\n\n"
+    if include_done:
+        yield b"data: [DONE]\n\n"
+
+
+def handle_chat(ex: Exchange, _match: re.Match[str]) -> None:
+    body = ex.json_object()
+    if body is None:
+        return
+    problem = chat_problem(body)
+    if problem:
+        ex.send_validation_error(problem)
+        return
+    answer = ChatAnswer(ex, body)
+    if body.get("stream"):
+        events = sse_events(answer.chunks(ex.options.usage_chunk), ex.options.include_done)
+        ex.send_chunked(
+            200,
+            events,
+            content_type="text/event-stream; charset=utf-8",
+            headers={"Cache-Control": "no-cache"},
+            delay=ex.options.stream_delay,
+        )
+        return
+    n = body.get("n") if isinstance(body.get("n"), int) and body["n"] >= 1 else 1
+    ex.send_json(answer.completion(n), headers=cost_headers(answer.cost))
+
+
+def handle_completions(ex: Exchange, _match: re.Match[str]) -> None:
+    body = ex.json_object()
+    if body is None:
+        return
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        ex.send_validation_error("model: Required")
+        return
+    prompt = body.get("prompt")
+    if not isinstance(prompt, str):
+        ex.send_validation_error("prompt: Required")
+        return
+    messages = [{"role": "user", "content": prompt}]
+    answer = ChatAnswer(ex, {**body, "messages": messages})
+    payload = {
+        "id": f"cmpl-{nanoid(24)}",
+        "object": "text_completion",
+        "created": answer.created,
+        "model": answer.model,
+        "choices": [
+            {
+                "index": 0,
+                "text": answer.text,
+                "finish_reason": answer.finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "prompt": [],
+        "usage": {
+            key: answer.usage[key] for key in ("prompt_tokens", "completion_tokens", "total_tokens")
+        },
+    }
+    ex.send_json(payload, headers=cost_headers(answer.cost))

@@ -1,0 +1,72 @@
+"""Real clients work against the stand-in: the official ``openai`` SDK and the docs' examples."""
+
+from __future__ import annotations
+
+import openai
+import requests
+
+from tests.fake_api import FakeApi
+
+
+def sdk_client(api: FakeApi) -> openai.OpenAI:
+    return openai.OpenAI(api_key="test-key", base_url=api.url + "/v1", max_retries=0)
+
+
+def test_openai_sdk_non_streaming_chat(fake_api: FakeApi) -> None:
+    fake_api.options.chat_reply = "Paris is the capital of France."
+    with sdk_client(fake_api) as client:
+        completion = client.chat.completions.create(
+            model="gpt-4o",
+            messages=[{"role": "user", "content": "What is the capital of France?"}],
+        )
+    assert completion.choices[0].message.content == "Paris is the capital of France."
+    assert completion.choices[0].finish_reason == "stop"
+    assert completion.usage is not None
+    assert completion.usage.completion_tokens == 6  # one token per word
+    assert completion.usage.total_tokens == (
+        completion.usage.prompt_tokens + completion.usage.completion_tokens
+    )
+    assert fake_api.requests[-1].bearer == "test-key"
+
+
+def test_openai_sdk_streaming_chat(fake_api: FakeApi) -> None:
+    with sdk_client(fake_api) as client:
+        stream = client.chat.completions.create(
+            model="openai/gpt-4o-mini",
+            messages=[{"role": "user", "content": "stream these five words"}],
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+        chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "Echo: stream these five words"
+    assert sum(1 for c in chunks if c.choices and c.choices[0].delta.content) == 5
+    finish = [c.choices[0].finish_reason for c in chunks if c.choices]
+    assert finish[-1] == "stop"
+    usage = [c.usage for c in chunks if c.usage is not None]
+    assert len(usage) == 1
+    assert usage[0].completion_tokens == 5
+
+
+def test_docs_chat_example_with_system_message(fake_api: FakeApi) -> None:
+    body = {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "system", "content": "You are a travel agent. Be descriptive and helpful."},
+            {"role": "user", "content": "Tell me about San Francisco"},
+        ],
+        "temperature": 0.7,
+        "max_tokens": 512,
+    }
+    response = requests.post(
+        fake_api.url + "/v1/chat/completions",
+        json=body,
+        headers={"Authorization": "Bearer test-key"},
+        timeout=5,
+    )
+    assert response.status_code in (200, 201)
+    data = response.json()
+    assert data["choices"][0]["message"]["content"] == "Echo: Tell me about San Francisco"
+    assert data["meta"]["usage"]["credits_used"] == int(response.headers["x-aimlapi-credits-used"])
+    assert response.headers["x-inference-id"]
+    assert fake_api.requests[-1].json == body
