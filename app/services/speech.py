@@ -16,6 +16,33 @@ AUDIO_FORMATS = ("wav", "mp3", "ogg", "flac")
 _FORMAT_ALIASES = {"oga": "ogg", "opus": "ogg", "wave": "wav"}
 
 
+_OPENAI_RESPONSE_FORMATS = ("mp3", "opus", "aac", "flac", "wav", "pcm")
+
+
+def speech_body(
+    model: str, text: str, *, voice: str | None = None, fmt: str | None = None
+) -> dict[str, Any]:
+    """The JSON body for ``POST /v1/tts`` in the model family's own terms.
+
+    VibeVoice takes a ``script`` and speaker presets, MiniMax a ``voice_setting``; the
+    others take ``text`` and ``voice``. OpenAI models are asked for ``fmt`` directly.
+    """
+    lowered = model.lower()
+    if "vibevoice" in lowered:
+        script = text if text.lstrip().lower().startswith("speaker") else f"Speaker 1: {text}"
+        return {"model": model, "script": script, "speakers": [{"preset": voice or "Alice [EN]"}]}
+    body: dict[str, Any] = {"model": model, "text": text}
+    if lowered.startswith("minimax/"):
+        if voice:
+            body["voice_setting"] = {"voice_id": voice}
+        return body
+    if voice:
+        body["voice"] = voice
+    if lowered.startswith("openai/") and fmt in _OPENAI_RESPONSE_FORMATS:
+        body["response_format"] = fmt
+    return body
+
+
 def audio_format_for(path: str | Path, fmt: str | None = None) -> str:
     """The format to write: ``fmt`` when given, else the path's extension."""
     chosen = (fmt or Path(path).suffix).lower().lstrip(".")

@@ -81,6 +81,14 @@ def check_url(url: str) -> str:
     return url
 
 
+def stt_options(model: str, *, language: str | None = None) -> dict[str, Any]:
+    """Options for one model family: AssemblyAI calls the language ``language_code``."""
+    options: dict[str, Any] = {}
+    if language:
+        options["language_code" if model.lower().startswith("aai/") else "language"] = language
+    return options
+
+
 def _on_loop(callback: ProgressCallback | None) -> ProgressCallback | None:
     """Wrap ``callback`` so that calls from a worker thread run on the current event loop."""
     if callback is None:

@@ -1,0 +1,571 @@
+"""The command line: no arguments open the window; subcommands script the same services.
+
+Errors print one line, ``aiml-desktop: error: <sentence>``, on stderr and exit non-zero:
+1 for a refused or failed request, 2 for a usage mistake or unusable input, 130 on Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import inspect
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from app import __version__
+from app.api.errors import ApiError, AuthenticationError, InvalidInputError, describe
+from app.api.types import ModelInfo, ModelKind
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
+log = logging.getLogger(__name__)
+
+PROG = "aiml-desktop"
+DEFAULT_MODELS = {
+    "chat": "gpt-4o",
+    "image": "flux/schnell",
+    "stt": "#g1_nova-2-general",
+    "tts": "#g1_aura-asteria-en",
+}
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+KEY_SOURCES = {
+    "env": "from the AIML_API_KEY environment variable",
+    "keyring": "stored in the system keyring",
+    "session": "kept for this session only",
+    "none": "no key is set",
+}
+
+
+class UsageError(Exception):
+    """The command line cannot be carried out as written."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# -- small shared pieces ---------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+def _error_line(sentence: str) -> None:
+    from app.storage.logging_setup import redact
+
+    _say("error: " + redact(" ".join(sentence.split())))
+
+
+def _text_argument(value: str) -> str:
+    """The text itself, or standard input when it is ``-``."""
+    return sys.stdin.read() if value == "-" else value
+
+
+def _model(services: Services, args: argparse.Namespace, kind: str) -> str:
+    return args.model or services.default_model(kind, DEFAULT_MODELS[kind])
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    words = re.sub(r"[^A-Za-z0-9]+", "-", text.lower()).strip("-")
+    return words[:limit].rstrip("-") or "image"
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "progress", False)) or sys.stderr.isatty()
+
+
+# -- chat and complete -----------------------------------------------------------------------
+
+
+def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if args.temperature is not None:
+        params["temperature"] = args.temperature
+    if args.max_tokens is not None:
+        params["max_tokens"] = args.max_tokens
+    return params
+
+
+async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
+    from app.services.chat import require_text
+
+    prompt = require_text(_text_argument(args.prompt))
+    model = _model(services, args, "chat")
+    messages = [{"role": "system", "content": args.system}] if args.system else []
+    messages.append({"role": "user", "content": prompt})
+    params = _chat_params(args)
+    if args.no_stream:
+        reply = await services.chat.complete(model, messages, **params)
+        _write_out(reply.content)
+        return EXIT_OK
+    tail = ""
+    try:
+        async for chunk in services.chat.stream(model, messages, **params):
+            if chunk.content:
+                sys.stdout.write(chunk.content)
+                sys.stdout.flush()
+                tail = chunk.content
+    finally:
+        if tail and not tail.endswith("\n"):
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+    return EXIT_OK
+
+
+def _write_out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def _usage_line(completion: Any) -> str | None:
+    usage, cost = completion.usage, completion.cost
+    parts = [
+        f"{label} {value}"
+        for label, value in (
+            ("prompt", usage.prompt_tokens),
+            ("completion", usage.completion_tokens),
+            ("total", usage.total_tokens),
+        )
+        if value is not None
+    ]
+    line = "tokens: " + ", ".join(parts) if parts else ""
+    if cost.usd is not None:
+        line += f"{'; ' if line else ''}cost: ${cost.usd:.6f}"
+    elif cost.credits is not None:
+        line += f"{'; ' if line else ''}cost: {cost.credits:g} credits"
+    return line or None
+
+
+async def _cmd_complete(services: Services, args: argparse.Namespace) -> int:
+    prompt = _text_argument(args.prompt)
+    model = _model(services, args, "chat")
+    completion, fell_back = await services.chat.completion(prompt, model, args.max_tokens)
+    if fell_back:
+        _say(
+            "note: text completion is not available for this model or server; "
+            "the prompt was sent as a chat message instead."
+        )
+    _write_out(completion.content)
+    line = _usage_line(completion)
+    if line:
+        _say(line)
+    return EXIT_OK
+
+
+# -- image -----------------------------------------------------------------------------------
+
+
+async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
+    from app.api.errors import ResponseFormatError
+    from app.services.image_params import image_body
+    from app.services.images import save_image
+
+    prompt = _text_argument(args.prompt)
+    model = _model(services, args, "image")
+    body = image_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
+    result = await services.images.generate(body)
+    if not result.images:
+        raise ResponseFormatError("The server answered without any image.")
+    folder = Path(args.output_dir).expanduser() if args.output_dir else Path.cwd()
+    stem = f"{_stamp()}-{_slug(prompt)}"
+    for image in result.images:
+        path = await services.runner.run(save_image, image, folder, stem, request=body)
+        print(path, flush=True)
+    return EXIT_OK
+
+
+# -- speech to text --------------------------------------------------------------------------
+
+
+def _transcript_format(args: argparse.Namespace) -> str:
+    from app.services.transcript_formats import FORMATS
+
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    return suffix if suffix in FORMATS else "txt"
+
+
+def _progress_printer() -> Callable[[str, float | None], None]:
+    last: list[str] = []
+
+    def show(stage: str, fraction: float | None) -> None:
+        text = stage if fraction is None else f"{stage} {fraction:.0%}"
+        if not last or last[-1] != text:
+            last.append(text)
+            _say(f"{text}…")
+
+    return show
+
+
+async def _cmd_stt(services: Services, args: argparse.Namespace) -> int:
+    from app.services.transcript_formats import render
+    from app.services.transcription import stt_options
+    from app.storage.atomic import write_text_atomic
+
+    model = _model(services, args, "stt")
+    is_url = args.source.lower().startswith(("http://", "https://"))
+    transcript = await services.transcription.transcribe(
+        model,
+        file=None if is_url else Path(args.source),
+        url=args.source if is_url else None,
+        options=stt_options(model, language=args.language),
+        on_progress=_progress_printer() if _show_progress(args) else None,
+    )
+    text = render(transcript, _transcript_format(args))
+    if args.output:
+        path = await services.runner.run(write_text_atomic, Path(args.output).expanduser(), text)
+        print(path, flush=True)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+# -- text to speech --------------------------------------------------------------------------
+
+
+def _find_player() -> str | None:
+    found = shutil.which("ffplay")
+    if found:
+        return found
+    with contextlib.suppress(ImportError):
+        from app.media.audio import find_ffmpeg
+
+        tools = find_ffmpeg()
+        if tools:
+            candidate = Path(tools[0]).with_name("ffplay")
+            if candidate.exists():
+                return str(candidate)
+    return None
+
+
+def _play(path: Path) -> None:
+    player = _find_player()
+    if player is None:
+        raise UsageError(
+            "cannot play audio here: ffplay (part of ffmpeg) was not found. "
+            "Use -o FILE to save the audio instead."
+        )
+    command = [player, "-nodisp", "-autoexit", "-loglevel", "error", str(path)]
+    completed = subprocess.run(command, check=False, capture_output=True)
+    if completed.returncode != 0:
+        raise UsageError("the audio could not be played (no sound output available?).")
+
+
+async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
+    from app.services.speech import audio_format_for, speech_body
+
+    text = _text_argument(args.text)
+    model = _model(services, args, "tts")
+    fmt = args.format or (audio_format_for(args.output) if args.output else None)
+    audio = await services.speech.synthesize(speech_body(model, text, voice=args.voice, fmt=fmt))
+    extension = fmt or (audio.format if audio.format not in ("unknown", "pcm") else "wav")
+    if args.output:
+        target = Path(args.output).expanduser()
+    elif args.play:
+        with tempfile.TemporaryDirectory(prefix=f"{PROG}-") as folder:
+            played = await services.speech.save(audio, Path(folder) / f"speech.{extension}")
+            await services.runner.run(_play, played)
+        return EXIT_OK
+    else:
+        target = Path.cwd() / f"speech-{_stamp()}.{extension}"
+    path = await services.speech.save(audio, target, extension)
+    print(path, flush=True)
+    if args.play:
+        await services.runner.run(_play, path)
+    return EXIT_OK
+
+
+# -- models ----------------------------------------------------------------------------------
+
+
+def _model_record(model: ModelInfo) -> dict[str, Any]:
+    return {
+        "id": model.id,
+        "kind": model.kind.value,
+        "name": model.name,
+        "developer": model.developer,
+        "type": model.type,
+        "aliases": list(model.aliases),
+        "context_length": model.context_length,
+    }
+
+
+async def _cmd_models(services: Services, args: argparse.Namespace) -> int:
+    result = await services.models.refresh()
+    if result.failure is not None and not result.models:
+        raise result.failure
+    if result.error:
+        _say(f"note: showing the saved list; the server could not be asked. {result.error}")
+    models = result.of_kind(ModelKind(args.kind)) if args.kind else list(result.models)
+    if args.json:
+        print(json.dumps([_model_record(m) for m in models], indent=2, ensure_ascii=False))
+    else:
+        for model in models:
+            print(f"{model.id}\t{model.kind.value}\t{model.name}")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+# -- key -------------------------------------------------------------------------------------
+
+
+def _read_key() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("API key: ")
+    return sys.stdin.readline() if sys.stdin is not None else ""
+
+
+def _env_key_note(services: Services) -> None:
+    if services.keystore.source == "env":
+        _say("note: AIML_API_KEY is set in the environment and is used instead while it is set.")
+
+
+def _cmd_key(services: Services, args: argparse.Namespace) -> int:
+    keystore = services.keystore
+    if args.action == "status":
+        source = keystore.source
+        state = "not set" if source == "none" else "set"
+        print(f"API key: {state} (source: {source}; {KEY_SOURCES[source]})")
+        notice = keystore.notice()
+        if notice:
+            _say(f"note: {notice}")
+        return EXIT_OK
+    if args.action == "clear":
+        keystore.delete()
+        print("The API key was removed from the system keyring.")
+        _env_key_note(services)
+        return EXIT_OK
+    key = _read_key().strip()
+    if not key:
+        raise UsageError("no key was given: type it at the prompt or pipe it on standard input.")
+    if not keystore.set(key):
+        raise UsageError(keystore.notice() or "the key could not be stored.")
+    print("The API key is stored in the system keyring.")
+    _env_key_note(services)
+    return EXIT_OK
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
+    unset = argparse.SUPPRESS if in_subcommand else None
+    parser.add_argument(
+        "--base-url",
+        default=unset,
+        metavar="URL",
+        help="server root (default: $AIML_API_BASE_URL, the settings, or https://api.aimlapi.com)",
+    )
+    parser.add_argument(
+        "--dialect",
+        choices=("aimlapi", "openai"),
+        default=unset,
+        help="audio routes: aimlapi (/v1/stt, /v1/tts) or openai (/v1/audio/...)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if in_subcommand else False,
+        help="log progress to stderr",
+    )
+
+
+def _subparser(
+    commands: Any, name: str, handler: Callable[..., Any], help_text: str
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=help_text)
+    _add_global_options(parser, in_subcommand=True)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _add_text_commands(commands: Any) -> None:
+    chat = _subparser(commands, "chat", _cmd_chat, "Send one message and print the reply.")
+    chat.add_argument("prompt", help="the message ('-' reads standard input)")
+    chat.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['chat']})")
+    chat.add_argument("--system", help="a system prompt")
+    chat.add_argument("--temperature", type=float)
+    chat.add_argument("--max-tokens", type=int)
+    chat.add_argument("--no-stream", action="store_true", help="wait for the whole reply")
+
+    complete = _subparser(
+        commands, "complete", _cmd_complete, "Legacy text completion (falls back to chat)."
+    )
+    complete.add_argument("prompt", help="the prompt ('-' reads standard input)")
+    complete.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['chat']})")
+    complete.add_argument("--max-tokens", type=int)
+
+
+def _add_media_commands(commands: Any) -> None:
+    from app.services.speech import AUDIO_FORMATS
+    from app.services.transcript_formats import FORMATS
+
+    image = _subparser(commands, "image", _cmd_image, "Generate images and save them.")
+    image.add_argument("prompt", help="what to draw ('-' reads standard input)")
+    image.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['image']})")
+    image.add_argument("-n", type=int, help="number of images")
+    image.add_argument("--size", help="WIDTHxHEIGHT, a ratio such as 16:9, or a preset name")
+    image.add_argument("--seed", type=int)
+    image.add_argument("-o", "--output-dir", metavar="DIR", help="folder (default: current)")
+
+    stt = _subparser(commands, "stt", _cmd_stt, "Transcribe an audio file or URL.")
+    stt.add_argument("source", metavar="FILE_OR_URL")
+    stt.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['stt']})")
+    stt.add_argument("--language", help="language code such as en")
+    stt.add_argument("--format", choices=FORMATS, help="output format (default from -o, else txt)")
+    stt.add_argument("-o", "--output", metavar="OUT", help="write to this file, not stdout")
+    stt.add_argument("--progress", action="store_true", help="report progress on stderr")
+
+    tts = _subparser(commands, "tts", _cmd_tts, "Speak text into an audio file.")
+    tts.add_argument("text", help="the text ('-' reads standard input)")
+    tts.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['tts']})")
+    tts.add_argument("--voice")
+    tts.add_argument("--format", choices=AUDIO_FORMATS, help="audio format (default from -o)")
+    tts.add_argument("-o", "--output", metavar="OUT", help="audio file to write")
+    tts.add_argument("--play", action="store_true", help="play the audio (needs ffplay)")
+
+
+def _add_account_commands(commands: Any) -> None:
+    models = _subparser(commands, "models", _cmd_models, "List the models the server offers.")
+    models.add_argument("--kind", choices=[k.value for k in ModelKind if k != ModelKind.OTHER])
+    models.add_argument("--json", action="store_true", help="print JSON")
+
+    key = _subparser(commands, "key", _cmd_key, "Store, remove or check the API key.")
+    key.add_argument(
+        "action",
+        choices=("set", "clear", "status"),
+        help="set reads the key from a hidden prompt or standard input",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="AIML Desktop. Without arguments the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="open the window, check it runs, exit"
+    )
+    _add_global_options(parser, in_subcommand=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_text_commands(commands)
+    _add_media_commands(commands)
+    _add_account_commands(commands)
+    return parser
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def _run_gui(*, self_test: bool = False) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(self_test=self_test)
+
+
+def _setup_logging(verbose: bool) -> None:
+    try:
+        from app.storage.logging_setup import setup_logging
+
+        setup_logging(logging.INFO, console=verbose)
+    except OSError:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _error_sentence(exc: BaseException, services: Services | None) -> str:
+    if isinstance(exc, AuthenticationError) and services is not None:
+        with contextlib.suppress(Exception):
+            if services.keystore.source == "none":
+                return (
+                    "No API key is set. Run 'aiml-desktop key set' or set the AIML_API_KEY "
+                    "environment variable."
+                )
+    return describe(exc)
+
+
+def _is_media_error(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("app.media")
+
+
+def _exit_code_for(exc: BaseException, services: Services | None) -> int:
+    """Print the one error line for ``exc`` and return the exit code."""
+    if isinstance(exc, UsageError):
+        _error_line(str(exc))
+        return EXIT_USAGE
+    if isinstance(exc, InvalidInputError):
+        _error_line(describe(exc))
+        return EXIT_USAGE
+    if isinstance(exc, ApiError | OSError) or _is_media_error(exc):
+        _error_line(_error_sentence(exc, services))
+        return EXIT_FAILED
+    log.error("unexpected error", exc_info=exc)
+    _error_line(f"Unexpected error ({type(exc).__name__}); details are in the log file.")
+    return EXIT_FAILED
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from app.services.context import Services
+
+    services: Services | None = None
+    try:
+        services = Services(base_url=args.base_url, dialect=args.dialect)
+        outcome = args.handler(services, args)
+        if inspect.isawaitable(outcome):
+            outcome = asyncio.run(outcome)
+        return int(outcome)
+    except KeyboardInterrupt:
+        _say("interrupted.")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except Exception as exc:
+        return _exit_code_for(exc, services)
+    finally:
+        if services is not None:
+            services.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments:
+        return _run_gui()
+    try:
+        args = build_parser().parse_args(arguments)
+    except UsageError as exc:
+        _error_line(str(exc))
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    if args.self_test or args.command is None:
+        if args.base_url:
+            os.environ["AIML_API_BASE_URL"] = args.base_url
+        return _run_gui(self_test=args.self_test)
+    _setup_logging(args.verbose)
+    return _run_command(args)
