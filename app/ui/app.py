@@ -1,0 +1,236 @@
+"""Start the GUI: QApplication, one qasync event loop, the crash notice, a clean shutdown.
+
+PySide6 is imported before qasync so that qasync binds to it. The window is shown before
+anything touches the keyring or the network; that work starts once the loop runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+import qasync  # isort: skip  (after PySide6, so qasync binds to it)
+
+from app import APP_ID, APP_NAME, __version__
+from app.storage.logging_setup import redact, setup_logging
+from app.ui.asyncutils import cancel_all_tasks, running_tasks
+from app.ui.theme import ThemeManager, app_icon
+
+log = logging.getLogger(__name__)
+
+SHOWN_TIMEOUT_S = 10.0
+SHUTDOWN_GRACE_S = 0.5
+SELF_TEST_OK = "self-test ok"
+
+
+# -- crash notice -----------------------------------------------------------------------------
+
+
+class CrashReporter:
+    """``sys.excepthook``: logs the traceback (redacted) and shows a non-modal notice."""
+
+    def __init__(self, parent: Callable[[], QWidget | None] = lambda: None) -> None:
+        self._parent = parent
+        self._notice: Any = None
+
+    def __call__(
+        self,
+        exc_type: type[BaseException],
+        exc: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = redact("".join(traceback.format_exception(exc_type, exc, tb)))
+        log.error("unexpected error\n%s", details)
+        try:
+            self._show(f"{APP_NAME} {__version__}\n{details}")
+        except Exception:
+            log.exception("the crash notice could not be shown")
+
+    def _show(self, details: str) -> None:
+        if QApplication.instance() is None:
+            sys.stderr.write(details)
+            return
+        from app.ui.dialogs.crash_notice import CrashNotice
+
+        notice = self._notice
+        if notice is None or not _alive(notice):
+            notice = CrashNotice(self._parent())
+            notice.destroyed.connect(self._forget)
+            self._notice = notice
+        notice.add_details(details)
+        notice.show()
+        notice.raise_()
+
+    def attach(self, window: QWidget) -> None:
+        """Parent later notices to ``window`` while it exists."""
+        self._parent = lambda: window if _alive(window) else None
+
+    def _forget(self, *_args: object) -> None:
+        self._notice = None
+
+    @property
+    def notice(self) -> Any:
+        return self._notice if self._notice is not None and _alive(self._notice) else None
+
+    def loop_exception_handler(
+        self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+    ) -> None:
+        exc = context.get("exception")
+        if isinstance(exc, asyncio.CancelledError):
+            return
+        if isinstance(exc, BaseException):
+            self(type(exc), exc, exc.__traceback__)
+        else:
+            log.error("event loop: %s", redact(str(context.get("message", context))))
+
+
+def _alive(widget: QWidget) -> bool:
+    try:
+        widget.objectName()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    details = redact(
+        "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback))
+    )
+    name = args.thread.name if args.thread else "?"
+    log.error("unexpected error in thread %s\n%s", name, details)
+
+
+# -- start-up ---------------------------------------------------------------------------------
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The process's QApplication (created once), named and iconned."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    QCoreApplication.setApplicationName(APP_ID)
+    QCoreApplication.setApplicationVersion(__version__)
+    QCoreApplication.setOrganizationName(APP_ID)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app = QApplication([sys.argv[0] if sys.argv else APP_ID, *(argv or [])])
+    app.setWindowIcon(app_icon())
+    return app
+
+
+async def wait_until_shown(window: QWidget, timeout: float = SHOWN_TIMEOUT_S) -> bool:
+    """Wait (on the running loop) until ``window`` is visible and exposed on screen."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        handle = window.windowHandle()
+        if window.isVisible() and handle is not None and handle.isExposed():
+            await asyncio.sleep(0)
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+def _install_signal_handlers(close: Callable[[], object]) -> QTimer:
+    """Ctrl+C / SIGTERM close the window; a timer lets Python see signals during Qt's loop."""
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, close)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(signum, on_signal)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            log.debug("signal %s not handled", signum)
+    ticker = QTimer()
+    ticker.setInterval(200)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+    return ticker
+
+
+async def _run_window(window: Any, *, self_test: bool) -> int:
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(closed.set)
+    window.show()
+    shown = await wait_until_shown(window)
+    if self_test:
+        if shown:
+            print(SELF_TEST_OK, flush=True)
+        window.close()
+        return 0 if shown else 1
+    window.start()
+    await closed.wait()
+    return 0
+
+
+async def _finish(services: Any) -> None:
+    cancel_all_tasks()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SHUTDOWN_GRACE_S
+    while running_tasks() and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+    services.close()
+
+
+def run_gui(argv: list[str] | None = None, *, self_test: bool = False) -> int:
+    """Open the main window and run until it closes.
+
+    Args:
+        argv: extra Qt arguments (without the program name).
+        self_test: open the window, wait until it is shown and the loop runs, print
+            "self-test ok" and exit.
+
+    Returns:
+        The process exit code.
+    """
+    try:
+        setup_logging()
+    except OSError as exc:
+        sys.stderr.write(f"Logging to a file is off: {exc}\n")
+    reporter = CrashReporter()
+    sys.excepthook = reporter
+    threading.excepthook = _log_thread_exception
+
+    from app.services.context import Services
+    from app.ui.main_window import MainWindow
+
+    app = create_application(argv)
+    app.setQuitOnLastWindowClosed(False)
+    services = Services()
+    theme = ThemeManager(app, services.settings.theme)
+    theme.apply()
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(reporter.loop_exception_handler)
+    window = MainWindow(services, theme=theme)
+    reporter.attach(window)
+    ticker = _install_signal_handlers(window.close)
+    try:
+        with loop:
+            code = loop.run_until_complete(_run_window(window, self_test=self_test))
+            loop.run_until_complete(_finish(services))
+    finally:
+        ticker.stop()
+        asyncio.set_event_loop(None)
+    log.info("%s closed (exit code %d)", APP_NAME, code)
+    return code

@@ -1,0 +1,245 @@
+"""What the window does with the server in the background: the key at start, the model lists
+and the account balance, reflected in the status bar and the message bar."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.api.errors import (
+    ApiConnectionError,
+    AuthenticationError,
+    NotFoundError,
+    describe,
+)
+from app.api.types import Balance, ModelKind
+from app.ui.asyncutils import await_dialog, start_task
+from app.ui.events import app_events
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+NO_LIST_PLACEHOLDER = "No model list: the server could not be reached. Type a model id."
+KIND_WORDS = {"chat": "chat", "image": "image", "stt": "speech-to-text", "tts": "text-to-speech"}
+
+
+def _when(timestamp: float | None) -> str:
+    if not timestamp:
+        return "earlier"
+    return "on " + datetime.fromtimestamp(timestamp).strftime("%d %b %Y at %H:%M")
+
+
+class ServerConnection(QObject):
+    """Start-up sequence, model lists and balance for one ``MainWindow``.
+
+    Signals:
+        key_changed(str): where the key comes from now ("env", "keyring", "session", "none").
+        balance_changed(object): a fresh ``Balance``.
+        models_ready(): the model pickers were filled (from the server or the cache).
+    """
+
+    key_changed = Signal(str)
+    balance_changed = Signal(object)
+    models_ready = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.services = window.services
+        self.key_source = "none"
+        self.balance: Balance | None = None
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+
+    # -- task bookkeeping ----------------------------------------------------------------
+
+    def _start(self, name: str, coro: Any) -> asyncio.Task[Any] | None:
+        running = self._tasks.get(name)
+        if running is not None and not running.done():
+            coro.close()
+            return running
+        task = start_task(coro, owner=self._window, name=name)
+        self._tasks[name] = task
+        return task
+
+    def start(self) -> asyncio.Task[Any] | None:
+        return self._start("start-up", self._start_up())
+
+    def load_models(self) -> asyncio.Task[Any] | None:
+        return self._start("models", self._load_models())
+
+    def refresh_balance(self) -> asyncio.Task[Any] | None:
+        return self._start("balance", self._refresh_balance())
+
+    def stop(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
+
+    # -- start-up ------------------------------------------------------------------------
+
+    async def _start_up(self) -> None:
+        self.load_models()
+        key = await self._read_key()
+        if key:
+            self.refresh_balance()
+        else:
+            await self.ask_for_key(first_run=True)
+
+    async def _read_key(self) -> str | None:
+        keystore = self.services.keystore
+
+        def read() -> tuple[str | None, str]:
+            return keystore.get(), keystore.source
+
+        key, source = await self.services.runner.run(read)
+        self._set_key_source(source)
+        return key
+
+    def _set_key_source(self, source: str) -> None:
+        self.key_source = source
+        status = self._window.status
+        if source == "none":
+            status.set_connection("no_key")
+            status.set_balance_text("Balance: —", "Add an API key to see the balance")
+        self.key_changed.emit(source)
+
+    # -- the key -------------------------------------------------------------------------
+
+    async def ask_for_key(self, *, first_run: bool) -> bool:
+        """Show the API key dialog; True when a key was saved."""
+        from app.ui.dialogs.api_key import ApiKeyDialog
+
+        keystore = self.services.keystore
+
+        def state() -> tuple[str, str | None]:
+            return keystore.source, keystore.notice()
+
+        source, notice = await self.services.runner.run(state)
+        dialog = ApiKeyDialog(
+            self.services,
+            key_source=source,
+            keyring_notice=notice,
+            first_run=first_run,
+            parent=self._window,
+        )
+        try:
+            accepted = await await_dialog(dialog) == 1
+            persisted = dialog.persisted
+        finally:
+            dialog.deleteLater()
+        if not accepted:
+            if first_run and self.key_source == "none":
+                self._window.message_bar.show_notice(
+                    "No API key yet: requests will be refused until you add one.",
+                    action_text="Add key",
+                    action=self._window.open_key_dialog,
+                )
+            return False
+        await self._after_key_saved(persisted)
+        return True
+
+    async def _after_key_saved(self, persisted: bool | None) -> None:
+        await self._read_key()
+        bar = self._window.message_bar
+        if persisted:
+            bar.show_info("API key saved in the system keyring.")
+        elif persisted is False:
+            notice = await self.services.runner.run(self.services.keystore.notice)
+            bar.show_notice(notice or "The API key is kept for this session only.")
+        if self.key_source == "env":
+            bar.show_notice(
+                "AIML_API_KEY is set in the environment, so that key is used for this run."
+            )
+        self.refresh_balance()
+
+    async def remove_key(self) -> None:
+        """Forget the stored key (the environment's key, if any, stays in use for this run)."""
+        await self.services.runner.run(self.services.keystore.delete)
+        await self._read_key()
+        if self.key_source == "env":
+            self._window.message_bar.show_notice(
+                "The stored key was removed. AIML_API_KEY is still set and used for this run."
+            )
+        else:
+            self._window.message_bar.show_info("The API key was removed.")
+
+    # -- balance -------------------------------------------------------------------------
+
+    async def _refresh_balance(self) -> None:
+        status = self._window.status
+        if not await self._read_key():
+            return
+        status.set_balance_text("Balance: …", "Asking the server")
+        try:
+            balance = await self.services.account.balance()
+        except AuthenticationError as exc:
+            status.set_connection("key_refused", describe(exc))
+            status.set_balance_text("Balance: —", describe(exc))
+            self._window.message_bar.show_error(
+                exc, retry=self._window.open_key_dialog, action_text="Change key…"
+            )
+            return
+        except NotFoundError:
+            status.set_connection("online")
+            status.set_balance_text("Balance: n/a", "This server does not report a balance")
+            return
+        except ApiConnectionError as exc:
+            status.set_connection("offline", describe(exc))
+            status.set_balance_text("Balance: —", describe(exc))
+            return
+        self.balance = balance
+        status.set_connection("online")
+        status.set_balance(balance)
+        self.balance_changed.emit(balance)
+
+    # -- model lists ---------------------------------------------------------------------
+
+    def _combos(self) -> dict[str, Any]:
+        combos = {kind: self._window.model_combo(kind) for kind in self._window.tab_pages}
+        return {kind: combo for kind, combo in combos.items() if combo is not None}
+
+    async def _load_models(self) -> None:
+        combos = self._combos()
+        for combo in combos.values():
+            if not combo.model_ids():
+                combo.set_placeholder("Loading models…")
+        result = await self.services.models.refresh()
+        bar = self._window.message_bar
+        if isinstance(result.failure, ApiConnectionError):
+            self._window.status.set_connection("offline", result.error or "")
+        if result.error and not result.models:
+            for combo in combos.values():
+                combo.set_placeholder(NO_LIST_PLACEHOLDER)
+            bar.show_notice(
+                f"The model list could not be loaded. {result.error}",
+                action_text="Retry",
+                action=self.load_models,
+            )
+            return
+        for kind, combo in combos.items():
+            self._fill_combo(kind, combo, result.of_kind(ModelKind(kind)))
+            app_events().models_loaded.emit(kind)
+        if result.error:
+            bar.show_notice(
+                f"The model list could not be updated ({result.error.rstrip('.')}). "
+                f"Showing the list saved {_when(result.fetched_at)}.",
+                action_text="Retry",
+                action=self.load_models,
+            )
+        self.models_ready.emit()
+
+    def _fill_combo(self, kind: str, combo: Any, models: list[Any]) -> None:
+        combo.set_models(models)
+        if not models:
+            combo.set_placeholder(
+                f"No {KIND_WORDS.get(kind, kind)} models on this server. Type a model id."
+            )
+            return
+        combo.set_placeholder("Pick or type a model")
+        if not combo.current_model_id():
+            combo.set_current_model_id(models[0].id)

@@ -1,0 +1,334 @@
+"""The main window: four tabs, menus, shortcuts, the message bar and the status bar."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from app import APP_NAME, __version__
+from app.storage.settings import save_settings
+from app.ui.asyncutils import cancel_all_tasks, start_task
+from app.ui.chat.tab import ChatTab
+from app.ui.connection import ServerConnection
+from app.ui.events import app_events
+from app.ui.images.tab import ImagesTab
+from app.ui.message_bar import MessageBar
+from app.ui.speech.tab import SpeechTab
+from app.ui.theme import THEME_LABELS, THEME_MODES, ThemeManager, app_icon
+from app.ui.transcription.tab import TranscriptionTab
+from app.ui.widgets.status_panel import StatusPanel
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
+log = logging.getLogger(__name__)
+
+WINDOW_TITLE = APP_NAME
+MINIMUM_SIZE = (900, 600)
+DEFAULT_SIZE = (1180, 780)
+BALANCE_REFRESH_DELAY_MS = 1500
+
+TAB_SPECS: tuple[tuple[str, str, type[QWidget]], ...] = (
+    ("chat", "Chat", ChatTab),
+    ("image", "Images", ImagesTab),
+    ("stt", "Speech to text", TranscriptionTab),
+    ("tts", "Text to speech", SpeechTab),
+)
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Args:
+        services: the run's services; the window reads only the settings until ``start()``.
+        theme: applies the theme chosen in the View menu and in Settings.
+
+    Signals:
+        closed(): the window has closed and its tasks were cancelled.
+    """
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        theme: ThemeManager | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.theme = theme
+        self.setObjectName("mainWindow")
+        self.setAccessibleName(APP_NAME)
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*DEFAULT_SIZE)
+
+        self.message_bar = MessageBar(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Tabs")
+        self.tabs.setDocumentMode(False)
+        self.tab_pages: dict[str, QWidget] = {}
+        for kind, title, tab_class in TAB_SPECS:
+            page = tab_class(services, self.message_bar, self.tabs)
+            self.tab_pages[kind] = page
+            self.tabs.addTab(page, title)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.setSpacing(8)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.status = StatusPanel(self.statusBar())
+        self.status.balance_button.clicked.connect(self._on_balance_button_clicked)
+        self.connection = ServerConnection(self)
+
+        self._settings_saver = QTimer(self)
+        self._settings_saver.setSingleShot(True)
+        self._settings_saver.setInterval(400)
+        self._settings_saver.timeout.connect(self.save_settings)
+        self._balance_timer = QTimer(self)
+        self._balance_timer.setSingleShot(True)
+        self._balance_timer.setInterval(BALANCE_REFRESH_DELAY_MS)
+        self._balance_timer.timeout.connect(self.refresh_balance)
+        app_events().paid_request_finished.connect(self._on_app_events_paid_request_finished)
+
+        self._build_menus()
+        self._restore_window_state()
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._bind_model_combos()
+        self.update_provider()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: str | QKeySequence | None = None,
+        name: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(
+            self._action("&Settings…", self.open_settings, "Ctrl+,", "actionSettings")
+        )
+        file_menu.addAction(self._action("API &key…", self.open_key_dialog, None, "actionApiKey"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q", "actionQuit"))
+
+        view_menu = bar.addMenu("&View")
+        for index, (_kind, title, _cls) in enumerate(TAB_SPECS):
+            view_menu.addAction(
+                self._action(
+                    title,
+                    lambda i=index: self.tabs.setCurrentIndex(i),
+                    f"Ctrl+{index + 1}",
+                    f"actionTab{index + 1}",
+                )
+            )
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self._theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for mode in THEME_MODES:
+            action = self._action(THEME_LABELS[mode], lambda m=mode: self.set_theme(m), None)
+            action.setObjectName(f"actionTheme{mode.capitalize()}")
+            action.setCheckable(True)
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self._theme_actions[mode] = action
+        self._theme_actions.get(
+            self.services.settings.theme, self._theme_actions["system"]
+        ).setChecked(True)
+        view_menu.addSeparator()
+        view_menu.addAction(
+            self._action("Refresh &models", self.reload_models, None, "actionReloadModels")
+        )
+        view_menu.addAction(
+            self._action("Refresh &balance", self.refresh_balance, None, "actionRefreshBalance")
+        )
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self._action("Open &data folder", self.open_data_folder, None, "actionOpenData")
+        )
+        help_menu.addAction(self._action("Open &log", self.open_log, None, "actionOpenLog"))
+        help_menu.addSeparator()
+        help_menu.addAction(
+            self._action(f"&About {APP_NAME}", self.show_about, None, "actionAbout")
+        )
+
+    # -- window state --------------------------------------------------------------------
+
+    def _restore_window_state(self) -> None:
+        settings = self.services.settings
+        if settings.window_geometry:
+            data = QByteArray.fromBase64(settings.window_geometry.encode("ascii"))
+            if not self.restoreGeometry(data):
+                log.info("saved window geometry not usable; using the default size")
+        if 0 <= settings.last_tab < self.tabs.count():
+            self.tabs.setCurrentIndex(settings.last_tab)
+
+    def _remember_window_state(self) -> None:
+        settings = self.services.settings
+        settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        settings.last_tab = self.tabs.currentIndex()
+
+    def save_settings(self) -> bool:
+        """Write the settings file; a failure is shown in the message bar."""
+        self._settings_saver.stop()
+        try:
+            save_settings(self.services.settings)
+        except OSError as exc:
+            log.warning("settings not saved: %s", exc)
+            self.message_bar.show_error(exc)
+            return False
+        return True
+
+    def schedule_settings_save(self) -> None:
+        self._settings_saver.start()
+
+    # -- model combos --------------------------------------------------------------------
+
+    def model_combo(self, kind: str) -> Any:
+        """The model picker of the tab for ``kind`` ("chat", "image", "stt", "tts"), or None."""
+        return getattr(self.tab_pages.get(kind), "model_combo", None)
+
+    def _bind_model_combos(self) -> None:
+        settings = self.services.settings
+        for kind in self.tab_pages:
+            combo = self.model_combo(kind)
+            if combo is None:
+                continue
+            chosen = settings.last_models.get(kind) or settings.default_models.get(kind, "")
+            if chosen:
+                combo.set_current_model_id(chosen)
+            combo.model_changed.connect(lambda model_id, k=kind: self._on_model_chosen(k, model_id))
+
+    def _on_model_chosen(self, kind: str, model_id: str) -> None:
+        self.services.settings.last_models[kind] = model_id
+        self.schedule_settings_save()
+
+    # -- background work -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin the work that needs the keyring and the network; call once the window shows."""
+        self.connection.start()
+
+    def reload_models(self) -> None:
+        self.connection.load_models()
+
+    def refresh_balance(self) -> None:
+        self._balance_timer.stop()
+        self.connection.refresh_balance()
+
+    def update_provider(self) -> None:
+        settings = self.services.settings
+        base_url = self.services.base_url_override or settings.base_url
+        self.status.set_provider(settings.provider, base_url)
+
+    # -- dialogs and menu actions --------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from app.ui.dialogs.settings import open_settings_dialog
+
+        open_settings_dialog(self)
+
+    def open_key_dialog(self) -> None:
+        start_task(self.connection.ask_for_key(first_run=False), owner=self, name="key dialog")
+
+    def set_theme(self, mode: str) -> None:
+        self.services.settings.theme = mode
+        if self.theme is not None:
+            self.theme.apply(mode)
+        action = self._theme_actions.get(mode)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+        self.schedule_settings_save()
+
+    def open_data_folder(self) -> None:
+        from app.storage.paths import data_dir
+
+        self._open_local(data_dir())
+
+    def open_log(self) -> None:
+        from app.storage.logging_setup import LOG_FILE_NAME
+        from app.storage.paths import log_dir
+
+        path = log_dir() / LOG_FILE_NAME
+        self._open_local(path if path.exists() else log_dir())
+
+    def _open_local(self, path: Any) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.message_bar.show_notice(f"Could not open {path}: no application is set up for it.")
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("aboutDialog")
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Chat, images, speech to text and text to speech through the "
+            "<a href='https://aimlapi.com'>AI/ML API</a> or any OpenAI-compatible server.</p>"
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- slots ---------------------------------------------------------------------------
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.services.settings.last_tab = index
+
+    def _on_balance_button_clicked(self) -> None:
+        self.refresh_balance()
+
+    def _on_app_events_paid_request_finished(self) -> None:
+        self._balance_timer.start()
+
+    # -- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_window_state()
+        self.save_settings()
+        for page in self.tab_pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown):
+                try:
+                    shutdown()
+                except Exception:
+                    log.exception("a tab failed to stop")
+        self.connection.stop()
+        cancelled = cancel_all_tasks()
+        log.info("window closed; %d task(s) cancelled", cancelled)
+        with contextlib.suppress(RuntimeError, TypeError):
+            app_events().paid_request_finished.disconnect(self._on_app_events_paid_request_finished)
+        event.accept()
+        self.closed.emit()
+        super().closeEvent(event)
