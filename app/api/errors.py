@@ -40,6 +40,17 @@ class StreamError(ApiError):
     """An error object arrived inside an event stream, or the stream broke after it started."""
 
 
+class CancelledByUser(ApiError):
+    """The person cancelled the operation (upload, wait or download) before it finished."""
+
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)
+
+
+class JobFailedError(ApiError):
+    """A server-side job (an STT transcription) ended in a failure state; message is a sentence."""
+
+
 class ApiStatusError(ApiError):
     """The server answered with a non-2xx status."""
 
@@ -73,6 +84,10 @@ class PermissionDeniedError(ApiStatusError):
 
 class NotFoundError(ApiStatusError):
     """404: unknown route or model, or a deprecated model."""
+
+
+class LinkExpiredError(NotFoundError):
+    """A generated file's download link answered 404/403/410: it expired or was removed."""
 
 
 class ConflictError(ApiStatusError):
@@ -170,6 +185,9 @@ def status_error(
 
 
 _STATUS_SENTENCES: dict[type[ApiStatusError], str] = {
+    LinkExpiredError: (
+        "The link to the generated file expired before it could be downloaded. Try again."
+    ),
     AuthenticationError: "The API key was refused. Check it in Settings → API key.",
     PermissionDeniedError: (
         "The gateway refused the request: the account may be out of credits, or this key "

@@ -1,0 +1,239 @@
+"""Chat completions (plain and streamed) and legacy text completions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import threading
+from collections.abc import Iterator, Mapping
+from types import TracebackType
+from typing import Any
+
+import requests
+import urllib3
+
+from app.api.chat_parsing import ChunkAccumulator, parse_chat_completion, parse_chat_event
+from app.api.errors import ApiConnectionError, ApiError, ApiTimeoutError, StreamError
+from app.api.sse import SseDecoder, SseEvent
+from app.api.transport import Transport, decode_json
+from app.api.types import ChatChunk, ChatCompletion
+
+log = logging.getLogger(__name__)
+
+CHAT_PATH = "/v1/chat/completions"
+COMPLETIONS_PATH = "/v1/completions"
+READ_SIZE = 16 * 1024
+
+_READ_FAILURES = (
+    urllib3.exceptions.HTTPError,
+    requests.RequestException,
+    OSError,
+    ValueError,  # reading a response whose connection another thread closed
+    AttributeError,
+)
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    raw = response.raw
+    connection = getattr(raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        fp = getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None)
+        sock = getattr(fp, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+class ChatStream:
+    """Iterator of ``ChatChunk`` over one streamed reply.
+
+    ``close()`` may be called from any thread: it shuts the socket down so a reader blocked in
+    a read returns at once, and iteration then ends quietly. ``result()`` is the reply as far as
+    it arrived, also after an error.
+    """
+
+    def __init__(self, response: requests.Response) -> None:
+        self._response = response
+        self.headers: Mapping[str, str] = response.headers
+        self._socket = _socket_of(response)
+        self._decoder = SseDecoder()
+        self._pending: list[SseEvent] = []
+        self._accumulator = ChunkAccumulator()
+        self._closed = threading.Event()
+        self._finished = False
+        self._close_lock = threading.Lock()
+        self._received_any = False
+        self._eof = False
+        self._is_event_stream = "json" not in response.headers.get("content-type", "").lower()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def __iter__(self) -> Iterator[ChatChunk]:
+        return self
+
+    def __next__(self) -> ChatChunk:
+        while True:
+            if self._finished or self._closed.is_set():
+                self._finish()
+                raise StopIteration
+            event = self._next_event()
+            if event is None or event.is_done:
+                self._finish()
+                raise StopIteration
+            chunk = self._chunk_of(event)
+            if chunk is not None:
+                self._accumulator.add(chunk)
+                return chunk
+
+    def _chunk_of(self, event: SseEvent) -> ChatChunk | None:
+        try:
+            chunk = parse_chat_event(event.data)
+        except ApiError:
+            self._finish()
+            raise
+        if event.event == "error" and chunk is None:
+            self._finish()
+            raise StreamError(event.data.strip() or "The server reported an error.")
+        return chunk
+
+    def _next_event(self) -> SseEvent | None:
+        while not self._pending:
+            if self._eof:
+                return None
+            if not self._is_event_stream:
+                self._queue_whole_json_reply()
+                continue
+            data = self._read()
+            if data is None:
+                return None
+            if data:
+                self._pending.extend(self._decoder.feed(data))
+            else:
+                self._eof = True
+                self._pending.extend(self._decoder.flush())
+        return self._pending.pop(0)
+
+    def _queue_whole_json_reply(self) -> None:
+        """A server that ignored ``stream: true`` answered with one JSON body."""
+        self._is_event_stream = True
+        self._eof = True
+        body = decode_json(self._response)
+        completion = parse_chat_completion(body, self._response.headers)
+        payload = {
+            "id": completion.id,
+            "model": completion.model,
+            "created": completion.created,
+            "choices": [
+                {
+                    "delta": {"content": completion.content, "reasoning": completion.reasoning},
+                    "finish_reason": completion.finish_reason,
+                }
+            ],
+            "usage": body.get("usage"),
+            "meta": body.get("meta"),
+        }
+        self._pending.append(SseEvent(data=json.dumps(payload)))
+
+    def _read(self) -> bytes | None:
+        """Next bytes; ``b""`` at EOF; ``None`` once closed from elsewhere."""
+        try:
+            data = self._response.raw.read1(READ_SIZE)
+        except _READ_FAILURES as exc:
+            if self._closed.is_set():
+                return None
+            self._finish()
+            raise self._read_error(exc) from exc
+        if self._closed.is_set():
+            return None
+        if data:
+            self._received_any = True
+        return data
+
+    def _read_error(self, exc: BaseException) -> ApiError:
+        timed_out = isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError))
+        if timed_out:
+            return ApiTimeoutError("The server stopped sending the reply (read timeout).")
+        if self._received_any:
+            return StreamError("The connection dropped before the reply was complete.")
+        return ApiConnectionError(f"The connection dropped: {exc}")
+
+    def result(self) -> ChatCompletion:
+        """The reply assembled from the chunks received so far."""
+        return self._accumulator.result()
+
+    def _finish(self) -> None:
+        self._finished = True
+        self._release()
+
+    def _release(self) -> None:
+        with self._close_lock:
+            try:
+                self._response.close()
+            except _READ_FAILURES:
+                log.debug("closing a finished stream failed", exc_info=True)
+
+    def close(self) -> None:
+        """Stop the stream; safe from any thread and more than once."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+        self._release()
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ChatApi:
+    """``POST /v1/chat/completions``."""
+
+    def __init__(self, transport: Transport, *, dialect: str = "aimlapi") -> None:
+        self._transport = transport
+        self._dialect = dialect
+
+    def create(self, *, model: str, messages: list[dict], **params: Any) -> ChatCompletion:
+        body = {**params, "model": model, "messages": messages, "stream": False}
+        data, response = self._transport.send_json("POST", CHAT_PATH, json=body)
+        return parse_chat_completion(data, response.headers)
+
+    def stream(self, *, model: str, messages: list[dict], **params: Any) -> ChatStream:
+        body: dict[str, Any] = {**params, "model": model, "messages": messages, "stream": True}
+        if self._dialect == "aimlapi":
+            body.setdefault("stream_options", {"include_usage": True})
+        response = self._transport.send(
+            "POST",
+            CHAT_PATH,
+            json=body,
+            stream=True,
+            headers={"Accept": "text/event-stream"},
+        )
+        return ChatStream(response)
+
+
+class CompletionsApi:
+    """Legacy ``POST /v1/completions`` (the reply is ``choices[0].text``)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def create(
+        self, *, model: str, prompt: str, max_tokens: int | None = None, **params: Any
+    ) -> ChatCompletion:
+        body: dict[str, Any] = {**params, "model": model, "prompt": prompt, "stream": False}
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
+        data, response = self._transport.send_json("POST", COMPLETIONS_PATH, json=body)
+        return parse_chat_completion(data, response.headers)

@@ -1,0 +1,88 @@
+"""Image generation: ``POST /v1/images/generations``; linked images are downloaded at once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from app.api.errors import ResponseFormatError
+from app.api.image_parsing import (
+    ImageRef,
+    decode_base64,
+    decode_data_uri,
+    image_description,
+    image_refs,
+    image_seed,
+    sniff_image_mime,
+)
+from app.api.transport import Transport
+from app.api.types import GeneratedImage, ImageResult
+from app.api.values import parse_cost
+
+log = logging.getLogger(__name__)
+
+IMAGES_PATH = "/v1/images/generations"
+DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024
+
+
+class ImagesApi:
+    """Generates images and returns their bytes (links expire, so nothing is left as a URL)."""
+
+    def __init__(
+        self, transport: Transport, *, max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
+    ) -> None:
+        self._transport = transport
+        self.max_image_bytes = max_image_bytes
+
+    def generate(self, body: dict[str, Any]) -> ImageResult:
+        """Send ``body`` (``model``, ``prompt`` and family parameters) and fetch every image."""
+        data, response = self._transport.send_json("POST", IMAGES_PATH, json=body)
+        images = tuple(self._materialise(ref) for ref in image_refs(data))
+        return ImageResult(
+            images=images,
+            cost=parse_cost(data, response.headers),
+            seed=image_seed(data),
+            description=image_description(data),
+            raw=data if isinstance(data, dict) else {"data": data},
+        )
+
+    def _materialise(self, ref: ImageRef) -> GeneratedImage:
+        declared = ref.mime_type
+        source_url = None
+        if ref.b64 is not None:
+            payload = ref.b64
+            if payload.lstrip().startswith("data:"):
+                content, declared = decode_data_uri(payload)
+            else:
+                content = decode_base64(payload)
+        elif ref.url is not None and ref.url.startswith("data:"):
+            content, declared = decode_data_uri(ref.url)
+        else:
+            source_url = ref.url
+            content, header_type = self._transport.download(
+                source_url or "", max_bytes=self.max_image_bytes, what="image"
+            )
+            declared = declared or header_type
+        if len(content) > self.max_image_bytes:
+            raise ResponseFormatError(
+                f"The image is larger than the {self.max_image_bytes // (1024 * 1024)} MB "
+                "this app accepts."
+            )
+        if not content:
+            raise ResponseFormatError("The server sent an empty image.")
+        mime = sniff_image_mime(content) or _clean_mime(declared) or "application/octet-stream"
+        return GeneratedImage(
+            data=content,
+            mime_type=mime,
+            source_url=source_url,
+            width=ref.width,
+            height=ref.height,
+            revised_prompt=ref.revised_prompt,
+        )
+
+
+def _clean_mime(declared: str | None) -> str | None:
+    if not declared:
+        return None
+    mime = declared.split(";", 1)[0].strip().lower()
+    return mime if mime.startswith("image/") else None

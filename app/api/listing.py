@@ -1,0 +1,69 @@
+"""Model list (``GET /v1/models`` with ETag revalidation) and account balance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.errors import NotFoundError, ResponseFormatError
+from app.api.models_catalog import parse_model_list
+from app.api.transport import Transport, decode_json
+from app.api.types import Balance, ModelList
+from app.api.values import CREDITS_PER_USD, as_dict, as_float, as_str
+
+MODELS_PATH = "/v1/models"
+BILLING_PATH = "/v2/billing"
+LEGACY_BALANCE_PATH = "/v1/billing/balance"
+
+
+class ModelsApi:
+    """``GET /v1/models`` (public on the AI/ML API: no key needed)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def list(self, *, etag: str | None = None) -> ModelList:
+        """The catalogue; with ``etag`` a 304 gives ``ModelList((), etag, not_modified=True)``."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._transport.send(
+            "GET",
+            MODELS_PATH,
+            headers=headers,
+            ok=lambda status: 200 <= status < 300 or status == 304,
+        )
+        if response.status_code == 304:
+            response.close()
+            return ModelList((), etag=etag, not_modified=True)
+        body = decode_json(response)
+        return ModelList(
+            tuple(parse_model_list(body)),
+            etag=response.headers.get("etag"),
+        )
+
+
+def parse_balance(body: Any) -> Balance:
+    """``{current_balance, currency}`` (``/v2/billing``) or legacy ``{balance}`` in credits."""
+    root = as_dict(body)
+    amount = as_float(root.get("current_balance"))
+    if amount is not None:
+        return Balance(amount=amount, currency=as_str(root.get("currency")) or "USD")
+    credits = as_float(root.get("balance"))
+    if credits is not None:
+        return Balance(amount=credits / CREDITS_PER_USD, currency="USD")
+    raise ResponseFormatError("The balance reply held no amount.")
+
+
+class BillingApi:
+    """``GET /v2/billing``, falling back to the legacy ``/v1/billing/balance`` on 404."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def balance(self) -> Balance:
+        try:
+            body, _ = self._transport.send_json("GET", BILLING_PATH)
+        except NotFoundError as first:
+            try:
+                body, _ = self._transport.send_json("GET", LEGACY_BALANCE_PATH)
+            except NotFoundError:
+                raise first from None
+        return parse_balance(body)
