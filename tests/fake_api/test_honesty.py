@@ -70,3 +70,52 @@ def test_docs_chat_example_with_system_message(fake_api: FakeApi) -> None:
     assert data["meta"]["usage"]["credits_used"] == int(response.headers["x-aimlapi-credits-used"])
     assert response.headers["x-inference-id"]
     assert fake_api.requests[-1].json == body
+
+
+def test_docs_image_example_returns_downloadable_picture(fake_api: FakeApi) -> None:
+    body = {
+        "model": "flux/schnell",
+        "prompt": "A T-Rex relaxing on a beach",
+        "image_size": {"width": 1024, "height": 768},
+        "num_images": 1,
+        "seed": 42,
+    }
+    response = requests.post(fake_api.url + "/v1/images/generations", json=body, timeout=5)
+    assert response.status_code in (200, 201)
+    (image,) = response.json()["images"]
+    picture = requests.get(image["url"], timeout=5)
+    assert picture.headers["Content-Type"] == image["content_type"] == "image/jpeg"
+    assert picture.content.startswith(b"\xff\xd8") and picture.content.endswith(b"\xff\xd9")
+    assert image["width"] / image["height"] == 1024 / 768
+
+
+def test_docs_stt_example_with_url_completes_after_polling(fake_api: FakeApi) -> None:
+    body = {
+        "model": "#g1_whisper-large",
+        "url": "https://audio-samples.github.io/samples/mp3/blizzard_primed/sample-0.mp3",
+        "language": "en",
+        "punctuate": True,
+        "smart_format": True,
+        "diarize": False,
+    }
+    created = requests.post(fake_api.url + "/v1/stt/create", json=body, timeout=5).json()
+    generation_id = created["generation_id"]
+    statuses = [created["status"]]
+    for _ in range(10):
+        polled = requests.get(f"{fake_api.url}/v1/stt/{generation_id}", timeout=5).json()
+        statuses.append(polled["status"])
+        if polled["status"] not in ("waiting", "active", "queued", "generating"):
+            break
+    assert statuses[-1] == "completed"
+    assert len(statuses) > 2
+    transcript = polled["result"]["results"]["channels"][0]["alternatives"][0]["transcript"]
+    assert transcript == fake_api.options.stt_text
+
+
+def test_docs_tts_example_returns_audio_bytes(fake_api: FakeApi) -> None:
+    body = {"model": "#g1_aura-2-helena-en", "text": "Cities of the future...", "encoding": "mp3"}
+    response = requests.post(fake_api.url + "/v1/tts", json=body, timeout=5)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("audio/")
+    assert response.content[:4] == b"RIFF" and response.content[8:12] == b"WAVE"
+    assert len(response.content) > 10_000

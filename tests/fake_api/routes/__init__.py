@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tests.fake_api.exchange import Exchange
-from tests.fake_api.routes import account, chat, models
+from tests.fake_api.routes import account, chat, files, images, models, stt, tts
 
 Handler = Callable[[Exchange, re.Match[str]], None]
 
@@ -30,6 +30,14 @@ ROUTES: list[Route] = [
     _route("GET", r"(/api)?(/v1)?/models", models.handle_models, needs_key=False),
     _route("GET", r"/model/(?P<model_id>.+)", models.handle_model, needs_key=False),
     _route("GET", r"/v2/billing", account.handle_billing),
+    _route("POST", r"(/v1)?/images/generations", images.handle_generate),
+    _route("POST", r"(/v1)?/stt/create", stt.handle_create),
+    _route("GET", r"(/v1)?/stt/(?P<generation_id>[^/]+)", stt.handle_poll),
+    _route("POST", r"(/v1)?/stt", stt.handle_legacy),
+    _route("POST", r"(/v1)?/audio/transcriptions", stt.handle_openai_transcription),
+    _route("POST", r"(/v1)?/tts", tts.handle_tts),
+    _route("POST", r"(/v1)?/audio/speech", tts.handle_openai_speech),
+    _route("GET", r"/files/(?P<name>[A-Za-z0-9._-]+)", files.handle_file, needs_key=False),
 ]
 
 
