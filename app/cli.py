@@ -53,9 +53,14 @@ class UsageError(Exception):
     """The command line cannot be carried out as written."""
 
 
+class CommandFailed(Exception):
+    """The command ran but could not do what was asked; the message is the sentence."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        sentence = message[:1].upper() + message[1:].rstrip(".")
+        raise UsageError(f"{sentence}. See '{self.prog} --help'.")
 
 
 # -- small shared pieces ---------------------------------------------------------------------
@@ -263,14 +268,14 @@ def _find_player() -> str | None:
 def _play(path: Path) -> None:
     player = _find_player()
     if player is None:
-        raise UsageError(
-            "cannot play audio here: ffplay (part of ffmpeg) was not found. "
+        raise CommandFailed(
+            "Cannot play audio here: ffplay (part of ffmpeg) was not found. "
             "Use -o FILE to save the audio instead."
         )
     command = [player, "-nodisp", "-autoexit", "-loglevel", "error", str(path)]
     completed = subprocess.run(command, check=False, capture_output=True)
     if completed.returncode != 0:
-        raise UsageError("the audio could not be played (no sound output available?).")
+        raise CommandFailed("The audio could not be played; there may be no sound output.")
 
 
 async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
@@ -359,9 +364,9 @@ def _cmd_key(services: Services, args: argparse.Namespace) -> int:
         return EXIT_OK
     key = _read_key().strip()
     if not key:
-        raise UsageError("no key was given: type it at the prompt or pipe it on standard input.")
+        raise UsageError("No key was given: type it at the prompt or pipe it on standard input.")
     if not keystore.set(key):
-        raise UsageError(keystore.notice() or "the key could not be stored.")
+        raise CommandFailed(keystore.notice() or "The key could not be stored.")
     print("The API key is stored in the system keyring.")
     _env_key_note(services)
     return EXIT_OK
@@ -516,6 +521,9 @@ def _exit_code_for(exc: BaseException, services: Services | None) -> int:
     if isinstance(exc, UsageError):
         _error_line(str(exc))
         return EXIT_USAGE
+    if isinstance(exc, CommandFailed):
+        _error_line(str(exc))
+        return EXIT_FAILED
     if isinstance(exc, InvalidInputError):
         _error_line(describe(exc))
         return EXIT_USAGE

@@ -54,21 +54,23 @@ def check_audio_file(path: str | Path) -> Path:
     if not file.exists():
         raise InvalidInputError(f"File not found: {file}.")
     if not file.is_file():
-        raise InvalidInputError(f"{file} is a folder, not an audio file.")
+        raise InvalidInputError(f"The path {file} is a folder, not an audio file.")
     try:
         size = file.stat().st_size
         with file.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise InvalidInputError(f"{file} cannot be read ({exc.strerror or exc}).") from exc
+        raise InvalidInputError(f"The file {file} cannot be read ({exc.strerror or exc}).") from exc
     if size == 0:
-        raise InvalidInputError(f"{file} is empty (0 bytes); there is nothing to transcribe.")
+        raise InvalidInputError(
+            f"The file {file} is empty (0 bytes); there is nothing to transcribe."
+        )
     has_audio = _probe_has_audio(file)
     if has_audio is None:
         has_audio = sniff_audio_format(head) != "unknown" or _looks_like_media_by_name(file)
     if not has_audio:
         raise InvalidInputError(
-            f"{file.name} does not look like an audio or video file with sound in it; "
+            f"The file {file.name} does not look like an audio or video file with sound in it; "
             "choose a recording such as WAV, MP3, M4A, OGG or FLAC."
         )
     return file

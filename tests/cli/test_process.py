@@ -1,0 +1,55 @@
+"""A few real ``python -m app`` processes against the stand-in gateway."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import TEST_KEY, CliResult
+from tests.fake_api import FakeApi, Fault
+
+Run = Callable[..., CliResult]
+
+
+def test_chat_streams_in_a_real_process(gateway: FakeApi, cli_process: Run) -> None:
+    gateway.options.chat_reply = "Hello from a separate process."
+    result = cli_process("chat", "Hi")
+    assert result.code == 0, result.err
+    assert result.out == "Hello from a separate process.\n"
+    assert result.err == ""
+
+
+def test_tts_in_a_real_process(gateway: FakeApi, cli_process: Run, tmp_path: Path) -> None:
+    target = tmp_path / "spoken.wav"
+    result = cli_process("tts", "-", "-o", str(target), stdin="Read from standard input")
+    assert result.code == 0, result.err
+    with wave.open(str(target), "rb") as audio:
+        assert audio.getnframes() > 0
+
+
+def test_api_error_in_a_real_process(gateway: FakeApi, cli_process: Run) -> None:
+    gateway.script("/v1/chat/completions", Fault.error(401))
+    result = cli_process("chat", "Hi", "--no-stream")
+    sentence = result.assert_one_error(code=1)
+    assert "API key was refused" in sentence
+    assert TEST_KEY not in result.out + result.err
+
+
+def test_usage_error_in_a_real_process(cli_process: Run) -> None:
+    result = cli_process("stt")
+    result.assert_one_error(code=2)
+
+
+def test_key_set_without_a_keyring_says_so(cli_process: Run) -> None:
+    result = cli_process("key", "set", stdin=TEST_KEY + "\n")
+    sentence = result.assert_one_error(code=1)
+    assert "keyring" in sentence and "this session only" in sentence
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["models", "--help"]])
+def test_informational_flags(cli_process: Run, argv: list[str]) -> None:
+    result = cli_process(*argv)
+    assert result.code == 0 and result.out and result.err == ""
