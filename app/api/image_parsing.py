@@ -35,7 +35,7 @@ class ImageRef:
 
     @property
     def key(self) -> str:
-        return self.url or (self.b64 or "")[:256]
+        return self.url or "".join((self.b64 or "").split())
 
 
 def decode_base64(text: str) -> bytes:
