@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from tests.fake_api.fixtures import fake_api  # noqa: F401
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REAL_SERVICES_EXPECTED = os.environ.get("AIML_TEST_REAL_SERVICES") == "1"
+SPOKEN_TEXT = "open the settings tab"
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -89,3 +92,86 @@ def missing_real_service() -> Callable[[str], None]:
         pytest.skip(reason)
 
     return report
+
+
+# -- real audio made with espeak-ng, sox and ffmpeg (once per session) ---------------------
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        reason = f"{name} is not installed"
+        if REAL_SERVICES_EXPECTED:
+            pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+def _make(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+def _convert(source: Path, target: Path, codec: str) -> None:
+    _make(_tool("ffmpeg"), "-v", "error", "-y", "-i", str(source), "-c:a", codec, str(target))
+
+
+@pytest.fixture(scope="session")
+def audio_fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("audio")
+
+
+@pytest.fixture(scope="session")
+def speech_wav(audio_fixture_dir: Path) -> Path:
+    """About 1.5 s of "open the settings tab" spoken by espeak-ng: 22.05 kHz mono WAV."""
+    path = audio_fixture_dir / "speech.wav"
+    _make(_tool("espeak-ng"), "-v", "en-us", "-s", "150", "-w", str(path), SPOKEN_TEXT)
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_wav_16k(speech_wav: Path) -> Path:
+    """The same speech as 16 kHz mono 16-bit WAV with 0.3 s of silence at each end (sox)."""
+    path = speech_wav.with_name("speech16k.wav")
+    _make(_tool("sox"), str(speech_wav), "-r", "16000", "-c", "1", "-b", "16", str(path))
+    _make(_tool("sox"), str(path), str(path.with_name("padded.wav")), "pad", "0.3", "0.3")
+    path.with_name("padded.wav").replace(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_mp3(speech_wav: Path) -> Path:
+    path = speech_wav.with_suffix(".mp3")
+    _convert(speech_wav, path, "libmp3lame")
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_ogg(speech_wav: Path) -> Path:
+    path = speech_wav.with_suffix(".ogg")
+    _convert(speech_wav, path, "libvorbis")
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_video(speech_wav: Path) -> Path:
+    """A small MP4 with a test picture and the speech as its AAC audio track."""
+    path = speech_wav.with_name("speech-video.mp4")
+    _make(
+        _tool("ffmpeg"), "-v", "error", "-y",
+        "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+        "-i", str(speech_wav), "-shortest",
+        "-c:v", "mpeg4", "-c:a", "aac", "-b:a", "64k", str(path),
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="session")
+def silent_video(audio_fixture_dir: Path) -> Path:
+    """One second of test picture with no audio track."""
+    path = audio_fixture_dir / "silent-video.mp4"
+    _make(
+        _tool("ffmpeg"), "-v", "error", "-y",
+        "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1",
+        "-c:v", "mpeg4", str(path),
+    )  # fmt: skip
+    return path
