@@ -20,8 +20,8 @@ class FakeOptions:
         error_status_code_as_string: Write ``statusCode`` as a string in error bodies.
         image_shape: ``data_url`` | ``data_b64`` | ``images`` | ``both`` | ``legacy`` |
             ``data_uri``; ``None`` picks by model family and ``response_format`` like the docs.
-        image_format: ``png`` | ``jpeg``; ``None`` = body ``output_format``, else JPEG for the
-            fal-style shapes and PNG for the others.
+        image_format: ``png`` | ``jpeg``; ``None`` = body ``output_format``, else JPEG for
+            fal-backed models (FLUX, SD3, Recraft, Imagen 4) and fal shapes, PNG otherwise.
         image_max_side: Longest side in pixels of generated images (kept small for speed).
         image_expired: Image/audio URLs handed out answer 404.
         stt_shape: ``deepgram`` | ``assemblyai`` | ``openai`` | ``mai``; ``None`` = by model.

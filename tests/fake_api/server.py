@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -31,6 +32,13 @@ class _GatewayServer(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _GatewayHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            log.debug("connection from %s ended: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         with self.connections_lock:
@@ -105,8 +113,16 @@ class _GatewayHandler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
             log.debug("connection ended while answering %s", record.path)
+        except Exception:
+            log.exception("the stand-in failed to answer %s %s", record.method, record.path)
+            self._answer_internal_error(ex)
         if api.state.stopping.is_set():
             self.close_connection = True
+
+    def _answer_internal_error(self, ex: Exchange) -> None:
+        with contextlib.suppress(OSError):
+            ex.send_error(500, "Internal server error")
+        self.close_connection = True
 
     def _answer(self, ex: Exchange, api: FakeApi) -> None:
         item = api.scripts.take(ex.request.method, ex.request.path)

@@ -249,3 +249,18 @@ def test_stop_is_prompt_with_clients_in_delay_and_mid_stream() -> None:
     assert time.monotonic() - started < 1.0
     assert not any(thread.is_alive() for thread in threads)
     assert len(errors) == 2
+
+
+def test_chunked_request_body_is_recorded(fake_api: FakeApi) -> None:
+    pieces = [b'{"model": "gpt-4o", ', b'"messages": [{"role": "user", "content": "hi"}]}']
+    response = requests.post(fake_api.url + CHAT, data=iter(pieces), timeout=5)
+    assert response.json()["choices"][0]["message"]["content"] == "Echo: hi"
+    assert fake_api.requests[-1].headers["Transfer-Encoding"] == "chunked"
+    assert fake_api.requests[-1].body == b"".join(pieces)
+
+
+def test_route_failure_answers_500_instead_of_hanging(fake_api: FakeApi) -> None:
+    fake_api.options.models = [{"id": object()}]  # not JSON-serialisable
+    response = requests.get(fake_api.url + "/v1/models", timeout=5)
+    assert response.status_code == 500
+    assert response.json()["message"] == "Internal server error"

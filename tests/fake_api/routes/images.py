@@ -74,7 +74,8 @@ def picture_format(ex: Exchange, body: dict[str, Any], shape: str) -> str:
     chosen = ex.options.image_format or body.get("output_format")
     if chosen in ("png", "jpeg", "jpg"):
         return "jpeg" if chosen == "jpg" else str(chosen)
-    return "jpeg" if shape in ("images", "both") else "png"
+    fal_model = str(body.get("model", "")).startswith(FAL_PREFIXES)
+    return "jpeg" if fal_model or shape in ("images", "both") else "png"
 
 
 def make_pictures(ex: Exchange, body: dict[str, Any], shape: str) -> list[Picture]:
