@@ -53,6 +53,7 @@ class ServerConnection(QObject):
         self._window = window
         self.services = window.services
         self.key_source = "none"
+        self.keyring_notice: str | None = None
         self.balance: Balance | None = None
         self._tasks: dict[str, asyncio.Task[Any]] = {}
 
@@ -93,10 +94,10 @@ class ServerConnection(QObject):
     async def _read_key(self) -> str | None:
         keystore = self.services.keystore
 
-        def read() -> tuple[str | None, str]:
-            return keystore.get(), keystore.source
+        def read() -> tuple[str | None, str, str | None]:
+            return keystore.get(), keystore.source, keystore.notice()
 
-        key, source = await self.services.runner.run(read)
+        key, source, self.keyring_notice = await self.services.runner.run(read)
         self._set_key_source(source)
         return key
 
@@ -156,6 +157,11 @@ class ServerConnection(QObject):
                 "AIML_API_KEY is set in the environment, so that key is used for this run."
             )
         self.refresh_balance()
+
+    async def save_key(self, key: str) -> None:
+        """Store ``key`` (keyring, else this session) and refresh what depends on it."""
+        persisted = await self.services.runner.run(self.services.keystore.set, key)
+        await self._after_key_saved(persisted)
 
     async def remove_key(self) -> None:
         """Forget the stored key (the environment's key, if any, stays in use for this run)."""

@@ -10,10 +10,12 @@ class AppEvents(QObject):
     paid_request_finished(): a request that may have cost money has ended; the status bar
         refreshes the balance shortly after.
     models_loaded(str): the model list of one kind ("chat", "image", "stt", "tts") was filled.
+    settings_changed(): the person changed the settings (tabs re-read what they use).
     """
 
     paid_request_finished = Signal()
     models_loaded = Signal(str)
+    settings_changed = Signal()
 
 
 _events: AppEvents | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, 
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app import APP_NAME, __version__
-from app.storage.settings import save_settings
+from app.storage.settings import Settings, save_settings
 from app.ui.asyncutils import cancel_all_tasks, start_task
 from app.ui.chat.tab import ChatTab
 from app.ui.connection import ServerConnection
@@ -33,6 +34,11 @@ WINDOW_TITLE = APP_NAME
 MINIMUM_SIZE = (900, 600)
 DEFAULT_SIZE = (1180, 780)
 BALANCE_REFRESH_DELAY_MS = 1500
+
+
+def _server_fields(settings: Settings) -> tuple[object, ...]:
+    return (settings.provider, settings.base_url, settings.dialect, settings.proxy)
+
 
 TAB_SPECS: tuple[tuple[str, str, type[QWidget]], ...] = (
     ("chat", "Chat", ChatTab),
@@ -107,6 +113,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._restore_window_state()
+        self.settings_dialog: QWidget | None = None
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._bind_model_combos()
         self.update_provider()
@@ -255,9 +262,61 @@ class MainWindow(QMainWindow):
     # -- dialogs and menu actions --------------------------------------------------------
 
     def open_settings(self) -> None:
-        from app.ui.dialogs.settings import open_settings_dialog
+        """Open the Settings dialog window-modally; OK applies and saves its values."""
+        from app.storage.paths import cache_dir, config_dir, data_dir, log_dir
+        from app.ui.dialogs.settings import SettingsDialog
 
-        open_settings_dialog(self)
+        models = {}
+        for kind in self.tab_pages:
+            combo = self.model_combo(kind)
+            if combo is not None:
+                models[kind] = combo.models()
+        folders = {
+            "Data (history, images, audio)": data_dir(),
+            "Logs": log_dir(),
+            "Settings": config_dir(),
+            "Cache": cache_dir(),
+        }
+        dialog = SettingsDialog(
+            self.services,
+            key_source=self.connection.key_source,
+            keyring_notice=self.connection.keyring_notice,
+            models=models,
+            folders=folders,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.connection.key_changed.connect(dialog.set_key_source)
+        dialog.remove_key_requested.connect(self.remove_key)
+        dialog.accepted.connect(
+            lambda: self.apply_settings(dialog.edited_settings(), new_key=dialog.new_key())
+        )
+        dialog.open()
+        self.settings_dialog = dialog
+
+    def apply_settings(self, new: Settings, *, new_key: str = "") -> None:
+        """Adopt ``new`` settings: save them, re-theme, and reconnect when the server changed."""
+        settings = self.services.settings
+        server_changed = _server_fields(settings) != _server_fields(new)
+        for item in dataclasses.fields(Settings):
+            setattr(settings, item.name, getattr(new, item.name))
+        self.save_settings()
+        self.set_theme(settings.theme)
+        self.update_provider()
+        for kind, model_id in settings.default_models.items():
+            combo = self.model_combo(kind)
+            if combo is not None and not settings.last_models.get(kind):
+                combo.set_current_model_id(model_id)
+        if new_key:
+            start_task(self.connection.save_key(new_key), owner=self, name="save key")
+        elif server_changed:
+            self.refresh_balance()
+        if server_changed:
+            self.reload_models()
+        app_events().settings_changed.emit()
+
+    def remove_key(self) -> None:
+        start_task(self.connection.remove_key(), owner=self, name="remove key")
 
     def open_key_dialog(self) -> None:
         start_task(self.connection.ask_for_key(first_run=False), owner=self, name="key dialog")

@@ -83,6 +83,7 @@ class ModelCombo(QComboBox):
         self._items = QStandardItemModel(self)
         self.setModel(self._items)
         self.setItemDelegate(_IndentedModelDelegate(self))
+        self._models: list[ModelInfo] = []
         self._ids_by_text: dict[str, str] = {}
         self._texts_by_id: dict[str, str] = {}
         self._last_emitted = ""
@@ -105,13 +106,14 @@ class ModelCombo(QComboBox):
     def set_models(self, models: Iterable[ModelInfo]) -> None:
         """Replace the list, keeping the current choice (even a typed id not in the list)."""
         current = self.current_model_id()
+        self._models = list(models)
         self.blockSignals(True)
         self._items.clear()
         self._ids_by_text.clear()
         self._texts_by_id.clear()
         heading_font = QFont(self.font())
         heading_font.setBold(True)
-        for group, members in _grouped(models):
+        for group, members in _grouped(self._models):
             heading = QStandardItem(group)
             heading.setFlags(Qt.ItemFlag.NoItemFlags)
             heading.setFont(heading_font)
@@ -141,6 +143,10 @@ class ModelCombo(QComboBox):
         """What the empty field says (e.g. why no list could be loaded)."""
         self.lineEdit().setPlaceholderText(text)
         self.setToolTip(text if not self.model_ids() else "")
+
+    def models(self) -> list[ModelInfo]:
+        """The models in the list, as given to ``set_models``."""
+        return list(self._models)
 
     def model_ids(self) -> list[str]:
         return list(self._ids_by_text.values())
