@@ -105,8 +105,11 @@ def _on_loop(callback: ProgressCallback | None) -> ProgressCallback | None:
 
 
 class TranscriptionService:
-    def __init__(self, services: Services) -> None:
+    """Transcribes files and URLs; ``poll_interval`` is the pause between status checks."""
+
+    def __init__(self, services: Services, *, poll_interval: float = 3.0) -> None:
         self._services = services
+        self.poll_interval = poll_interval
 
     async def transcribe(
         self,
@@ -116,6 +119,7 @@ class TranscriptionService:
         options: dict[str, Any] | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
+        poll_interval: float | None = None,
     ) -> Transcript:
         """Transcribe one file or one URL.
 
@@ -141,6 +145,7 @@ class TranscriptionService:
                 options=options or None,
                 cancel=stop,
                 on_progress=progress,
+                poll_interval=self.poll_interval if poll_interval is None else poll_interval,
             )
 
         try:

@@ -124,6 +124,7 @@ def _srt_blocks(text: str) -> list[list[str]]:
 
 
 def test_stt_of_a_real_wav_as_srt(gateway: FakeApi, cli: Cli, speech_wav: Path) -> None:
+    gateway.options.stt_statuses = []  # done at the first poll
     result = cli("stt", str(speech_wav), "--format", "srt", "--language", "en")
     assert result.code == 0, result.err
     blocks = _srt_blocks(result.out)

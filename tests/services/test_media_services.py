@@ -116,13 +116,13 @@ def test_transcribe_reports_progress_on_the_loop(services: Services, tmp_path: P
             stages.append(stage)
 
         transcript = await services.transcription.transcribe(
-            "#g1_nova-2-general", file=audio, on_progress=on_progress
+            "#g1_nova-2-general", file=audio, on_progress=on_progress, poll_interval=0.05
         )
         await asyncio.sleep(0)
         return transcript.text
 
     assert asyncio.run(run())
-    assert stages
+    assert "uploading" in stages and stages[-1] != "uploading"
 
 
 def test_request_bodies_per_family() -> None:
