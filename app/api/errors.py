@@ -33,7 +33,10 @@ class ResponseFormatError(ApiError):
 
 
 class InvalidInputError(ApiError):
-    """The person's input cannot be sent (empty prompt, unreadable file …); found before any request."""
+    """The person's input cannot be sent (empty prompt, unreadable file …).
+
+    Found before any request is made.
+    """
 
 
 class StreamError(ApiError):
@@ -215,23 +218,28 @@ def _with_detail(sentence: str, detail: str | None) -> str:
     return f"{sentence} ({detail.rstrip('.')}.)"
 
 
+def _describe_status(exc: ApiStatusError) -> str:
+    base = _STATUS_SENTENCES.get(type(exc))
+    if base is None:
+        for cls, sentence in _STATUS_SENTENCES.items():
+            if isinstance(exc, cls):
+                base = sentence
+                break
+    if base is None:
+        base = f"The server answered with status {exc.status}."
+    return _with_detail(base, exc.message)
+
+
 def describe(exc: BaseException) -> str:
     """The one sentence a person sees for any error (never the key, never a traceback)."""
     if isinstance(exc, ApiStatusError):
-        base = _STATUS_SENTENCES.get(type(exc))
-        if base is None:
-            for cls, sentence in _STATUS_SENTENCES.items():
-                if isinstance(exc, cls):
-                    base = sentence
-                    break
-        if base is None:
-            base = f"The server answered with status {exc.status}."
-        return _with_detail(base, exc.message)
+        return _describe_status(exc)
     if isinstance(exc, ApiTimeoutError):
         return "The server took too long to answer. Check the connection or raise the timeout."
     if isinstance(exc, ApiConnectionError):
-        return _with_detail("Could not reach the server. Check the connection and the base URL.",
-                            None)
+        return _with_detail(
+            "Could not reach the server. Check the connection and the base URL.", None
+        )
     if isinstance(exc, StreamError):
         return _with_detail("The reply stopped with an error.", exc.message)
     if isinstance(exc, ResponseFormatError):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.errors import NotFoundError, ResponseFormatError
-from app.api.models_catalog import parse_model_list
-from app.api.transport import Transport, decode_json
-from app.api.types import Balance, ModelList
+from app.api.models_catalog import parse_model, parse_model_list
+from app.api.transport import Transport, decode_json, quote_path_segment
+from app.api.types import Balance, ModelInfo, ModelList
 from app.api.values import CREDITS_PER_USD, as_dict, as_float, as_str
 
 MODELS_PATH = "/v1/models"
+MODEL_PATH = "/model/"
 BILLING_PATH = "/v2/billing"
 LEGACY_BALANCE_PATH = "/v1/billing/balance"
 
@@ -38,6 +39,14 @@ class ModelsApi:
             tuple(parse_model_list(body)),
             etag=response.headers.get("etag"),
         )
+
+    def get(self, model_id: str) -> ModelInfo:
+        """``GET /model/{id}`` (no version prefix): one model's entry, or ``NotFoundError``."""
+        body, _ = self._transport.send_json("GET", MODEL_PATH + quote_path_segment(model_id))
+        model = parse_model(as_dict(body).get("data") or body)
+        if model is None:
+            raise ResponseFormatError("The model reply held no model.")
+        return model
 
 
 def parse_balance(body: Any) -> Balance:

@@ -58,3 +58,30 @@ def test_balance_missing_everywhere_is_not_found(client: ApiClient, fake_api: Fa
     fake_api.script("/v2/billing", Fault.error(404))
     with pytest.raises(NotFoundError):
         client.billing.balance()
+
+
+def test_single_model_lookup_keeps_slashes(client: ApiClient, fake_api: FakeApi) -> None:
+    fake_api.options.models = [
+        {"id": "openai/gpt-4o", "type": "openai/chat-completions", "info": {"name": "GPT-4o"}},
+    ]
+    model = client.models.get("openai/gpt-4o")
+    assert (model.name, model.kind) == ("GPT-4o", ModelKind.CHAT)
+    assert fake_api.requests_to("/model/")[0].path == "/model/openai/gpt-4o"
+    with pytest.raises(NotFoundError):
+        client.models.get("no/such-model")
+
+
+def test_hash_in_a_model_id_reaches_the_server_encoded(
+    client: ApiClient, fake_api: FakeApi
+) -> None:
+    fake_api.script(
+        "/model/",
+        Reply(
+            json={
+                "object": "model",
+                "data": {"id": "#g1_aura-asteria-en", "type": "internal/text-to-speech"},
+            }
+        ),
+    )
+    assert client.models.get("#g1_aura-asteria-en").kind is ModelKind.TTS
+    assert fake_api.requests_to("/model/")[0].path == "/model/%23g1_aura-asteria-en"

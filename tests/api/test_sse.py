@@ -52,7 +52,7 @@ def test_comments_are_ignored_and_do_not_dispatch() -> None:
 
 
 def test_multi_line_data_joins_with_newline() -> None:
-    events = decode_in_pieces(b"data: {\ndata:  \"a\": 1\ndata: }\n\n", 5)
+    events = decode_in_pieces(b'data: {\ndata:  "a": 1\ndata: }\n\n', 5)
     assert events == [SseEvent(data='{\n "a": 1\n}')]
 
 
