@@ -250,6 +250,9 @@ async def _cmd_stt(services: Services, args: argparse.Namespace) -> int:
 # -- text to speech --------------------------------------------------------------------------
 
 
+_PLAYER_FAILURES = (b"audio open failed", b"Failed to open file")
+
+
 def _find_player() -> str | None:
     found = shutil.which("ffplay")
     if found:
@@ -274,7 +277,9 @@ def _play(path: Path) -> None:
         )
     command = [player, "-nodisp", "-autoexit", "-loglevel", "error", str(path)]
     completed = subprocess.run(command, check=False, capture_output=True)
-    if completed.returncode != 0:
+    # ffplay exits 0 even when it cannot open an audio device; it says so on stderr.
+    failed_output = any(marker in completed.stderr for marker in _PLAYER_FAILURES)
+    if completed.returncode != 0 or failed_output:
         raise CommandFailed("The audio could not be played; there may be no sound output.")
 
 

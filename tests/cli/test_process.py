@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import TEST_KEY, CliResult
+from tests.cli.conftest import REPO_ROOT, TEST_KEY, CliResult
 from tests.fake_api import FakeApi, Fault
 
 Run = Callable[..., CliResult]
@@ -53,3 +57,37 @@ def test_key_set_without_a_keyring_says_so(cli_process: Run) -> None:
 def test_informational_flags(cli_process: Run, argv: list[str]) -> None:
     result = cli_process(*argv)
     assert result.code == 0 and result.out and result.err == ""
+
+
+@pytest.mark.skipif(shutil.which("ffplay") is None, reason="ffplay is not installed")
+def test_tts_play_through_ffplay(
+    gateway: FakeApi, cli_process: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    result = cli_process("tts", "Hi", "--play")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert [r.path for r in gateway.requests] == ["/v1/tts"]
+
+
+def test_subcommands_never_import_qt(gateway: FakeApi) -> None:
+    code = (
+        "import sys\n"
+        "from app.cli import main\n"
+        "assert main(['chat', 'hi', '--no-stream']) == 0\n"
+        "assert main(['models', '--kind', 'chat']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync'))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines()[-1] == "[]"
+
+
+def test_self_test_opens_the_window(cli_process: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    result = cli_process("--self-test", timeout=120)
+    assert result.code == 0, result.err
+    assert "self-test ok" in result.out
