@@ -11,6 +11,7 @@ import math
 import struct
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 
 Rgb = tuple[int, int, int]
 
@@ -178,6 +179,7 @@ def jpeg_bytes(width: int, height: int, seed: int = 0) -> bytes:
     )
 
 
+@lru_cache(maxsize=32)
 def wav_bytes(seconds: float, *, sample_rate: int = 24000, frequency: float = 440.0) -> bytes:
     """A 16-bit mono RIFF WAV of a sine tone at half volume."""
     frames = max(int(seconds * sample_rate), 1)
