@@ -232,3 +232,34 @@ def test_version_and_help(cli: Cli) -> None:
 def test_unknown_option_is_a_usage_error(cli: Cli) -> None:
     sentence = cli("chat", "x", "--bogus").assert_one_error(code=2)
     assert "--bogus" in sentence
+
+
+def test_stt_of_a_url_sends_the_url(gateway: FakeApi, cli: Cli) -> None:
+    gateway.options.stt_statuses = []
+    url = "https://example.com/talk.mp3"
+    result = cli("stt", url, "--model", "aai/universal", "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["text"] == gateway.options.stt_text
+    sent = [r for r in gateway.requests if r.path == "/v1/stt/create"][-1].json
+    assert sent["url"] == url
+    assert sent["model"] == "aai/universal"
+
+
+def test_openai_dialect_flag_uses_the_openai_audio_route(
+    gateway: FakeApi, cli: Cli, tmp_path: Path
+) -> None:
+    target = tmp_path / "voice.wav"
+    result = cli("--dialect", "openai", "tts", "Hello", "--model", "openai/tts-1", "-o", target)
+    assert result.code == 0, result.err
+    assert [r.path for r in gateway.requests] == ["/v1/audio/speech"]
+    with wave.open(str(target), "rb") as audio:
+        assert audio.getnframes() > 0
+
+
+def test_tts_converts_to_the_format_asked(gateway: FakeApi, cli: Cli, tmp_path: Path) -> None:
+    from app.api.audio_format import sniff_audio_format
+
+    target = tmp_path / "voice.flac"
+    result = cli("tts", "Hello there", "-o", target)
+    assert result.code == 0, result.err
+    assert sniff_audio_format(target.read_bytes()) == "flac"

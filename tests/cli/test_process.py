@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import wave
@@ -91,3 +92,27 @@ def test_self_test_opens_the_window(cli_process: Run, monkeypatch: pytest.Monkey
     result = cli_process("--self-test", timeout=120)
     assert result.code == 0, result.err
     assert "self-test ok" in result.out
+
+
+def test_ctrl_c_exits_130_quietly(gateway: FakeApi) -> None:
+    gateway.options.chat_reply = "one two three four five six seven eight"
+    gateway.options.stream_delay = 1.0
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "app", "chat", "Count slowly"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=REPO_ROOT,
+    )
+    try:
+        assert child.stdout is not None
+        first = child.stdout.read(3)  # the first words have arrived: the stream is running
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=20)
+    finally:
+        child.kill()
+    assert first == b"one"
+    assert child.returncode == 130
+    assert err.decode().strip() == "aiml-desktop: interrupted."
+    assert b"eight" not in out
