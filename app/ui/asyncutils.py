@@ -73,6 +73,7 @@ def start_task(
     task = _loop().create_task(_guarded(coro, owner), name=name)
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
+    task.add_done_callback(lambda _task: coro.close())  # a task cancelled before it began
     return task
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.context import Services
 from app.storage.settings import Settings, load_settings, save_settings
-from app.ui.asyncutils import cancel_all_tasks
+from app.ui.asyncutils import cancel_all_tasks, running_tasks
 from app.ui.main_window import MainWindow
 from app.ui.theme import ThemeManager
 
@@ -71,7 +71,9 @@ def open_window(qtbot: Any, qapp: QApplication, qloop: Any) -> Iterator[Callable
         return window
 
     yield open_
-    for window, services in opened:
+    for window, _services in opened:
         if window.isVisible():
             window.close()
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=3000)
+    for _window, services in opened:
         services.close()
