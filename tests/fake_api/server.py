@@ -109,8 +109,6 @@ class _GatewayHandler(BaseHTTPRequestHandler):
         ex = Exchange(self, api.state, record)
         try:
             self._answer(ex, api)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-            self.close_connection = True
         except OSError:
             self.close_connection = True
             log.debug("connection ended while answering %s", record.path)
