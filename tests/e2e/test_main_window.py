@@ -1,0 +1,53 @@
+"""The real GUI process: self-test, and closing while a request hangs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.fake_api import Fault
+
+REPO = Path(__file__).resolve().parents[2]
+START_GUI = (
+    "import sys; from app.ui.app import run_gui; sys.exit(run_gui(self_test='-t' in sys.argv))"
+)
+
+
+def _gui(*args: str, **env: str) -> subprocess.Popen[str]:
+    environ = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **env}
+    return subprocess.Popen(
+        [sys.executable, "-c", START_GUI, *args],
+        cwd=REPO,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_self_test_opens_the_window_and_exits_cleanly(fake_api):
+    process = _gui("-t", AIML_API_BASE_URL=fake_api.url)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert out.strip().splitlines()[-1] == "self-test ok"
+    assert fake_api.requests == []
+
+
+def test_closing_while_a_request_hangs_ends_the_process_at_once(fake_api):
+    fake_api.script("/v2/billing", Fault.delay(10))
+    process = _gui(AIML_API_BASE_URL=fake_api.url, AIML_API_KEY="e2e-key-0123456789")
+    deadline = time.monotonic() + 30
+    while not fake_api.requests_to("/v2/billing") and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        time.sleep(0.05)
+    assert fake_api.requests_to("/v2/billing"), "the window never asked for the balance"
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=10)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 0, err
+    assert elapsed < 2.0
