@@ -139,8 +139,8 @@ def test_without_ffmpeg_the_message_says_how_to_install(
     assert audio.export(segment, tmp_path / "copy.wav").is_file()
 
 
-def test_a_bundled_ffmpeg_next_to_a_frozen_program_is_found(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_bundled_ffmpeg_next_to_a_frozen_program_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, speech_mp3: Path
 ) -> None:
     bundle = tmp_path / "bundle"
     bundle.mkdir()
@@ -152,7 +152,12 @@ def test_a_bundled_ffmpeg_next_to_a_frozen_program_is_found(
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    monkeypatch.setattr(AudioSegment, "converter", AudioSegment.converter)
     assert audio.find_ffmpeg() == (str(bundle / "ffmpeg"), str(bundle / "ffprobe"))
+    segment = audio.load(speech_mp3)
+    assert AudioSegment.converter == str(bundle / "ffmpeg")
+    assert spoken_energy(segment) > -30
+    assert audio.probe(speech_mp3).codec == "mp3"
 
 
 def test_missing_ffmpeg_never_prints_a_traceback(speech_mp3: Path, tmp_path: Path) -> None:
