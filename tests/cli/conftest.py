@@ -14,7 +14,6 @@ import pytest
 
 from app.cli import main
 from tests.fake_api import FakeApi
-from tests.fake_api.fixtures import fake_api  # noqa: F401  (fixture)
 
 TEST_KEY = "sk-cli-test-9f8e7d6c5b4a39281706"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +45,7 @@ class CliResult:
 
 
 @pytest.fixture
-def gateway(fake_api: FakeApi, monkeypatch: pytest.MonkeyPatch) -> FakeApi:  # noqa: F811
+def gateway(fake_api: FakeApi, monkeypatch: pytest.MonkeyPatch) -> FakeApi:
     """The stand-in, requiring TEST_KEY, with the key and base URL in the environment."""
     fake_api.options.require_key = TEST_KEY
     monkeypatch.setenv("AIML_API_KEY", TEST_KEY)
