@@ -15,6 +15,8 @@ class FakeOptions:
         reasoning: Reasoning text sent before the reply (``reasoning_content``); empty = none.
         stream_delay: Seconds between two stream events.
         include_done: End event streams with ``data: [DONE]``.
+        stream_error_after: When set, a stream sends this many content events, then an
+            ``{"error": {...}}`` event (an upstream failure mid-reply) and ends.
         usage_chunk: Send the final usage chunk (``choices: []`` + ``usage`` + ``meta.usage``).
         success_status: Status of successful POST answers (the gateway uses 200 or 201).
         error_status_code_as_string: Write ``statusCode`` as a string in error bodies.
@@ -46,6 +48,7 @@ class FakeOptions:
     reasoning: str = ""
     stream_delay: float = 0.0
     include_done: bool = True
+    stream_error_after: int | None = None
     usage_chunk: bool = True
     success_status: int = 200
     error_status_code_as_string: bool = False

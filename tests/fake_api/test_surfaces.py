@@ -380,3 +380,21 @@ def test_client_request_id_is_echoed(fake_api: FakeApi) -> None:
         fake_api.url + "/v2/billing", headers={"X-Client-Request-Id": "run-1.a:b"}, timeout=5
     )
     assert response.headers["x-client-request-id"] == "run-1.a:b"
+
+
+def test_stream_error_mid_reply_is_an_error_event(fake_api: FakeApi) -> None:
+    fake_api.options.chat_reply = "one two three four five"
+    fake_api.options.stream_error_after = 2
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}], "stream": True}
+    with requests.post(f"{fake_api.url}/v1/chat/completions", json=body, stream=True) as r:
+        lines = [line for line in r.iter_lines() if line.startswith(b"data: {")]
+    payloads = [json.loads(line[6:]) for line in lines]
+    assert "error" in payloads[-1]
+    contents = [p["choices"][0]["delta"].get("content", "") for p in payloads[:-1]]
+    assert "".join(contents) == "one two "
+
+
+def test_model_lookup_decodes_percent_encoded_ids(fake_api: FakeApi) -> None:
+    r = requests.get(f"{fake_api.url}/model/%23g1_aura-asteria-en")
+    assert r.status_code == 200
+    assert r.json()["data"]["id"] == "#g1_aura-asteria-en"

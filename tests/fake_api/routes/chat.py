@@ -86,6 +86,7 @@ class ChatAnswer:
         self.pieces = pieces
         self.text = "".join(pieces)
         self.reasoning = options.reasoning
+        self.error_after = options.stream_error_after
         self.model = body["model"]
         self.id = f"chatcmpl-{nanoid(24)}"
         self.created = int(time.time())
@@ -150,7 +151,10 @@ class ChatAnswer:
         yield self.chunk({"role": "assistant", "content": "", "refusal": None})
         for piece in word_pieces(self.reasoning):
             yield self.chunk({"reasoning_content": piece})
-        for piece in self.pieces:
+        for index, piece in enumerate(self.pieces):
+            if index == self.error_after:
+                yield {"error": {"message": "Upstream provider closed the stream", "code": 502}}
+                return
             yield self.chunk({"content": piece})
         yield self.chunk({}, self.finish_reason)
         if usage_chunk:

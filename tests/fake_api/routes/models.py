@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from tests.fake_api.catalog import default_catalog
 from tests.fake_api.exchange import Exchange
@@ -72,7 +73,7 @@ def handle_models(ex: Exchange, _match: re.Match[str]) -> None:
 
 
 def handle_model(ex: Exchange, match: re.Match[str]) -> None:
-    model_id = match.group("model_id")
+    model_id = unquote(match.group("model_id"))
     for item in current_items(ex):
         if model_id in item_values(item, "id"):
             ex.send_json({"object": "model", "data": item}, status=200)
