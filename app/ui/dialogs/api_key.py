@@ -155,7 +155,7 @@ class ApiKeyDialog(QDialog):
         self.setObjectName("apiKeyDialog")
         self.setAccessibleName("API key")
         self.setWindowTitle("API key")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(580)
 
         heading = QLabel("Welcome to AIML Desktop" if first_run else "API key", self)
         heading.setProperty("role", "heading")

@@ -197,8 +197,11 @@ class SettingsDialog(QDialog):
         self.max_retries.setRange(0, 10)
 
         form.addRow("Provider", self.provider_combo)
-        form.addRow("Base URL", self.base_url_edit)
-        form.addRow("", self.base_url_message)
+        url_column = QVBoxLayout()
+        url_column.setContentsMargins(0, 0, 0, 0)
+        url_column.addWidget(self.base_url_edit)
+        url_column.addWidget(self.base_url_message)
+        form.addRow("Base URL", url_column)
         form.addRow("Routes", self.dialect_combo)
         form.addRow("Proxy", self.proxy_edit)
         form.addRow("Connect timeout", self.connect_timeout)

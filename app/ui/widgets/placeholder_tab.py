@@ -31,6 +31,7 @@ class PlaceholderTab(QWidget):
         self.model_combo = ModelCombo(self.MODEL_KIND, self)
         self.model_combo.setObjectName(self.MODEL_OBJECT_NAME)
         self.model_combo.setAccessibleName("Model")
+        self.model_combo.setMaximumWidth(560)
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
 
