@@ -182,12 +182,12 @@ async def _cmd_complete(services: Services, args: argparse.Namespace) -> int:
 
 async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     from app.api.errors import ResponseFormatError
-    from app.services.image_params import image_body
+    from app.services.image_families import cli_body
     from app.services.images import save_image
 
     prompt = _text_argument(args.prompt)
     model = _model(services, args, "image")
-    body = image_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
+    body = cli_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
     result = await services.images.generate(body)
     if not result.images:
         raise ResponseFormatError("The server answered without any image.")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.api.errors import InvalidInputError
+from app.api.errors import InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
+from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
 from app.storage.atomic import write_bytes_atomic, write_json_atomic
+from app.storage.image_store import ImageRecord, ImageStore
+from app.storage.paths import media_dir
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -108,9 +114,57 @@ def sidecar(image: GeneratedImage, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class StoredGeneration:
+    """A finished generation: the images as stored, and what the response said overall."""
+
+    records: tuple[ImageRecord, ...]
+    result: ImageResult
+
+    @property
+    def flagged_count(self) -> int:
+        """How many images the provider's safety checker flagged (fal ``has_nsfw_concepts``)."""
+        flags = self.result.raw.get("has_nsfw_concepts")
+        return sum(1 for flag in flags if flag is True) if isinstance(flags, list) else 0
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:limit].rstrip("-") or "image"
+
+
+def _response_meta(result: ImageResult, image: GeneratedImage) -> dict[str, Any]:
+    meta = {
+        "mime_type": image.mime_type,
+        "source_url": image.source_url,
+        "revised_prompt": image.revised_prompt,
+        "seed": image.seed if image.seed is not None else result.seed,
+        "description": result.description or None,
+        "cost_usd": result.cost.usd,
+        "cost_credits": result.cost.credits,
+        "images_in_response": len(result.images),
+    }
+    for key in ("created", "timings", "has_nsfw_concepts", "usage", "meta"):
+        if key in result.raw:
+            meta[key] = result.raw[key]
+    return {key: value for key, value in meta.items() if value is not None}
+
+
 class ImageService:
+    """Generates images, keeps each as a file under the images folder with a history row.
+
+    Attributes:
+        max_image_bytes, max_image_pixels: images over either cap are refused before decoding.
+    """
+
     def __init__(self, services: Services) -> None:
         self._services = services
+        self.max_image_bytes = MAX_IMAGE_BYTES
+        self.max_image_pixels = MAX_IMAGE_PIXELS
+
+    @cached_property
+    def store(self) -> ImageStore:
+        return ImageStore(self._services.history)
 
     async def generate(self, body: dict[str, Any]) -> ImageResult:
         """Generate images; ``body`` holds model, prompt and the family's own parameters."""
@@ -120,3 +174,56 @@ class ImageService:
         if not body.get("model"):
             raise InvalidInputError("No model is selected. Pick an image model.")
         return await self._services.call(lambda client: client.images.generate(body))
+
+    def keep(self, body: dict[str, Any], result: ImageResult) -> StoredGeneration:
+        """Check every image against the caps, write it with its sidecar and add its row.
+
+        Blocking: run it on the worker pool. Nothing is written when any image fails the
+        check (corrupt, not an image, too many bytes or pixels).
+        """
+        if not result.images:
+            raise ResponseFormatError("The reply held no image.")
+        headers = []
+        for image in result.images:
+            try:
+                headers.append(
+                    check_image(
+                        image.data,
+                        max_bytes=self.max_image_bytes,
+                        max_pixels=self.max_image_pixels,
+                    )
+                )
+            except ImageCheckError as exc:
+                raise ResponseFormatError(str(exc)) from exc
+        folder = media_dir("images")
+        stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{_slug(str(body.get('prompt', '')))}"
+        records = []
+        share = len(result.images)
+        for image, header in zip(result.images, headers, strict=True):
+            image = replace(image, seed=image.seed if image.seed is not None else result.seed)
+            path = save_image(image, folder, stem, request=body)
+            record = ImageRecord(
+                model=str(body.get("model", "")),
+                prompt=str(body.get("prompt", "")),
+                request=body,
+                path=str(path),
+                mime=image.mime_type,
+                width=header.width,
+                height=header.height,
+                seed=image.seed,
+                cost_usd=result.cost.usd / share if result.cost.usd is not None else None,
+                cost_credits=(
+                    result.cost.credits / share if result.cost.credits is not None else None
+                ),
+                response_meta=_response_meta(result, image),
+            )
+            records.append(self.store.add(record))
+        return StoredGeneration(tuple(records), result)
+
+    async def generate_and_keep(self, body: dict[str, Any]) -> StoredGeneration:
+        """Generate, then keep the images (the second step is skipped if cancelled first)."""
+        result = await self.generate(body)
+        return await self._services.runner.run(self.keep, body, result)
+
+    async def delete(self, image_id: int) -> ImageRecord | None:
+        return await self._services.runner.run(self.store.delete, image_id)
