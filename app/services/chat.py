@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from app.api.errors import BadRequestError, InvalidInputError, NotFoundError
-from app.api.types import ChatChunk, ChatCompletion
+from app.api.types import ChatChunk, ChatCompletion, Cost, Usage
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ChatStream
     from app.services.context import Services
+    from app.storage.chat_store import ChatStore, Conversation, Message
 
 log = logging.getLogger(__name__)
 
@@ -134,3 +137,194 @@ def _close_iterator(iterator: Iterator[Any]) -> None:
     close = getattr(iterator, "close", None)
     if close is not None:
         close()
+
+
+# -- conversations ---------------------------------------------------------------------------
+
+TITLE_CHARS = 48
+DEFAULT_CONTEXT_MESSAGES = 20
+SENT_ROLES = ("user", "assistant")
+
+
+def auto_title(text: str, limit: int = TITLE_CHARS) -> str:
+    """A short title from the first words of a message (first line, Markdown marks dropped)."""
+    for line in text.splitlines():
+        words = line.strip().lstrip("#>*-` ").split()
+        if words:
+            break
+    else:
+        return "New conversation"
+    title = ""
+    for word in words:
+        candidate = f"{title} {word}".strip()
+        if len(candidate) > limit:
+            return (title or word[: limit - 1]) + "…"
+        title = candidate
+    return title
+
+
+def data_url(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """One stored message as the API wants it; images become ``image_url`` data-URL parts."""
+    if message.role != "user" or not message.attachments:
+        return {"role": message.role, "content": message.content}
+    parts: list[dict[str, Any]] = []
+    if message.content:
+        parts.append({"type": "text", "text": message.content})
+    for attachment in message.attachments:
+        parts.append(
+            {"type": "image_url", "image_url": {"url": data_url(attachment.mime, attachment.data)}}
+        )
+    return {"role": "user", "content": parts}
+
+
+def request_messages(conversation: Conversation, history: list[Message]) -> list[dict[str, Any]]:
+    """System prompt plus the last ``context_messages`` usable messages of ``history``.
+
+    Failed replies and empty messages are left out; a reply that was stopped is sent as far as
+    it got.
+    """
+    usable = [
+        m
+        for m in history
+        if m.role in SENT_ROLES and m.status != "error" and (m.content or m.attachments)
+    ]
+    keep = conversation.context_messages
+    if keep is None:
+        keep = DEFAULT_CONTEXT_MESSAGES
+    usable = usable[-keep:] if keep > 0 else usable[-1:]
+    payload = []
+    if conversation.system_prompt and conversation.system_prompt.strip():
+        payload.append({"role": "system", "content": conversation.system_prompt})
+    payload.extend(message_payload(m) for m in usable)
+    return payload
+
+
+def request_params(conversation: Conversation) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if conversation.temperature is not None:
+        params["temperature"] = conversation.temperature
+    if conversation.max_tokens:
+        params["max_tokens"] = conversation.max_tokens
+    if conversation.top_p is not None:
+        params["top_p"] = conversation.top_p
+    return params
+
+
+def completion_details(result: ChatCompletion) -> dict[str, Any]:
+    """Stored message columns of a finished reply (id, model, tokens, cost …)."""
+    return {
+        "model": result.model,
+        "response_id": result.id,
+        "finish_reason": result.finish_reason,
+        "prompt_tokens": result.usage.prompt_tokens,
+        "completion_tokens": result.usage.completion_tokens,
+        "total_tokens": result.usage.total_tokens,
+        "cost_credits": result.cost.credits,
+        "cost_usd": result.cost.usd,
+        "meta": {"created": result.created, "reasoning_tokens": result.usage.reasoning_tokens},
+    }
+
+
+class ReplyRecorder:
+    """Collects a streamed reply and writes it to the store at most every ``interval`` seconds.
+
+    The message row exists before the first chunk (status ``streaming``); ``finish`` writes the
+    whole reply and its final status (``complete``, ``stopped`` or ``error``).
+    """
+
+    def __init__(
+        self,
+        store: ChatStore,
+        message_id: int,
+        *,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.message_id = message_id
+        self.interval = interval
+        self._clock = clock
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self._content_text = ""
+        self._reasoning_text = ""
+        self._dirty = False
+        self._last_write = clock()
+        self.id: str | None = None
+        self.model: str | None = None
+        self.created: int | None = None
+        self.finish_reason: str | None = None
+        self.usage: Usage | None = None
+        self.cost: Cost | None = None
+        self.chunks = 0
+
+    @property
+    def content(self) -> str:
+        if self._content:
+            self._content_text += "".join(self._content)
+            self._content.clear()
+        return self._content_text
+
+    @property
+    def reasoning(self) -> str:
+        if self._reasoning:
+            self._reasoning_text += "".join(self._reasoning)
+            self._reasoning.clear()
+        return self._reasoning_text
+
+    def add(self, chunk: ChatChunk) -> None:
+        """Take one chunk; writes to the store when ``interval`` has passed since the last write."""
+        self.chunks += 1
+        if chunk.content:
+            self._content.append(chunk.content)
+            self._dirty = True
+        if chunk.reasoning:
+            self._reasoning.append(chunk.reasoning)
+            self._dirty = True
+        self.id = chunk.id or self.id
+        self.model = chunk.model or self.model
+        self.created = chunk.created or self.created
+        self.finish_reason = chunk.finish_reason or self.finish_reason
+        self.usage = chunk.usage or self.usage
+        self.cost = chunk.cost or self.cost
+        if self._dirty and self._clock() - self._last_write >= self.interval:
+            self.save()
+
+    def save(self) -> None:
+        """Write the reply as far as it arrived (still ``streaming``)."""
+        self.store.update_message(
+            self.message_id, content=self.content, reasoning=self.reasoning or None
+        )
+        self._dirty = False
+        self._last_write = self._clock()
+
+    def result(self) -> ChatCompletion:
+        return ChatCompletion(
+            content=self.content,
+            reasoning=self.reasoning,
+            id=self.id,
+            model=self.model,
+            created=self.created,
+            finish_reason=self.finish_reason,
+            usage=self.usage or Usage(),
+            cost=self.cost or Cost(),
+        )
+
+    def finish(self, status: str, error: str | None = None) -> dict[str, Any]:
+        """Write the whole reply with ``status``; returns the columns written."""
+        details = completion_details(self.result())
+        if error:
+            details["meta"]["error"] = error
+        changes = {
+            "content": self.content,
+            "reasoning": self.reasoning or None,
+            "status": status,
+            **details,
+        }
+        self.store.update_message(self.message_id, **changes)
+        self._dirty = False
+        return changes

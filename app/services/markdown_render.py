@@ -1,0 +1,381 @@
+"""Markdown → the HTML subset Qt's rich text understands, safe for text a model wrote.
+
+- markdown-it-py (CommonMark + tables + strikethrough) with raw HTML off: a model's ``<script>``
+  or ``<img>`` is shown as text.
+- Links keep their target only for ``http``, ``https`` and ``mailto``; anything else
+  (``javascript:``, ``file:``, ``data:``) becomes plain text. Images are never embedded: they
+  become a link the person may click, so nothing remote is ever fetched.
+- Fenced and indented code is highlighted by Pygments with inline colours of a light or dark
+  style, under a bar with the language and a ``copy-code:N`` link (N counts the code blocks of
+  the whole message).
+
+Long text is split into top-level blocks (at blank lines outside code fences) that are rendered
+and cached one by one, so a reply that grows while it streams re-renders only its last block.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import Text
+from pygments.util import ClassNotFound
+
+COPY_SCHEME = "copy-code"
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+GROUP_CHARS = 3000
+MAX_HIGHLIGHT_CHARS = 60_000
+
+
+@dataclass(frozen=True)
+class CodeTheme:
+    """Colours of one scheme ("light" or "dark")."""
+
+    pygments_style: str
+    code_background: str
+    bar_background: str
+    bar_text: str
+    inline_code_background: str
+    border: str
+    link: str
+    muted: str
+
+
+THEMES: dict[str, CodeTheme] = {
+    "light": CodeTheme(
+        pygments_style="default",
+        code_background="#f6f8fa",
+        bar_background="#e9edf1",
+        bar_text="#57606a",
+        inline_code_background="#eff1f3",
+        border="#d0d7de",
+        link="#2f62d8",
+        muted="#6e7781",
+    ),
+    "dark": CodeTheme(
+        pygments_style="github-dark",
+        code_background="#0d1117",
+        bar_background="#21262d",
+        bar_text="#9198a1",
+        inline_code_background="#2d333b",
+        border="#3d444d",
+        link="#79a4ff",
+        muted="#9198a1",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RenderedBlock:
+    """The HTML of one top-level block and the code blocks it holds (in order)."""
+
+    source: str
+    html: str
+    code: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderedGroup:
+    """Consecutive blocks joined into one piece of HTML (one text document in the view)."""
+
+    html: str
+    code: tuple[str, ...]
+    first_code_index: int
+    source_chars: int
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def _fence_closes(line: str, marker: str) -> bool:
+    match = _FENCE.match(line)
+    if match is None:
+        return False
+    found = match.group(1)
+    return found[0] == marker[0] and len(found) >= len(marker) and not match.group(2).strip()
+
+
+def split_blocks(text: str) -> list[str]:
+    """Split Markdown at blank lines that lie outside code fences and are followed by an
+    unindented line; joining the pieces gives ``text`` back."""
+    blocks: list[str] = []
+    lines = text.splitlines(keepends=True)
+    start = 0
+    fence: str | None = None
+    previous_blank = False
+    for index, line in enumerate(lines):
+        if fence is not None:
+            if _fence_closes(line, fence):
+                fence = None
+            previous_blank = False
+            continue
+        blank = not line.strip()
+        if previous_blank and not blank and not line[0].isspace() and index > start:
+            blocks.append("".join(lines[start:index]))
+            start = index
+        match = _FENCE.match(line)
+        if match is not None and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+            fence = match.group(1)
+        previous_blank = blank
+    if start < len(lines):
+        blocks.append("".join(lines[start:]))
+    return blocks
+
+
+class _SafeHtmlRenderer(RendererHTML):
+    """markdown-it's HTML renderer with safe links, no images, and highlighted code."""
+
+    def __init__(self, parser: Any = None) -> None:
+        super().__init__(parser)
+        self.theme = THEMES["light"]
+        self.code: list[str] = []
+        self.first_code_index = 0
+
+    # -- links and images ---------------------------------------------------------------
+
+    def link_open(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        href = tokens[idx].attrGet("href")
+        if not isinstance(href, str) or not href.lower().startswith(SAFE_LINK_SCHEMES):
+            tokens[idx].meta["inert"] = True
+            return ""
+        escaped = html.escape(href, quote=True)
+        return f'<a href="{escaped}" title="{escaped}" style="color:{self.theme.link}">'
+
+    def link_close(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        depth = 0
+        for back in range(idx - 1, -1, -1):
+            token = tokens[back]
+            if token.type == "link_close":
+                depth += 1
+            elif token.type == "link_open":
+                if depth == 0:
+                    return "" if token.meta.get("inert") else "</a>"
+                depth -= 1
+        return "</a>"
+
+    def image(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env) or "image"
+        label = html.escape(f"[image: {alt}]")
+        src = token.attrGet("src")
+        if isinstance(src, str) and src.lower().startswith(("http://", "https://")):
+            escaped = html.escape(src, quote=True)
+            return (
+                f'<a href="{escaped}" title="{escaped}" style="color:{self.theme.link}">{label}</a>'
+            )
+        return label
+
+    # -- code ---------------------------------------------------------------------------
+
+    def code_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        content = html.escape(tokens[idx].content)
+        return (
+            f'<code style="background-color:{self.theme.inline_code_background}">{content}</code>'
+        )
+
+    def fence(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+        return self._code_block(token.content, language)
+
+    def code_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._code_block(tokens[idx].content, "")
+
+    def _code_block(self, code: str, language: str) -> str:
+        number = self.first_code_index + len(self.code)
+        self.code.append(code)
+        theme = self.theme
+        body = highlight_code(code, language, theme)
+        label = html.escape(language or "code")
+        return (
+            f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
+            f'style="margin-top:4px; margin-bottom:8px" bgcolor="{theme.code_background}">'
+            f'<tr><td bgcolor="{theme.bar_background}">'
+            f'<span style="color:{theme.bar_text}">{label}</span>'
+            f'</td><td align="right" bgcolor="{theme.bar_background}">'
+            f'<a href="{COPY_SCHEME}:{number}" style="color:{theme.link}; '
+            f'text-decoration:none">Copy</a></td></tr>'
+            f'<tr><td colspan="2"><pre style="margin:0">{body}</pre></td></tr></table>\n'
+        )
+
+    # -- tables -------------------------------------------------------------------------
+
+    def table_open(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return (
+            f'<table border="1" cellspacing="0" cellpadding="4" '
+            f'style="border-color:{self.theme.border}; margin-bottom:8px">\n'
+        )
+
+
+_FORMATTERS: dict[str, HtmlFormatter[str]] = {}
+
+
+def _formatter(style: str) -> HtmlFormatter[str]:
+    formatter = _FORMATTERS.get(style)
+    if formatter is None:
+        formatter = HtmlFormatter(style=style, noclasses=True, nowrap=True)
+        _FORMATTERS[style] = formatter
+    return formatter
+
+
+def _lexer(language: str) -> Any:
+    if not language:
+        return None
+    try:
+        return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def highlight_code(code: str, language: str, theme: CodeTheme) -> str:
+    """HTML spans with inline colours; plain escaped text for an unknown language or huge code."""
+    lexer = _lexer(language)
+    foreground = _foreground(theme.pygments_style)
+    if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS:
+        return f'<span style="color:{foreground}">{html.escape(code.rstrip(chr(10)))}</span>'
+    body = highlight(code, lexer, _formatter(theme.pygments_style)).rstrip("\n")
+    return f'<span style="color:{foreground}">{body}</span>'
+
+
+_FOREGROUNDS: dict[str, str] = {}
+
+
+def _foreground(style_name: str) -> str:
+    colour = _FOREGROUNDS.get(style_name)
+    if colour is None:
+        style = get_style_by_name(style_name)
+        text_colour = style.style_for_token(Text).get("color")
+        colour = f"#{text_colour}" if text_colour else _contrast(style)
+        _FOREGROUNDS[style_name] = colour
+    return colour
+
+
+def _contrast(style: Any) -> str:
+    background = str(getattr(style, "background_color", "#ffffff")).lstrip("#")
+    try:
+        value = int(background[:6], 16)
+    except ValueError:
+        return "#1f2328"
+    red, green, blue = (value >> 16) & 255, (value >> 8) & 255, value & 255
+    return "#e6edf3" if (red * 299 + green * 587 + blue * 114) / 1000 < 128 else "#1f2328"
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser.enable(["table", "strikethrough"])
+    parser.renderer = _SafeHtmlRenderer(parser)
+    return parser
+
+
+class MarkdownRenderer:
+    """Renders Markdown blocks to safe Qt rich-text HTML, caching each block.
+
+    Args:
+        scheme: "light" or "dark" (code colours follow it).
+        cache_size: how many rendered blocks are kept.
+    """
+
+    def __init__(self, scheme: str = "light", cache_size: int = 4096) -> None:
+        self._parser = _parser()
+        self._cache: OrderedDict[tuple[str, str, int], RenderedBlock] = OrderedDict()
+        self._cache_size = cache_size
+        self.scheme = scheme
+
+    @property
+    def scheme(self) -> str:
+        return self._scheme
+
+    @scheme.setter
+    def scheme(self, scheme: str) -> None:
+        self._scheme = scheme if scheme in THEMES else "light"
+
+    @property
+    def theme(self) -> CodeTheme:
+        return THEMES[self._scheme]
+
+    def render_block(self, source: str, first_code_index: int = 0) -> RenderedBlock:
+        key = (self._scheme, source, first_code_index)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+        renderer.theme = self.theme
+        renderer.code = []
+        renderer.first_code_index = first_code_index
+        body = self._parser.render(source)
+        block = RenderedBlock(source=source, html=body, code=tuple(renderer.code))
+        self._cache[key] = block
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return block
+
+    def render_blocks(self, text: str) -> list[RenderedBlock]:
+        blocks: list[RenderedBlock] = []
+        code_count = 0
+        for source in split_blocks(text):
+            block = self.render_block(source, code_count)
+            code_count += len(block.code)
+            blocks.append(block)
+        return blocks
+
+    def render_groups(self, text: str, group_chars: int = GROUP_CHARS) -> list[RenderedGroup]:
+        """``text`` as groups of blocks of about ``group_chars`` source characters each.
+
+        The grouping depends only on the text before each group ends, so while a reply grows
+        every group but the last stays the same.
+        """
+        groups: list[RenderedGroup] = []
+        pending: list[RenderedBlock] = []
+        first_code = 0
+        code_count = 0
+        chars = 0
+        for block in self.render_blocks(text):
+            pending.append(block)
+            chars += len(block.source)
+            code_count += len(block.code)
+            if chars >= group_chars:
+                groups.append(_join(pending, first_code, chars))
+                pending, chars, first_code = [], 0, code_count
+        if pending or not groups:
+            groups.append(_join(pending, first_code, chars))
+        return groups
+
+    def render(self, text: str) -> str:
+        """The whole text as one piece of HTML."""
+        return "".join(block.html for block in self.render_blocks(text))
+
+    def code_blocks(self, text: str) -> list[str]:
+        return [code for block in self.render_blocks(text) for code in block.code]
+
+
+def _join(blocks: list[RenderedBlock], first_code_index: int, chars: int) -> RenderedGroup:
+    return RenderedGroup(
+        html="".join(block.html for block in blocks),
+        code=tuple(code for block in blocks for code in block.code),
+        first_code_index=first_code_index,
+        source_chars=chars,
+    )
+
+
+def copy_index(href: str) -> int | None:
+    """The code block number of a ``copy-code:N`` link, else None."""
+    prefix = f"{COPY_SCHEME}:"
+    if href.startswith(prefix) and href[len(prefix) :].isdigit():
+        return int(href[len(prefix) :])
+    return None
+
+
+def is_safe_link(href: str) -> bool:
+    return href.lower().startswith(SAFE_LINK_SCHEMES)
