@@ -8,6 +8,7 @@ to install them; no traceback reaches the person.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import shutil
@@ -320,3 +321,95 @@ def audio_track_of(video_path: str | Path, target: str | Path | None = None) -> 
         raise MediaError(f"The audio track of {source.name} could not be extracted.")
     os.replace(partial, destination)
     return destination
+
+
+# -- splitting long recordings for upload ------------------------------------------------------
+
+SPEECH_FRAME_RATE = 16000
+_PART_BYTES_PER_MS = {"wav": SPEECH_FRAME_RATE * 2 / 1000, "mp3": 64000 / 8 / 1000}
+_PART_HEADER_BYTES = 4096
+_PART_SAFETY = 0.95
+_SILENCE_WINDOW = 0.3
+_MAX_SILENCE_WINDOW_MS = 90_000
+_MIN_SILENCE_MS = 250
+_SILENCE_BELOW_AVERAGE_DB = 16
+
+
+@dataclass(frozen=True)
+class AudioPart:
+    """One piece of a longer recording: its file and where it starts in the whole, in seconds."""
+
+    path: Path
+    start: float
+    duration: float
+
+
+def part_length_ms(max_bytes: int, fmt: str) -> int:
+    """How many milliseconds of speech-ready (mono 16 kHz) audio fit in ``max_bytes``."""
+    usable = max(max_bytes - _PART_HEADER_BYTES, 1)
+    return max(int(usable / _PART_BYTES_PER_MS[fmt] * _PART_SAFETY), 1000)
+
+
+def _silence_threshold(segment: AudioSegment) -> float:
+    loudness = segment.dBFS
+    return (loudness if loudness != float("-inf") else -60.0) - _SILENCE_BELOW_AVERAGE_DB
+
+
+def cut_points_on_silence(segment: AudioSegment, max_ms: int) -> list[int]:
+    """Where to cut ``segment`` so no piece is longer than ``max_ms``: boundaries in ms.
+
+    Each cut lies in the middle of the last pause found in the final stretch before the limit,
+    so words are not cut in half; with no pause there, the cut falls at the limit.
+    """
+    from pydub.silence import detect_silence
+
+    if max_ms <= 0:
+        raise ValueError("max_ms must be positive")
+    threshold = _silence_threshold(segment)
+    window = min(max(int(max_ms * _SILENCE_WINDOW), _MIN_SILENCE_MS), _MAX_SILENCE_WINDOW_MS)
+    points = [0]
+    while len(segment) - points[-1] > max_ms:
+        limit = points[-1] + max_ms
+        search_from = max(limit - window, points[-1] + 1)
+        pauses = detect_silence(
+            segment[search_from:limit],
+            min_silence_len=_MIN_SILENCE_MS,
+            silence_thresh=threshold,
+            seek_step=10,
+        )
+        if pauses:
+            begin, end = pauses[-1]
+            points.append(search_from + (begin + end) // 2)
+        else:
+            points.append(limit)
+    points.append(len(segment))
+    return points
+
+
+def split_for_upload(
+    source: str | Path, max_bytes: int, folder: str | Path, fmt: str = "mp3"
+) -> list[AudioPart]:
+    """Cut a recording into mono 16 kHz parts of at most ``max_bytes`` each, on pauses.
+
+    Args:
+        source: the recording (any format pydub and FFmpeg read).
+        max_bytes: the upload limit of one part.
+        folder: where the part files are written (the caller removes them).
+        fmt: "wav" (needs no FFmpeg for WAV sources) or "mp3" (64 kbit/s).
+
+    Raises:
+        MediaError: the recording cannot be decoded or FFmpeg is missing.
+    """
+    if fmt not in _PART_BYTES_PER_MS:
+        raise ValueError(f"parts are WAV or MP3, not {fmt}")
+    path = Path(source)
+    segment = load(path).set_channels(1).set_frame_rate(SPEECH_FRAME_RATE).set_sample_width(2)
+    points = cut_points_on_silence(segment, part_length_ms(max_bytes, fmt))
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for number, (begin, end) in enumerate(itertools.pairwise(points), start=1):
+        piece = target / f"{path.stem}-part{number:03d}.{fmt}"
+        export(segment[begin:end], piece, fmt, bitrate="64k" if fmt == "mp3" else None)
+        parts.append(AudioPart(path=piece, start=begin / 1000, duration=(end - begin) / 1000))
+    return parts

@@ -206,6 +206,52 @@ def to_dict(transcript: Transcript) -> dict[str, Any]:
     )
 
 
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _text_of(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def from_dict(data: dict[str, Any]) -> Transcript:
+    """Rebuild a transcript from ``to_dict`` output (also the saved JSON export).
+
+    Raises:
+        ValueError: ``data`` is not a transcript.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
+        raise ValueError("This is not a saved transcript.")
+    segments = tuple(
+        Segment(
+            text=str(item.get("text", "")),
+            start=_number(item.get("start")) or 0.0,
+            end=_number(item.get("end")) or 0.0,
+            speaker=_text_of(item.get("speaker")),
+        )
+        for item in data.get("segments") or ()
+        if isinstance(item, dict)
+    )
+    words = tuple(
+        Word(
+            text=str(item.get("text", "")),
+            start=_number(item.get("start")) or 0.0,
+            end=_number(item.get("end")) or 0.0,
+            speaker=_text_of(item.get("speaker")),
+            confidence=_number(item.get("confidence")),
+        )
+        for item in data.get("words") or ()
+        if isinstance(item, dict)
+    )
+    return Transcript(
+        text=str(data.get("text", "")),
+        segments=segments,
+        words=words,
+        language=_text_of(data.get("language")),
+        duration=_number(data.get("duration")),
+    )
+
+
 def to_json(transcript: Transcript) -> str:
     return json.dumps(to_dict(transcript), indent=2, ensure_ascii=False) + "\n"
 
