@@ -83,6 +83,17 @@ def ffmpeg_arguments(ffmpeg_dir: Path | None, *, bundle_ffmpeg: bool) -> list[st
     return ["--ffmpeg-dir", str(ffmpeg_dir)]
 
 
+def macos_icon(work_dir: Path) -> list[str]:
+    """On macOS with iconutil, a fresh .icns made from the SVG (spec arguments); else none."""
+    if sys.platform != "darwin" or shutil.which("iconutil") is None:
+        return []
+    iconset = work_dir / "aiml-desktop.iconset"
+    icns = work_dir / "aiml-desktop.icns"
+    run([sys.executable, str(PACKAGING_DIR / "render_icons.py"), "--iconset", str(iconset)])
+    run(["iconutil", "-c", "icns", str(iconset), "-o", str(icns)])
+    return ["--icon", str(icns)]
+
+
 def build_bundle(dist_dir: Path, work_dir: Path, spec_arguments: list[str]) -> Path:
     run(
         [
@@ -203,6 +214,8 @@ def build(args: argparse.Namespace) -> Report:
         report.timed("wheel", started)
     started = time.monotonic()
     spec_arguments = ffmpeg_arguments(args.ffmpeg_dir, bundle_ffmpeg=not args.no_ffmpeg)
+    args.work.mkdir(parents=True, exist_ok=True)
+    spec_arguments += macos_icon(args.work)
     bundle_dist = args.out / "pyinstaller"
     executable = build_bundle(bundle_dist, args.work / "pyinstaller", spec_arguments)
     report.timed("bundle", started)

@@ -7,6 +7,7 @@ Writes:
 * ``packaging/macos/aiml-desktop.icns`` (PNG entries, 16–1024 px).
 
 Run from anywhere: ``python packaging/render_icons.py``. Needs PySide6 (QtSvg) only.
+``--iconset DIR`` instead writes an Apple .iconset folder for ``iconutil -c icns DIR``.
 """
 
 from __future__ import annotations
@@ -82,11 +83,22 @@ def icns_bytes(pngs: dict[int, bytes]) -> bytes:
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
+def write_iconset(folder: Path) -> None:
+    """Apple's iconset layout: icon_<N>x<N>.png and icon_<N>x<N>@2x.png for N in 16..512."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for size in (16, 32, 128, 256, 512):
+        (folder / f"icon_{size}x{size}.png").write_bytes(render_png(SVG_PATH, size))
+        (folder / f"icon_{size}x{size}@2x.png").write_bytes(render_png(SVG_PATH, size * 2))
+
+
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    if len(sys.argv) == 3 and sys.argv[1] == "--iconset":
+        write_iconset(Path(sys.argv[2]))
+        return 0
     sizes = sorted({*LINUX_SIZES, *ICO_SIZES, *(size for _, size in ICNS_TYPES)})
     pngs = {size: render_png(SVG_PATH, size) for size in sizes}
     for size in LINUX_SIZES:

@@ -49,8 +49,8 @@ mp3,mp3float,mp2,mp2float,aac,aac_latm,ac3,eac3,flac,alac,vorbis,opus,wavpack,wm
 adpcm_ima_wav,adpcm_ms,gsm_ms"
 ENCODERS="pcm_s16le,pcm_s24le,pcm_s32le,pcm_f32le,pcm_u8,flac,aac,libmp3lame,libvorbis,libopus"
 DEMUXERS="wav,w64,mp3,aac,ac3,eac3,flac,ogg,mov,matroska,asf,aiff,caf,au,wv,avi,mpegts,\
-s16le,s32le,f32le,u8"
-MUXERS="wav,mp3,adts,ipod,mp4,flac,ogg,opus,webm,matroska,s16le,s32le,f32le,u8,null"
+pcm_s16le,pcm_s32le,pcm_f32le,pcm_u8"
+MUXERS="wav,mp3,adts,ipod,mp4,flac,ogg,opus,webm,matroska,pcm_s16le,pcm_s32le,pcm_f32le,pcm_u8,null"
 PARSERS="aac,aac_latm,ac3,flac,mpegaudio,opus,vorbis"
 FILTERS="aresample,aformat,anull,atrim,concat,volume,amix,apad,asetpts,pan,afade,acopy,asplit,\
 anullsrc,aselect,silencedetect,null,format,trim"
