@@ -1,13 +1,412 @@
-"""The Images tab."""
+"""The Images tab: prompt, model and the family's parameters; parallel generations as cards;
+the gallery of every stored image with viewer, save, copy, reuse and delete."""
 
 from __future__ import annotations
 
-from app.ui.widgets.placeholder_tab import PlaceholderTab
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.errors import InvalidInputError, describe
+from app.services.image_families import (
+    NEGATIVE_KEY,
+    build_body,
+    family_for,
+    values_from_body,
+)
+from app.services.images import StoredGeneration
+from app.storage.image_store import ImageRecord
+from app.storage.paths import media_dir
+from app.ui.asyncutils import ask_question, expected_errors, start_task
+from app.ui.events import app_events, notify_paid_request
+from app.ui.images.card import RESULT_SIDE, GenerationCard
+from app.ui.images.decode import decode_file, forget_thumbnail
+from app.ui.images.export import name_filters, save_record_as
+from app.ui.images.gallery import GalleryModel, GalleryView
+from app.ui.images.param_form import ParamForm
+from app.ui.images.viewer import ImageViewer
+from app.ui.message_bar import MessageBar
+from app.ui.widgets.model_combo import ModelCombo
+
+log = logging.getLogger(__name__)
 
 
-class ImagesTab(PlaceholderTab):
-    OBJECT_NAME = "imageTab"
-    ACCESSIBLE_NAME = "Images"
-    MODEL_KIND = "image"
-    MODEL_OBJECT_NAME = "imageModel"
-    NOTE = "Generate images from a prompt: the generator arrives here."
+class ImagesTab(QWidget):
+    """The Images tab (objectName ``imageTab``)."""
+
+    def __init__(self, services: Any, message_bar: MessageBar, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.message_bar = message_bar
+        self.model_kind = "image"
+        self.setObjectName("imageTab")
+        self.setAccessibleName("Images")
+        self.cards: list[GenerationCard] = []
+        self._tasks: dict[GenerationCard, asyncio.Task[Any]] = {}
+        self.viewer: ImageViewer | None = None
+        self._gallery_model: GalleryModel | None = None
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_form())
+        splitter.addWidget(self._build_results())
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.generate)
+        self.model_combo.lineEdit().textChanged.connect(self._on_model_text_changed)
+        app_events().models_loaded.connect(self._on_app_events_models_loaded)
+        self._sync_family()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_form(self) -> QWidget:
+        panel = QWidget(self)
+        panel.setMinimumWidth(300)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 4, 0)
+        self.model_combo = ModelCombo("image", panel)
+        self.model_combo.setObjectName("imageModel")
+        self.model_combo.setAccessibleName("Model")
+        self.family_label = QLabel(panel)
+        self.family_label.setObjectName("imageFamily")
+        self.family_label.setProperty("role", "hint")
+        self.prompt = QPlainTextEdit(panel)
+        self.prompt.setObjectName("imagePrompt")
+        self.prompt.setAccessibleName("Prompt")
+        self.prompt.setPlaceholderText("Describe the image… (Ctrl+Enter generates)")
+        self.negative_label = QLabel("Negative prompt", panel)
+        self.negative_prompt = QPlainTextEdit(panel)
+        self.negative_prompt.setObjectName("imageNegativePrompt")
+        self.negative_prompt.setAccessibleName("Negative prompt")
+        self.negative_prompt.setPlaceholderText("What the image should not contain")
+        self.negative_prompt.setMaximumHeight(70)
+        self.params = ParamForm(panel)
+        self.generate_button = QPushButton("Generate", panel)
+        self.generate_button.setObjectName("imageGenerate")
+        self.generate_button.setAccessibleName("Generate")
+        self.generate_button.setToolTip("Generate (Ctrl+Enter)")
+        self.generate_button.setDefault(True)
+        self.generate_button.clicked.connect(self.generate)
+
+        column.addWidget(QLabel("Model", panel))
+        column.addWidget(self.model_combo)
+        column.addWidget(self.family_label)
+        column.addWidget(QLabel("Prompt", panel))
+        column.addWidget(self.prompt, 2)
+        column.addWidget(self.negative_label)
+        column.addWidget(self.negative_prompt)
+        column.addWidget(self.params)
+        column.addWidget(self.generate_button)
+        column.addStretch(0)
+        return panel
+
+    def _build_results(self) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.cards_area = QScrollArea(splitter)
+        self.cards_area.setObjectName("imageGenerations")
+        self.cards_area.setWidgetResizable(True)
+        holder = QWidget(self.cards_area)
+        self.cards_layout = QVBoxLayout(holder)
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.cards_hint = QLabel("Generated images appear here as they arrive.", holder)
+        self.cards_hint.setProperty("role", "hint")
+        self.cards_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cards_layout.addWidget(self.cards_hint)
+        self.cards_layout.addStretch(1)
+        self.cards_area.setWidget(holder)
+
+        gallery_panel = QWidget(splitter)
+        column = QVBoxLayout(gallery_panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        toolbar = QHBoxLayout()
+        self.gallery_title = QLabel("Gallery", gallery_panel)
+        toolbar.addWidget(self.gallery_title)
+        toolbar.addStretch(1)
+        self.save_button = self._tool_button("Save as…", "imageSave", self.save_selected, toolbar)
+        self.copy_button = self._tool_button("Copy", "imageCopy", self.copy_selected, toolbar)
+        self.reuse_button = self._tool_button("Reuse", "imageReuse", self.reuse_selected, toolbar)
+        self.folder_button = self._tool_button(
+            "Open folder", "imageOpenFolder", self.open_folder, toolbar
+        )
+        self.delete_button = self._tool_button(
+            "Delete", "imageDelete", self.delete_selected, toolbar
+        )
+        self.gallery = GalleryView(gallery_panel)
+        self.gallery.doubleClicked.connect(self._on_gallery_double_clicked)
+        column.addLayout(toolbar)
+        column.addWidget(self.gallery, 1)
+        splitter.addWidget(self.cards_area)
+        splitter.addWidget(gallery_panel)
+        splitter.setSizes([260, 440])
+        self._update_actions()
+        return splitter
+
+    def _tool_button(self, text: str, name: str, slot: Any, row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(lambda _checked=False: slot())
+        row.addWidget(button)
+        return button
+
+    # -- gallery (opened lazily: the history is read when the tab is first shown) -----------
+
+    @property
+    def gallery_model(self) -> GalleryModel:
+        if self._gallery_model is None:
+            self._gallery_model = GalleryModel(
+                self.services.images.store, self.services.runner, self
+            )
+            self.gallery.setModel(self._gallery_model)
+            self.gallery.selectionModel().selectionChanged.connect(self._update_actions)
+            self._gallery_model.rowsInserted.connect(self._update_gallery_title)
+            self._gallery_model.rowsRemoved.connect(self._update_gallery_title)
+            self._update_gallery_title()
+        return self._gallery_model
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.gallery_model  # noqa: B018 - opens the gallery on first show
+
+    def _update_gallery_title(self, *_args: Any) -> None:
+        total = self.gallery_model.total()
+        self.gallery_title.setText(f"Gallery — {total} image{'s' if total != 1 else ''}")
+
+    def _update_actions(self, *_args: Any) -> None:
+        chosen = self.gallery.selected_record() is not None if self._gallery_model else False
+        for button in (self.save_button, self.copy_button, self.reuse_button, self.delete_button):
+            button.setEnabled(chosen)
+
+    # -- form ------------------------------------------------------------------------------
+
+    def _on_model_text_changed(self, _text: str) -> None:
+        self._sync_family()
+
+    def _on_app_events_models_loaded(self, kind: str) -> None:
+        if kind == "image":
+            self._sync_family()
+
+    def _sync_family(self) -> None:
+        family = family_for(self.model_combo.current_model_id())
+        self.params.set_family(family)
+        self.family_label.setText(f"Parameters for {family.label}")
+        negative = family.takes_negative_prompt
+        self.negative_label.setVisible(negative)
+        self.negative_prompt.setVisible(negative)
+
+    def form_values(self) -> dict[str, Any]:
+        values = self.params.values()
+        family = self.params.family
+        if family is not None and family.takes_negative_prompt:
+            values[NEGATIVE_KEY] = self.negative_prompt.toPlainText()
+        return values
+
+    def current_body(self) -> dict[str, Any]:
+        """The request the form describes; ``InvalidInputError`` names what is wrong."""
+        self._sync_family()
+        return build_body(
+            self.model_combo.current_model_id(), self.prompt.toPlainText(), self.form_values()
+        )
+
+    def set_prompt(self, text: str) -> None:
+        """Fill the prompt (the chat tab's "Use as image prompt")."""
+        self.prompt.setPlainText(text)
+        self.prompt.setFocus()
+
+    def restore_request(self, request: dict[str, Any]) -> None:
+        """Put a stored request back into the form: model, prompt and parameters."""
+        model = str(request.get("model", ""))
+        if model:
+            self.model_combo.set_current_model_id(model)
+        self._sync_family()
+        self.prompt.setPlainText(str(request.get("prompt", "")))
+        values = values_from_body(request)
+        self.negative_prompt.setPlainText(str(values.pop(NEGATIVE_KEY, "") or ""))
+        self.params.set_values(values)
+
+    # -- generating ------------------------------------------------------------------------
+
+    def generate(self) -> GenerationCard | None:
+        """Start one generation from the form; several may run at once."""
+        try:
+            body = self.current_body()
+        except InvalidInputError as exc:
+            self.message_bar.show_error(exc)
+            return None
+        card = GenerationCard(body["model"], body["prompt"], self)
+        self.cards.append(card)
+        self.cards_hint.hide()
+        self.cards_layout.insertWidget(0, card)
+        task = start_task(self._run(card, body), name="image generation")
+        self._tasks[card] = task
+        card.cancel_requested.connect(task.cancel)
+        card.dismissed.connect(lambda: self._dismiss(card))
+        card.image_activated.connect(self.open_viewer_for)
+        return card
+
+    async def _run(self, card: GenerationCard, body: dict[str, Any]) -> None:
+        try:
+            stored = await self.services.images.generate_and_keep(body)
+            thumbnails = await self.services.runner.run(_card_thumbnails, stored)
+        except asyncio.CancelledError:
+            card.show_cancelled()
+            raise
+        except (*expected_errors(), ValueError) as exc:
+            log.info("generation failed: %s", exc)
+            card.show_error(describe(exc))
+            return
+        finally:
+            self._tasks.pop(card, None)
+            notify_paid_request()
+        card.show_result(stored, thumbnails)
+        self.gallery_model.prepend(stored.records)
+
+    def _dismiss(self, card: GenerationCard) -> None:
+        if card in self.cards:
+            self.cards.remove(card)
+        card.deleteLater()
+        if not self.cards:
+            self.cards_hint.show()
+
+    def running_generations(self) -> int:
+        return len(self._tasks)
+
+    # -- gallery actions -------------------------------------------------------------------
+
+    def selected_record(self) -> ImageRecord | None:
+        return self.gallery.selected_record() if self._gallery_model else None
+
+    def select_image(self, image_id: int) -> bool:
+        model = self.gallery_model
+        row = model.row_of(image_id)
+        while row < 0 and model.canFetchMore():
+            model.fetchMore()
+            row = model.row_of(image_id)
+        if row < 0:
+            return False
+        self.gallery.setCurrentIndex(model.index(row))
+        return True
+
+    def _on_gallery_double_clicked(self, index: QModelIndex) -> None:
+        self.open_viewer(index.row())
+
+    def open_viewer_for(self, image_id: int) -> None:
+        if self.select_image(image_id):
+            self.open_viewer(self.gallery_model.row_of(image_id))
+
+    def open_viewer(self, row: int) -> ImageViewer:
+        if self.viewer is not None:
+            self.viewer.close()
+            self.viewer.deleteLater()
+        self.viewer = ImageViewer(self.gallery_model, self.services.runner, row, self)
+        self.viewer.show()
+        return self.viewer
+
+    def save_selected(self) -> QFileDialog | None:
+        """Ask where to save the selected image (a plain slot: the dialog is opened, not run)."""
+        record = self.selected_record()
+        if record is None:
+            return None
+        dialog = QFileDialog(self, "Save image", str(Path.home() / Path(record.path).stem))
+        dialog.setObjectName("imageSaveDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(name_filters().split(";;"))
+        dialog.fileSelected.connect(
+            lambda path: self.save_record(record, path, dialog.selectedNameFilter())
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def save_record(self, record: ImageRecord, path: str, name_filter: str = "") -> Any:
+        return start_task(self._save(record, path, name_filter), name="save image")
+
+    async def _save(self, record: ImageRecord, path: str, name_filter: str) -> None:
+        try:
+            saved = await self.services.runner.run(save_record_as, record, path, name_filter)
+        except (OSError, ValueError) as exc:
+            self.message_bar.show_error(exc)
+            return
+        self.message_bar.show_info(f"Saved {saved.name} and its request as {saved.stem}.json.")
+
+    def copy_selected(self) -> Any:
+        record = self.selected_record()
+        return start_task(self._copy(record), name="copy image") if record else None
+
+    async def _copy(self, record: ImageRecord) -> None:
+        try:
+            image = await self.services.runner.run(decode_file, record.path)
+        except (OSError, ValueError) as exc:
+            self.message_bar.show_error(exc)
+            return
+        QApplication.clipboard().setImage(image)
+        self.message_bar.show_info("The image is on the clipboard.")
+
+    def reuse_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self.restore_request(record.request)
+
+    def open_folder(self) -> None:
+        record = self.selected_record()
+        folder = Path(record.path).parent if record else media_dir("images")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def delete_selected(self) -> Any:
+        record = self.selected_record()
+        return start_task(self._delete(record), name="delete image") if record else None
+
+    async def _delete(self, record: ImageRecord) -> None:
+        answer = await ask_question(
+            self,
+            "Delete image",
+            f"Delete this image and its history entry?\n\n{record.prompt[:200]}",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            await self.services.images.delete(record.id)
+            await self.services.runner.run(forget_thumbnail, record.id)
+        except (*expected_errors(), ValueError) as exc:
+            self.message_bar.show_error(exc)
+            return
+        self.gallery_model.remove(record.id)
+        self._update_actions()
+
+    # -- frame -----------------------------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        """Generations run side by side, so the form stays usable while any is busy."""
+
+    def shutdown(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        if self.viewer is not None:
+            self.viewer.close()
+
+
+def _card_thumbnails(stored: StoredGeneration) -> list[QImage]:
+    return [decode_file(record.path, scaled_to=RESULT_SIDE * 2) for record in stored.records]

@@ -1,0 +1,83 @@
+"""Saving a stored image as PNG, JPEG or WebP with ``QImageWriter`` and a ``.json`` sidecar.
+
+Runs on a worker thread (``QImage`` and ``QImageWriter`` are safe there). The file is written
+to a temporary name and moved into place, so a failed write never leaves half a picture.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImageWriter
+
+from app.storage.atomic import write_json_atomic
+from app.storage.image_store import ImageRecord
+from app.ui.images.decode import decode_file
+
+SAVE_FORMATS: dict[str, tuple[str, str]] = {
+    # format → (name filter, extension)
+    "png": ("PNG image (*.png)", ".png"),
+    "jpeg": ("JPEG image (*.jpg *.jpeg)", ".jpg"),
+    "webp": ("WebP image (*.webp)", ".webp"),
+}
+_EXTENSION_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
+SAVE_QUALITY = 92
+
+
+class SaveError(OSError):
+    """The image could not be written; the message is a sentence for the person."""
+
+
+def name_filters() -> str:
+    return ";;".join(name for name, _extension in SAVE_FORMATS.values())
+
+
+def format_for(path: str, name_filter: str = "") -> tuple[str, Path]:
+    """The format to write and the final path (the extension added when it was left out)."""
+    target = Path(path)
+    fmt = _EXTENSION_FORMATS.get(target.suffix.lower())
+    if fmt is not None:
+        return fmt, target
+    for candidate, (filter_text, extension) in SAVE_FORMATS.items():
+        if filter_text == name_filter:
+            return candidate, target.with_name(target.name + extension)
+    return "png", target.with_name(target.name + ".png")
+
+
+def sidecar_for(record: ImageRecord, fmt: str, path: Path) -> dict[str, Any]:
+    return {
+        "request": record.request,
+        "image": {
+            "format": fmt,
+            "width": record.width,
+            "height": record.height,
+            "seed": record.seed,
+            "model": record.model,
+            "original_file": record.path,
+            "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(record.created)),
+        },
+        "response": record.response_meta,
+        "saved_as": path.name,
+    }
+
+
+def save_record_as(record: ImageRecord, path: str, name_filter: str = "") -> Path:
+    """Write ``record``'s image to ``path`` in the format its extension (or filter) names,
+    and ``<path>.json`` beside it. Returns the image's final path."""
+    fmt, target = format_for(path, name_filter)
+    image = decode_file(record.path)
+    partial = target.with_name(f".{target.name}.part")
+    writer = QImageWriter(str(partial), fmt.encode())
+    if fmt in ("jpeg", "webp"):
+        writer.setQuality(SAVE_QUALITY)
+    if fmt == "jpeg" and image.hasAlphaChannel():
+        image = image.convertToFormat(image.Format.Format_RGB32)
+    if not writer.write(image):
+        partial.unlink(missing_ok=True)
+        raise SaveError(f"{target.name} could not be written: {writer.errorString()}.")
+    os.replace(partial, target)
+    write_json_atomic(target.with_suffix(".json"), sidecar_for(record, fmt, target))
+    return target
