@@ -24,6 +24,7 @@ from app.api.errors import (
     ApiError,
     ApiTimeoutError,
     CancelledByUser,
+    InvalidInputError,
     LinkExpiredError,
     ResponseFormatError,
     status_error,
@@ -33,6 +34,11 @@ from app.api.retry import RetryPolicy, parse_retry_after
 log = logging.getLogger(__name__)
 
 _VERSION_SUFFIX = re.compile(r"/v\d+$")
+_SENDABLE_KEY = re.compile(r"[\x21-\x7e]+")
+UNSENDABLE_KEY = (
+    "The API key contains characters that cannot be sent (a line break, a space or a letter "
+    "outside plain ASCII). Paste the key again in Settings → API key."
+)
 DOWNLOAD_CHUNK = 64 * 1024
 EXPIRED_LINK_STATUSES = frozenset({403, 404, 410})
 
@@ -116,7 +122,7 @@ class Transport:
         session: requests.Session | None = None,
     ) -> None:
         self.root = api_root(base_url)
-        self._api_key = api_key
+        self._api_key = api_key.strip() if api_key else None
         self.timeouts = timeouts
         self.retry = retry
         self.session = session or requests.Session()
@@ -130,6 +136,8 @@ class Transport:
     def api_headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         headers = {"X-Title": APP_NAME, "Accept": "application/json"}
         if self._api_key:
+            if not _SENDABLE_KEY.fullmatch(self._api_key):
+                raise InvalidInputError(UNSENDABLE_KEY)
             headers["Authorization"] = f"Bearer {self._api_key}"
         headers.update(extra or {})
         return headers
