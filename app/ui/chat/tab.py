@@ -1,13 +1,870 @@
-"""The Chat tab."""
+"""The Chat tab: conversations sidebar, transcript, input with attachments, settings panel."""
 
 from __future__ import annotations
 
-from app.ui.widgets.placeholder_tab import PlaceholderTab
+import asyncio
+import logging
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.errors import ApiError, describe
+from app.services.chat import (
+    ReplyRecorder,
+    auto_title,
+    completion_details,
+    request_messages,
+    request_params,
+)
+from app.services.markdown_render import MarkdownRenderer, is_safe_link
+from app.storage.chat_store import Attachment, ChatStore, Conversation, Message
+from app.ui.asyncutils import async_slot
+from app.ui.chat.composer import AttachmentStrip, ChatInput, image_attachment
+from app.ui.chat.conversation_files import ConversationFiles
+from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
+from app.ui.chat.sidebar import ConversationSidebar
+from app.ui.chat.transcript import MessageDelegate, TranscriptModel, TranscriptView
+from app.ui.events import app_events, notify_paid_request
+from app.ui.message_bar import MessageBar
+from app.ui.widgets.model_combo import ModelCombo
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
+log = logging.getLogger(__name__)
+
+FALLBACK_MODEL = "gpt-4o"
+PAGE_SIZE = 120
+RENDER_INTERVAL_MS = 33
+FALLBACK_NOTICE = (
+    "This model or server does not offer text completion, so the prompt was sent as a chat "
+    "message instead."
+)
 
 
-class ChatTab(PlaceholderTab):
-    OBJECT_NAME = "chatTab"
-    ACCESSIBLE_NAME = "Chat"
-    MODEL_KIND = "chat"
-    MODEL_OBJECT_NAME = "chatModel"
-    NOTE = "Chat with any model: the conversation view arrives here."
+class ChatTab(QWidget):
+    """Chat with any model; history, search, export and import.
+
+    Signals:
+        send_to_images_requested(str): "Use as image prompt" on a message.
+        read_aloud_requested(str): "Read aloud" on a message.
+        reply_finished(int): a reply (message id) ended, whatever its status.
+        conversation_opened(int): a conversation (id) is shown.
+    """
+
+    send_to_images_requested = Signal(str)
+    read_aloud_requested = Signal(str)
+    reply_finished = Signal(int)
+    conversation_opened = Signal(int)
+
+    def __init__(self, services: Services, message_bar: MessageBar, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.message_bar = message_bar
+        self.model_kind = "chat"
+        self.setObjectName("chatTab")
+        self.setAccessibleName("Chat")
+        self._store: ChatStore | None = None
+        self.conversation: Conversation | None = None
+        self._recorder: ReplyRecorder | None = None
+        self._reply_task: asyncio.Task[Any] | None = None
+        self._render_pending = False
+        self._editing: Message | None = None
+        self._paging = False
+        self.renderer = MarkdownRenderer(self._scheme())
+
+        self._build()
+        self._connect()
+        self.files = ConversationFiles(self)
+        self.apply_settings()
+        QTimer.singleShot(0, self._on_start_timer)
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.model_combo = ModelCombo("chat", self)
+        self.model_combo.setObjectName("chatModel")
+        self.model_combo.setAccessibleName("Model")
+        self.completion_mode = QCheckBox("Completion mode", self)
+        self.completion_mode.setObjectName("chatCompletionMode")
+        self.completion_mode.setToolTip(
+            "Send the input as a plain prompt to /v1/completions instead of chatting"
+        )
+        self.settings_toggle = QToolButton(self)
+        self.settings_toggle.setObjectName("chatSettingsToggle")
+        self.settings_toggle.setText("Settings")
+        self.settings_toggle.setCheckable(True)
+        self.totals = QLabel(self)
+        self.totals.setObjectName("chatTotals")
+        self.totals.setProperty("role", "hint")
+
+        self.sidebar = ConversationSidebar(self)
+        self.settings_panel = ConversationSettingsPanel(self)
+        self.settings_panel.hide()
+
+        self.transcript_model = TranscriptModel(self)
+        self.transcript = TranscriptView(self)
+        self.delegate = MessageDelegate(self.transcript, self.renderer)
+        self.transcript.setItemDelegate(self.delegate)
+        self.transcript.setModel(self.transcript_model)
+
+        self.edit_banner = QLabel(self)
+        self.edit_banner.setObjectName("chatEditBanner")
+        self.edit_banner.setText(
+            "Editing a message: sending replaces it and every later message. Esc cancels."
+        )
+        self.edit_banner.setProperty("role", "hint")
+        self.edit_banner.hide()
+        self.attachments = AttachmentStrip(self)
+        self.input = ChatInput(self)
+        self.attach_button = QToolButton(self)
+        self.attach_button.setObjectName("chatAttach")
+        self.attach_button.setText("Image…")
+        self.attach_button.setToolTip(
+            "Attach images (for vision models); you can also paste or drop them"
+        )
+        self.attach_button.setAccessibleName("Attach images")
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setObjectName("chatSend")
+        self.send_button.setDefault(False)
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setObjectName("chatStop")
+        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.stop_button.setEnabled(False)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Model", self))
+        top.addWidget(self.model_combo, 1)
+        top.addWidget(self.completion_mode)
+        top.addWidget(self.settings_toggle)
+
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.attach_button)
+        buttons.addStretch(1)
+        entry = QHBoxLayout()
+        entry.addWidget(self.input, 1)
+        entry.addLayout(buttons)
+
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.transcript, 1)
+        column.addWidget(self.totals)
+        column.addWidget(self.edit_banner)
+        column.addWidget(self.attachments)
+        column.addLayout(entry)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("chatSplitter")
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.settings_panel)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 700, 240])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.send_button.clicked.connect(self.send)
+        self.stop_button.clicked.connect(self.stop)
+        self.input.send_requested.connect(self.send)
+        self.input.images_received.connect(self.attachments.add)
+        self.input.image_refused.connect(self.message_bar.show_notice)
+        self.attach_button.clicked.connect(self.pick_images)
+        self.settings_toggle.toggled.connect(self.settings_panel.setVisible)
+        self.settings_panel.changed.connect(self._on_settings_panel_changed)
+        self.settings_panel.save_defaults_requested.connect(self._on_save_defaults)
+        self.model_combo.model_changed.connect(self._on_model_combo_changed)
+        self.completion_mode.toggled.connect(self._on_completion_mode_toggled)
+
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.conversation_chosen.connect(self.open_conversation)
+        self.sidebar.hit_chosen.connect(self._on_sidebar_hit_chosen)
+        self.sidebar.search_changed.connect(self.search)
+        self.sidebar.rename_requested.connect(self.rename_conversation)
+        self.sidebar.delete_requested.connect(self.delete_conversation)
+        self.sidebar.export_requested.connect(lambda fmt: self.files.export_current(fmt))
+        self.sidebar.import_requested.connect(lambda: self.files.import_with_dialog())
+
+        self.delegate.action_requested.connect(self._on_delegate_action_requested)
+        self.delegate.link_activated.connect(self._on_delegate_link_activated)
+        self.delegate.code_copy_requested.connect(self._on_delegate_code_copy_requested)
+        self.transcript.customContextMenuRequested.connect(self._on_transcript_context_menu)
+        self.transcript.earlier_needed.connect(self.load_earlier)
+        self.transcript.later_needed.connect(self.load_later)
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._on_render_timer_timeout)
+
+        new_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new_shortcut.activated.connect(self.new_conversation)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self._on_escape)
+        app_events().settings_changed.connect(self.apply_settings)
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def store(self) -> ChatStore:
+        if self._store is None:
+            self._store = ChatStore(self.services.history)
+        return self._store
+
+    @property
+    def streaming(self) -> bool:
+        return self._reply_task is not None and not self._reply_task.done()
+
+    def set_busy(self, busy: bool) -> None:
+        """Tasks of this tab run side by side with typing; nothing is locked while they run."""
+
+    def _set_replying(self, replying: bool) -> None:
+        self.send_button.setEnabled(not replying)
+        self.stop_button.setEnabled(replying)
+        self.transcript_model.busy = replying
+        self.transcript_model.touch_all()
+        if replying:
+            self._render_timer.start()
+        else:
+            self._render_timer.stop()
+
+    def apply_settings(self) -> None:
+        self.input.send_with_enter = bool(self.services.settings.send_with_enter)
+        self.input.update_placeholder()
+
+    def _chat_defaults(self) -> dict[str, Any]:
+        defaults = self.services.settings.extra.get("chat")
+        return dict(defaults) if isinstance(defaults, dict) else {}
+
+    def current_model(self) -> str:
+        return self.model_combo.current_model_id() or self.services.default_model(
+            "chat", FALLBACK_MODEL
+        )
+
+    # -- theme --------------------------------------------------------------------------
+
+    def _scheme(self) -> str:
+        return (
+            "dark" if self.palette().color(QPalette.ColorRole.Window).lightness() < 128 else "light"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_scheme()
+        super().changeEvent(event)
+
+    def _apply_scheme(self) -> None:
+        scheme = self._scheme()
+        layouts = self.delegate.layouts
+        layouts.text_colour = self.palette().color(QPalette.ColorRole.Text).name()
+        layouts.muted_colour = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        if scheme != self.renderer.scheme or layouts.font != self.font():
+            self.renderer.scheme = scheme
+        layouts.font = self.font()
+        layouts.clear()
+        self.transcript_model.touch_all()
+
+    # -- start-up -----------------------------------------------------------------------
+
+    def _on_start_timer(self) -> None:
+        self._apply_scheme()
+        self.start()
+
+    @async_slot
+    async def start(self) -> None:
+        """Open the history, mark replies a crash left unfinished, show the newest chat."""
+
+        def load() -> list[Conversation]:
+            store = self.store
+            interrupted = store.mark_interrupted()
+            if interrupted:
+                log.info("%d unfinished replies from an earlier run marked stopped", interrupted)
+            return store.conversations()
+
+        conversations = await self.services.runner.run(load)
+        self.sidebar.set_conversations(conversations, None)
+        if conversations and self.conversation is None and not self.transcript_model.rowCount():
+            await self._open(conversations[0].id, None)
+        elif not conversations:
+            self._show_settings(self._chat_defaults())
+
+    def refresh_conversations(self) -> None:
+        current = self.conversation.id if self.conversation else None
+        if not self.sidebar.showing_hits:
+            self.sidebar.set_conversations(self.store.conversations(), current)
+
+    # -- conversations ------------------------------------------------------------------
+
+    def new_conversation(self) -> None:
+        """Start an empty conversation (stored once the first message is sent)."""
+        self.conversation = None
+        self._cancel_edit()
+        self.transcript_model.reset([], has_earlier=False, has_later=False)
+        self._show_settings(self._chat_defaults())
+        self.completion_mode.setChecked(False)
+        self.sidebar.select(None)
+        self._update_totals()
+        self.input.setFocus()
+
+    def start_conversation_with(self, text: str) -> None:
+        """A new conversation with ``text`` in the input, ready to send or extend."""
+        self.new_conversation()
+        self.input.setPlainText(text)
+        cursor = self.input.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.input.setTextCursor(cursor)
+        self.input.setFocus()
+
+    def _show_settings(self, values: dict[str, Any]) -> None:
+        self.settings_panel.load(values)
+
+    def _ensure_conversation(self) -> Conversation:
+        if self.conversation is None:
+            values = self.settings_panel.values()
+            mode = "completion" if self.completion_mode.isChecked() else "chat"
+            self.conversation = self.store.create_conversation(
+                "", model=self.current_model(), mode=mode, **values
+            )
+            self.refresh_conversations()
+        return self.conversation
+
+    @async_slot
+    async def open_conversation(self, conversation_id: int) -> None:
+        await self._open(conversation_id, None)
+
+    async def _open(self, conversation_id: int, around_message_id: int | None) -> None:
+        if (
+            self.conversation
+            and self.conversation.id == conversation_id
+            and around_message_id is None
+        ):
+            return
+        store = self.store
+
+        def load() -> tuple[Conversation, list[Message], bool, bool, int | None]:
+            conversation = store.conversation(conversation_id)
+            target_row: int | None = None
+            if around_message_id is None:
+                messages = store.messages(conversation_id, limit=PAGE_SIZE)
+                later = False
+            else:
+                position = store.message(around_message_id).position
+                start = max(0, position - PAGE_SIZE // 4)
+                messages = store.messages(conversation_id, after=start, limit=PAGE_SIZE)
+                later = bool(messages) and bool(
+                    store.messages(conversation_id, after=messages[-1].position + 1, limit=1)
+                )
+                target_row = next(
+                    (i for i, m in enumerate(messages) if m.id == around_message_id), None
+                )
+            earlier = bool(messages) and bool(
+                store.messages(conversation_id, before=messages[0].position, limit=1)
+            )
+            return conversation, messages, earlier, later, target_row
+
+        conversation, messages, earlier, later, target_row = await self.services.runner.run(load)
+        self._cancel_edit()
+        self.conversation = conversation
+        self.transcript_model.reset(messages, has_earlier=earlier, has_later=later)
+        self._show_conversation_settings(conversation)
+        if target_row is None:
+            self.transcript.follow_bottom()
+        else:
+            self.transcript.scroll_to_row(target_row)
+            self.transcript.setCurrentIndex(self.transcript_model.index(target_row))
+        self.sidebar.select(conversation.id)
+        self._update_totals()
+        self.conversation_opened.emit(conversation.id)
+
+    def _show_conversation_settings(self, conversation: Conversation) -> None:
+        self._show_settings({name: getattr(conversation, name) for name in FIELDS})
+        if conversation.model:
+            self.model_combo.set_current_model_id(conversation.model)
+        self.completion_mode.blockSignals(True)
+        self.completion_mode.setChecked(conversation.mode == "completion")
+        self.completion_mode.blockSignals(False)
+
+    @async_slot
+    async def load_earlier(self) -> None:
+        conversation = self.conversation
+        model = self.transcript_model
+        if self._paging or conversation is None or not model.rowCount() or not model.has_earlier:
+            return
+        self._paging = True
+        try:
+            first = model.message(0).position
+            page = await self.services.runner.run(
+                lambda: self.store.messages(conversation.id, before=first, limit=PAGE_SIZE)
+            )
+            if self.conversation is conversation:
+                model.prepend(page, has_earlier=len(page) == PAGE_SIZE)
+        finally:
+            self._paging = False
+
+    @async_slot
+    async def load_later(self) -> None:
+        conversation = self.conversation
+        model = self.transcript_model
+        if self._paging or conversation is None or not model.rowCount() or not model.has_later:
+            return
+        self._paging = True
+        try:
+            after = model.message(model.rowCount() - 1).position + 1
+            page = await self.services.runner.run(
+                lambda: self.store.messages(conversation.id, after=after, limit=PAGE_SIZE)
+            )
+            if self.conversation is conversation:
+                model.extend(page, has_later=len(page) == PAGE_SIZE)
+        finally:
+            self._paging = False
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        self.store.rename(conversation_id, title)
+        if self.conversation and self.conversation.id == conversation_id:
+            self.conversation.title = title
+        self.refresh_conversations()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete a conversation; the message bar offers Undo."""
+        if self.streaming and self.conversation and self.conversation.id == conversation_id:
+            self.stop()
+        snapshot = self.store.export_dict(conversation_id)
+        self.store.delete_conversation(conversation_id)
+        if self.conversation and self.conversation.id == conversation_id:
+            self.new_conversation()
+        self.refresh_conversations()
+        title = snapshot["conversation"].get("title") or "New conversation"
+        self.message_bar.show_notice(
+            f"Deleted the conversation “{title}”.",
+            action_text="Undo",
+            action=lambda: self._undo_delete(snapshot),
+        )
+
+    def _undo_delete(self, snapshot: dict[str, Any]) -> None:
+        restored = self.store.import_dict(snapshot)
+        self.refresh_conversations()
+        self.open_conversation(restored.id)
+
+    @async_slot
+    async def search(self, text: str) -> None:
+        if not text:
+            self.refresh_conversations()
+            return
+        hits = await self.services.runner.run(self.store.search, text)
+        if self.sidebar.search.text().strip() == text:
+            self.sidebar.set_hits(hits)
+
+    def _on_sidebar_hit_chosen(self, conversation_id: int, message_id: int) -> None:
+        self._open_hit(conversation_id, message_id)
+
+    @async_slot
+    async def _open_hit(self, conversation_id: int, message_id: int) -> None:
+        await self._open(conversation_id, message_id)
+
+    # -- settings of the conversation ---------------------------------------------------
+
+    def _on_settings_panel_changed(self, values: dict[str, Any]) -> None:
+        if self.conversation is None:
+            return
+        self.store.update_conversation(self.conversation.id, **values)
+        for name, value in values.items():
+            setattr(self.conversation, name, value)
+
+    def _on_save_defaults(self, values: dict[str, Any]) -> None:
+        self.services.settings.extra["chat"] = values
+        try:
+            from app.storage.settings import save_settings
+
+            save_settings(self.services.settings)
+        except OSError as exc:
+            self.message_bar.show_error(exc)
+            return
+        self.message_bar.show_info("New conversations will start with these settings.")
+
+    def _on_model_combo_changed(self, model_id: str) -> None:
+        if self.conversation is not None and model_id:
+            self.store.update_conversation(self.conversation.id, model=model_id)
+            self.conversation.model = model_id
+
+    def _on_completion_mode_toggled(self, checked: bool) -> None:
+        if self.conversation is not None:
+            mode = "completion" if checked else "chat"
+            self.store.update_conversation(self.conversation.id, mode=mode)
+            self.conversation.mode = mode
+
+    # -- sending ------------------------------------------------------------------------
+
+    @async_slot
+    async def send(self) -> None:
+        """Send the input (and attached images) and stream the reply."""
+        if self.streaming:
+            return
+        text = self.input.toPlainText().strip()
+        attachments = self.attachments.attachments
+        if not text and not attachments:
+            self.message_bar.show_notice("Type a message to send.")
+            return
+        if self.completion_mode.isChecked() and not text:
+            self.message_bar.show_notice("Type a prompt to complete.")
+            return
+        user = self._commit_user_message(text, attachments)
+        if user is None:
+            return
+        conversation = self._ensure_conversation()
+        if self.completion_mode.isChecked():
+            await self._run_reply(self._completion_reply(conversation, text))
+        else:
+            await self._run_reply(self._stream_reply(conversation))
+
+    def _commit_user_message(self, text: str, attachments: list[Attachment]) -> Message | None:
+        """Store the message (committed) before anything is sent; the input keeps the text
+        when storing fails."""
+        try:
+            conversation = self._ensure_conversation()
+            if self._editing is not None:
+                self._drop_from(self._editing)
+            meta = {"mode": "completion"} if self.completion_mode.isChecked() else {}
+            user = self.store.add_message(
+                conversation.id, "user", text, attachments=attachments, meta=meta
+            )
+        except sqlite3.Error as exc:
+            log.warning("message not stored: %s", exc)
+            self.message_bar.show_error(
+                f"The message could not be saved ({exc}); it is still in the input."
+            )
+            return None
+        self._cancel_edit()
+        self.input.clear()
+        self.attachments.clear()
+        self.transcript_model.append(user)
+        self.transcript.follow_bottom()
+        if not conversation.title:
+            conversation.title = auto_title(text or "Image")
+            self.store.rename(conversation.id, conversation.title)
+        self.refresh_conversations()
+        return user
+
+    def _drop_from(self, message: Message) -> None:
+        """Delete ``message`` and every later one (edit and resend)."""
+        if self.conversation is None:
+            return
+        self.store.delete_from(self.conversation.id, message.position)
+        row = self.transcript_model.row_of(message.id)
+        if row is not None:
+            self.transcript_model.remove_rows(row, self.transcript_model.rowCount() - row)
+        self.transcript_model.has_later = False
+
+    async def _run_reply(self, work: Any) -> None:
+        self._reply_task = asyncio.current_task()
+        self._set_replying(True)
+        try:
+            await work
+        finally:
+            self._reply_task = None
+            self._set_replying(False)
+            self._update_totals()
+
+    async def _stream_reply(self, conversation: Conversation) -> None:
+        keep = conversation.context_messages if conversation.context_messages is not None else 20
+        history = self.store.messages(conversation.id, limit=max(keep, 1) * 2 + 10)
+        payload = request_messages(conversation, history)
+        model_id = conversation.model or self.current_model()
+        reply = self.store.add_message(
+            conversation.id, "assistant", "", status="streaming", model=model_id
+        )
+        self.transcript_model.append(reply)
+        self.transcript.follow_bottom()
+        recorder = ReplyRecorder(self.store, reply.id)
+        self._recorder = recorder
+        error: ApiError | None = None
+        status = "complete"
+        try:
+            async for chunk in self.services.chat.stream(
+                model_id, payload, **request_params(conversation)
+            ):
+                recorder.add(chunk)
+                self._render_pending = True
+        except asyncio.CancelledError:
+            status = "stopped"
+            raise
+        except ApiError as exc:
+            status, error = "error", exc
+        finally:
+            self._finish_reply(recorder, status, error)
+        if error is None:
+            notify_paid_request()
+
+    def _finish_reply(self, recorder: ReplyRecorder, status: str, error: ApiError | None) -> None:
+        self._recorder = None
+        sentence = describe(error) if error is not None else None
+        try:
+            changes = recorder.finish(status, sentence)
+        except sqlite3.Error as exc:
+            log.warning("the reply could not be saved: %s", exc)
+            changes = {"content": recorder.content, "status": status}
+        self.transcript_model.update_message(recorder.message_id, **changes)
+        self.reply_finished.emit(recorder.message_id)
+        if error is not None:
+            message_id = recorder.message_id
+            self.message_bar.show_error(
+                error, retry=lambda: self.retry(message_id), action_text="Retry"
+            )
+
+    async def _completion_reply(self, conversation: Conversation, prompt: str) -> None:
+        model_id = conversation.model or self.current_model()
+        params = {
+            key: value for key, value in request_params(conversation).items() if key != "max_tokens"
+        }
+        try:
+            result, fell_back = await self.services.chat.completion(
+                prompt, model_id, conversation.max_tokens or None, **params
+            )
+        except ApiError as exc:
+            failed = self.store.add_message(
+                conversation.id,
+                "assistant",
+                "",
+                status="error",
+                model=model_id,
+                meta={"mode": "completion", "error": describe(exc)},
+            )
+            self.transcript_model.append(failed)
+            self.reply_finished.emit(failed.id)
+            self.message_bar.show_error(
+                exc, retry=lambda: self.retry(failed.id), action_text="Retry"
+            )
+            return
+        details = completion_details(result)
+        details["meta"].update(mode="completion", fallback=fell_back)
+        reply = self.store.add_message(conversation.id, "assistant", result.content, **details)
+        self.delegate.flags_for(reply.id).details_open = True
+        self.transcript_model.append(reply)
+        self.transcript.follow_bottom()
+        self.reply_finished.emit(reply.id)
+        notify_paid_request()
+        if fell_back:
+            self.message_bar.show_notice(FALLBACK_NOTICE)
+
+    def _on_render_timer_timeout(self) -> None:
+        recorder = self._recorder
+        if recorder is None or not self._render_pending:
+            return
+        self._render_pending = False
+        self.transcript_model.update_message(
+            recorder.message_id, content=recorder.content, reasoning=recorder.reasoning or None
+        )
+
+    def stop(self) -> None:
+        """Stop the reply; what arrived so far stays, marked as stopped."""
+        task = self._reply_task
+        if task is not None and not task.done():
+            task.cancel()
+
+    def _on_escape(self) -> None:
+        if self.streaming:
+            self.stop()
+        else:
+            self._cancel_edit()
+
+    # -- message actions ----------------------------------------------------------------
+
+    def _message(self, message_id: int) -> Message | None:
+        row = self.transcript_model.row_of(message_id)
+        return None if row is None else self.transcript_model.message(row)
+
+    def _on_delegate_action_requested(self, action: str, message_id: int) -> None:
+        self.run_action(action, message_id)
+
+    def run_action(self, action: str, message_id: int) -> None:
+        """Do ``action`` ("copy", "edit", "regenerate", "retry", "delete", "details",
+        "image_prompt", "read_aloud") on a message of the transcript."""
+        message = self._message(message_id)
+        if message is None:
+            return
+        handlers = {
+            "copy": lambda: self._copy_text(message.content, "Message copied."),
+            "edit": lambda: self.edit_message(message),
+            "regenerate": lambda: self.retry(message.id),
+            "retry": lambda: self.retry(message.id),
+            "delete": lambda: self.delete_message(message),
+            "details": lambda: self.delegate.toggle(message.id, "details"),
+            "image_prompt": lambda: self.send_to_images_requested.emit(message.content),
+            "read_aloud": lambda: self.read_aloud_requested.emit(message.content),
+        }
+        handler = handlers.get(action)
+        if handler is not None:
+            handler()
+
+    def _copy_text(self, text: str, note: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.message_bar.show_info(note)
+
+    def edit_message(self, message: Message) -> None:
+        """Put a sent message back in the input; sending replaces it and the later messages."""
+        if self.streaming or message.role != "user":
+            return
+        self._editing = message
+        self.input.setPlainText(message.content)
+        self.attachments.clear()
+        if message.attachments:
+            self.attachments.add([Attachment(a.mime, a.data, a.name) for a in message.attachments])
+        self.edit_banner.show()
+        self.input.setFocus()
+
+    def _cancel_edit(self) -> None:
+        if self._editing is not None:
+            self._editing = None
+            self.edit_banner.hide()
+
+    def delete_message(self, message: Message) -> None:
+        if message.status == "streaming" and self.streaming:
+            return
+        self.store.delete_message(message.id)
+        row = self.transcript_model.row_of(message.id)
+        if row is not None:
+            self.transcript_model.remove_rows(row)
+        self.delegate.layouts.forget(message.id)
+        self._update_totals()
+
+    @async_slot
+    async def retry(self, message_id: int) -> None:
+        """Replace the reply ``message_id`` (the last one) by a new one."""
+        conversation = self.conversation
+        message = self._message(message_id)
+        if self.streaming or conversation is None or message is None:
+            return
+        if self.transcript_model.last_reply_id() != message_id:
+            self.message_bar.show_notice("Only the last reply can be generated again.")
+            return
+        self.delete_message(message)
+        if message.meta.get("mode") == "completion" or conversation.mode == "completion":
+            prompt = self._last_user_text()
+            await self._run_reply(self._completion_reply(conversation, prompt))
+        else:
+            await self._run_reply(self._stream_reply(conversation))
+
+    def _last_user_text(self) -> str:
+        for message in reversed(self.transcript_model.messages()):
+            if message.role == "user":
+                return message.content
+        return ""
+
+    def _on_delegate_link_activated(self, href: str) -> None:
+        if is_safe_link(href):
+            QDesktopServices.openUrl(QUrl(href))
+
+    def _on_delegate_code_copy_requested(self, message_id: int, number: int) -> None:
+        row = self.transcript_model.row_of(message_id)
+        if row is None:
+            return
+        code = self.delegate.layout_for(self.transcript_model.index(row)).code
+        if 0 <= number < len(code):
+            self._copy_text(code[number], "Code copied.")
+
+    def _on_transcript_context_menu(self, point: QPoint) -> None:
+        index = self.transcript.indexAt(point)
+        if not index.isValid():
+            return
+        menu = self.message_menu(index.row())
+        menu.popup(self.transcript.viewport().mapToGlobal(point))
+
+    def message_menu(self, row: int) -> QMenu:
+        """The context menu of the message in ``row``."""
+        message = self.transcript_model.message(row)
+        is_last_reply = self.transcript_model.last_reply_id() == message.id
+        entries = [("copy", "Copy", True)]
+        entries.append(("edit", "Edit and resend", message.role == "user" and not self.streaming))
+        regenerate = message.role == "assistant" and is_last_reply and not self.streaming
+        entries.append(("regenerate", "Regenerate", regenerate))
+        entries.append(("details", "Show details", message.role == "assistant"))
+        entries.append(("delete", "Delete", not (self.streaming and message.status == "streaming")))
+        entries.append(("image_prompt", "Use as image prompt", bool(message.content)))
+        entries.append(("read_aloud", "Read aloud", bool(message.content)))
+        menu = QMenu(self.transcript)
+        menu.setObjectName("chatMessageMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for name, label, enabled in entries:
+            if name == "image_prompt":
+                menu.addSeparator()
+            action = menu.addAction(label)
+            action.setObjectName(f"chatAction_{name}")
+            action.setEnabled(enabled)
+            action.triggered.connect(
+                lambda _checked=False, n=name, m=message.id: self.run_action(n, m)
+            )
+        return menu
+
+    # -- attachments --------------------------------------------------------------------
+
+    @async_slot
+    async def pick_images(self) -> None:
+        from app.ui.asyncutils import ask_open_file_names
+
+        paths = await ask_open_file_names(
+            self, "Attach images", "", "Images (*.png *.jpg *.jpeg *.gif *.webp)"
+        )
+        if paths:
+            await self.attach_files(paths)
+
+    async def attach_files(self, paths: list[str]) -> None:
+        """Read, check and attach image files; a refused file is explained in the message bar."""
+        from pathlib import Path
+
+        found: list[Attachment] = []
+        for path in paths:
+            name = Path(path).name
+            try:
+                data = await self.services.runner.run(Path(path).read_bytes)
+                found.append(image_attachment(name, data))
+            except OSError as exc:
+                self.message_bar.show_error(exc)
+            except ValueError as exc:
+                self.message_bar.show_notice(str(exc))
+        if found:
+            self.attachments.add(found)
+
+    # -- totals -------------------------------------------------------------------------
+
+    def _update_totals(self) -> None:
+        if self.conversation is None:
+            self.totals.setText("")
+            return
+        totals = self.store.totals(self.conversation.id)
+        cost = f"${totals.cost_usd:.6f}" if totals.cost_usd else "—"
+        self.totals.setText(
+            f"This conversation: {totals.tokens:,} tokens · {cost} · {totals.replies} replies"
+        )
+
+    # -- closing ------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop a running reply, keeping what arrived (written at once)."""
+        recorder = self._recorder
+        if recorder is not None:
+            try:
+                recorder.finish("stopped")
+            except sqlite3.Error:
+                log.exception("the partial reply could not be saved")
+            self._recorder = None
+        self.stop()

@@ -1,0 +1,95 @@
+"""Export of the open conversation to Markdown or JSON, and import of such JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.storage.atomic import write_text_atomic
+from app.storage.chat_store import conversation_markdown
+from app.ui.asyncutils import ask_open_file_names, ask_save_file_name, start_task
+
+if TYPE_CHECKING:
+    from app.ui.chat.tab import ChatTab
+
+log = logging.getLogger(__name__)
+
+FILTERS = {"markdown": "Markdown (*.md)", "json": "JSON (*.json)"}
+SUFFIXES = {"markdown": ".md", "json": ".json"}
+
+
+def file_stem(title: str) -> str:
+    stem = re.sub(r"[^\w\- ]+", "", title).strip().replace(" ", "-")
+    return stem[:60] or "conversation"
+
+
+class ConversationFiles:
+    """Writes and reads conversation files for one ``ChatTab`` (all file work off the UI
+    thread, every write atomic)."""
+
+    def __init__(self, tab: ChatTab) -> None:
+        self.tab = tab
+
+    def export_current(self, fmt: str) -> None:
+        start_task(self._export_with_dialog(fmt), owner=self.tab, name="export conversation")
+
+    def import_with_dialog(self) -> None:
+        start_task(self._import_with_dialog(), owner=self.tab, name="import conversation")
+
+    async def _export_with_dialog(self, fmt: str) -> None:
+        conversation = self.tab.conversation
+        if conversation is None:
+            self.tab.message_bar.show_notice("Open or start a conversation to export it.")
+            return
+        suggested = file_stem(conversation.title) + SUFFIXES[fmt]
+        path = await ask_save_file_name(self.tab, "Export conversation", suggested, FILTERS[fmt])
+        if path:
+            await self.export_to(Path(path), fmt)
+
+    async def export_to(self, path: Path, fmt: str) -> Path:
+        """Write the open conversation to ``path`` as "markdown" or "json"."""
+        conversation = self.tab.conversation
+        if conversation is None:
+            raise ValueError("no conversation is open")
+        if not path.suffix:
+            path = path.with_suffix(SUFFIXES[fmt])
+        store = self.tab.store
+
+        def write() -> None:
+            data = store.export_dict(conversation.id)
+            if fmt == "json":
+                text = json.dumps(data, ensure_ascii=False, indent=2)
+            else:
+                text = conversation_markdown(data)
+            write_text_atomic(path, text)
+
+        await self.tab.services.runner.run(write)
+        self.tab.message_bar.show_info(f"Conversation exported to {path}.")
+        return path
+
+    async def _import_with_dialog(self) -> None:
+        paths = await ask_open_file_names(self.tab, "Import conversation", "", FILTERS["json"])
+        if paths:
+            await self.import_from(Path(paths[0]))
+
+    async def import_from(self, path: Path) -> int | None:
+        """Read an exported JSON file as a new conversation and open it; returns its id."""
+        store = self.tab.store
+
+        def read() -> int:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return store.import_dict(data).id
+
+        try:
+            conversation_id = await self.tab.services.runner.run(read)
+        except ValueError as exc:
+            reason = str(exc) if "conversation" in str(exc) else "it is not valid JSON"
+            self.tab.message_bar.show_error(f"{path.name} could not be imported: {reason}")
+            return None
+        self.tab.refresh_conversations()
+        await self.tab.open_conversation(conversation_id)
+        self.tab.message_bar.show_info(f"Imported {path.name} as a new conversation.")
+        return conversation_id
