@@ -48,6 +48,13 @@ TAB_SPECS: tuple[tuple[str, str, type[QWidget]], ...] = (
 )
 
 
+CROSS_TAB_FLOWS: tuple[tuple[str, str, str, str], ...] = (
+    ("chat", "send_to_images_requested", "image", "set_prompt"),
+    ("chat", "read_aloud_requested", "tts", "read_aloud"),
+    ("stt", "send_to_chat_requested", "chat", "start_conversation_with"),
+)
+
+
 class MainWindow(QMainWindow):
     """The application window.
 
@@ -116,6 +123,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: QWidget | None = None
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._bind_model_combos()
+        self._connect_cross_tab_flows()
         self.update_provider()
 
     # -- building ------------------------------------------------------------------------
@@ -240,6 +248,21 @@ class MainWindow(QMainWindow):
     def _on_model_chosen(self, kind: str, model_id: str) -> None:
         self.services.settings.last_models[kind] = model_id
         self.schedule_settings_save()
+
+    def _connect_cross_tab_flows(self) -> None:
+        """Each source tab's signal goes to the target tab's method (which is then shown),
+        where both exist."""
+        for source, signal_name, target, method_name in CROSS_TAB_FLOWS:
+            signal = getattr(self.tab_pages.get(source), signal_name, None)
+            page = self.tab_pages.get(target)
+            method = getattr(page, method_name, None)
+            if signal is None or page is None or not callable(method):
+                continue
+            signal.connect(lambda text, m=method, p=page: self._hand_over(m, p, text))
+
+    def _hand_over(self, method: Callable[[str], Any], page: QWidget, text: str) -> None:
+        method(text)
+        self.tabs.setCurrentWidget(page)
 
     # -- background work -----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -90,7 +91,11 @@ class ChatTab(QWidget):
         self._connect()
         self.files = ConversationFiles(self)
         self.apply_settings()
-        QTimer.singleShot(0, self._on_start_timer)
+        self._closed = False
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.timeout.connect(self._on_start_timer)
+        self._start_timer.start(0)
 
     # -- building -----------------------------------------------------------------------
 
@@ -233,6 +238,11 @@ class ChatTab(QWidget):
         return self._store
 
     @property
+    def alive(self) -> bool:
+        """False once the tab was shut down or its widgets deleted."""
+        return not self._closed and shiboken6.isValid(self) and shiboken6.isValid(self.sidebar)
+
+    @property
     def streaming(self) -> bool:
         return self._reply_task is not None and not self._reply_task.done()
 
@@ -303,6 +313,8 @@ class ChatTab(QWidget):
             return store.conversations()
 
         conversations = await self.services.runner.run(load)
+        if not self.alive:
+            return
         self.sidebar.set_conversations(conversations, None)
         if conversations and self.conversation is None and not self.transcript_model.rowCount():
             await self._open(conversations[0].id, None)
@@ -384,6 +396,8 @@ class ChatTab(QWidget):
             return conversation, messages, earlier, later, target_row
 
         conversation, messages, earlier, later, target_row = await self.services.runner.run(load)
+        if not self.alive:
+            return
         self._cancel_edit()
         self.conversation = conversation
         self.transcript_model.reset(messages, has_earlier=earlier, has_later=later)
@@ -472,7 +486,7 @@ class ChatTab(QWidget):
             self.refresh_conversations()
             return
         hits = await self.services.runner.run(self.store.search, text)
-        if self.sidebar.search.text().strip() == text:
+        if self.alive and self.sidebar.search.text().strip() == text:
             self.sidebar.set_hits(hits)
 
     def _on_sidebar_hit_chosen(self, conversation_id: int, message_id: int) -> None:
@@ -860,6 +874,8 @@ class ChatTab(QWidget):
 
     def shutdown(self) -> None:
         """Stop a running reply, keeping what arrived (written at once)."""
+        self._closed = True
+        self._start_timer.stop()
         recorder = self._recorder
         if recorder is not None:
             try:
