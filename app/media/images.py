@@ -15,6 +15,9 @@ MAX_IMAGE_PIXELS = 64 * 1024 * 1024
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
+_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb", b"RIFF", b"GIF8")
+
+
 class ImageCheckError(ValueError):
     """The image cannot be used; the message is a sentence for the person."""
 
@@ -111,6 +114,8 @@ def check_image(
             f"{max_bytes / 1048576:.0f} MB this app opens."
         )
     header = image_header(data)
+    if header is None and data[:4] in _SIGNATURES:
+        raise ImageCheckError("The image is damaged: its header cannot be read.")
     if header is None:
         raise ImageCheckError("The server sent a file that is not a PNG, JPEG, WebP or GIF image.")
     if header.width <= 0 or header.height <= 0:

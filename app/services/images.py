@@ -150,6 +150,14 @@ def _response_meta(result: ImageResult, image: GeneratedImage) -> dict[str, Any]
     return {key: value for key, value in meta.items() if value is not None}
 
 
+def _seed_of(image: GeneratedImage, result: ImageResult, body: dict[str, Any]) -> int | None:
+    """The seed the response gave, else the one the request asked for."""
+    for seed in (image.seed, result.seed, body.get("seed")):
+        if isinstance(seed, int) and not isinstance(seed, bool):
+            return seed
+    return None
+
+
 class ImageService:
     """Generates images, keeps each as a file under the images folder with a history row.
 
@@ -200,7 +208,7 @@ class ImageService:
         records = []
         share = len(result.images)
         for image, header in zip(result.images, headers, strict=True):
-            image = replace(image, seed=image.seed if image.seed is not None else result.seed)
+            image = replace(image, seed=_seed_of(image, result, body))
             path = save_image(image, folder, stem, request=body)
             record = ImageRecord(
                 model=str(body.get("model", "")),

@@ -78,6 +78,6 @@ def save_record_as(record: ImageRecord, path: str, name_filter: str = "") -> Pat
     if not writer.write(image):
         partial.unlink(missing_ok=True)
         raise SaveError(f"{target.name} could not be written: {writer.errorString()}.")
-    os.replace(partial, target)
     write_json_atomic(target.with_suffix(".json"), sidecar_for(record, fmt, target))
+    os.replace(partial, target)
     return target

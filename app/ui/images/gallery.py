@@ -139,6 +139,10 @@ class GalleryModel(QAbstractListModel):
         self._thumbnails.pop(image_id, None)
         self.endRemoveRows()
 
+    def loaded_ids(self) -> set[int]:
+        """Ids of the images whose thumbnails are held (decoded or read from the cache)."""
+        return set(self._thumbnails)
+
     def thumbnail(self, image_id: int) -> QPixmap | None:
         return self._thumbnails.get(image_id)
 

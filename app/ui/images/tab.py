@@ -8,8 +8,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -76,9 +76,23 @@ class ImagesTab(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.generate)
+        self.prompt.installEventFilter(self)
+        self.negative_prompt.installEventFilter(self)
         self.model_combo.lineEdit().textChanged.connect(self._on_model_text_changed)
         app_events().models_loaded.connect(self._on_app_events_models_loaded)
         self._sync_family()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the prompt fields generates (the text edits would take the key)."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.generate()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- building --------------------------------------------------------------------------
 

@@ -13,7 +13,9 @@ from tests.ui.conftest import use_server
 
 
 @pytest.fixture
-def image_tab(qtbot: Any, open_window: Callable[..., Any], fake_api: FakeApi, monkeypatch) -> ImagesTab:
+def image_tab(
+    qtbot: Any, open_window: Callable[..., Any], fake_api: FakeApi, monkeypatch
+) -> ImagesTab:
     monkeypatch.setenv("AIML_API_KEY", "test-key")
     use_server(fake_api.url)
     window = open_window()
