@@ -380,11 +380,23 @@ def _cmd_key(services: Services, args: argparse.Namespace) -> int:
 # -- the parser ------------------------------------------------------------------------------
 
 
+def _base_url_argument(value: str) -> str:
+    from app.api.errors import InvalidInputError
+    from app.api.transport import check_base_url
+
+    try:
+        check_base_url(value)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    return value
+
+
 def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
     unset = argparse.SUPPRESS if in_subcommand else None
     parser.add_argument(
         "--base-url",
         default=unset,
+        type=_base_url_argument,
         metavar="URL",
         help="server root (default: $AIML_API_BASE_URL, the settings, or https://api.aimlapi.com)",
     )

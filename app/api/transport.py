@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -34,6 +34,10 @@ from app.api.retry import RetryPolicy, parse_retry_after
 log = logging.getLogger(__name__)
 
 _VERSION_SUFFIX = re.compile(r"/v\d+$")
+BAD_BASE_URL = (
+    "The base URL must start with http:// or https:// and name a server, "
+    "such as https://api.aimlapi.com."
+)
 _SENDABLE_KEY = re.compile(r"[\x21-\x7e]+")
 UNSENDABLE_KEY = (
     "The API key contains characters that cannot be sent (a line break, a space or a letter "
@@ -47,6 +51,15 @@ def api_root(base_url: str) -> str:
     """``https://api.aimlapi.com/v1/`` → ``https://api.aimlapi.com`` (trailing ``/vN`` stripped)."""
     root = base_url.strip().rstrip("/")
     return _VERSION_SUFFIX.sub("", root)
+
+
+def check_base_url(base_url: str) -> str:
+    """The root of ``base_url``; ``InvalidInputError`` unless it is http(s) with a server name."""
+    root = api_root(base_url)
+    parts = urlsplit(root)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidInputError(BAD_BASE_URL)
+    return root
 
 
 def quote_path_segment(value: str) -> str:
@@ -131,7 +144,7 @@ class Transport:
             self.session.proxies.update({"http": proxy, "https": proxy})
 
     def url(self, path: str) -> str:
-        return self.root + (path if path.startswith("/") else "/" + path)
+        return check_base_url(self.root) + (path if path.startswith("/") else "/" + path)
 
     def api_headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         headers = {"X-Title": APP_NAME, "Accept": "application/json"}

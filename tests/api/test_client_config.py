@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.api.client import ApiClient, ClientConfig, Timeouts
+from app.api.errors import InvalidInputError, describe
 from app.api.transport import api_root, quote_path_segment
 from tests.fake_api import FakeApi
 
@@ -55,3 +56,12 @@ def test_proxy_carries_every_request(fake_api: FakeApi) -> None:
     (request,) = fake_api.requests
     assert request.path.endswith("/v1/models")
     assert request.headers["Host"] == "api.aimlapi.invalid"
+
+
+@pytest.mark.parametrize("base", ["ftp://api.aimlapi.com", "api.aimlapi.com/v1", "http://", ""])
+def test_a_base_url_that_is_not_http_gives_a_sentence(base: str) -> None:
+    client = ApiClient(ClientConfig(base_url=base or " ", max_retries=0))
+    with client, pytest.raises(InvalidInputError) as caught:
+        client.models.list()
+    sentence = describe(caught.value)
+    assert sentence.startswith("The base URL") and "https://" in sentence

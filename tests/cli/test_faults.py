@@ -126,3 +126,20 @@ def test_play_without_a_player_says_so(
 ) -> None:
     monkeypatch.setattr("app.cli._find_player", lambda: None)
     assert "ffplay" in cli("tts", "Hello", "--play").assert_one_error(code=1)
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://api.aimlapi.com", "api.aimlapi.com", "https://", "file:///etc"]
+)
+def test_a_base_url_that_is_not_http_is_refused(cli: Cli, url: str) -> None:
+    sentence = cli("--base-url", url, "models").assert_one_error(code=2)
+    assert "http://" in sentence and "https://" in sentence
+
+
+def test_a_base_url_from_the_environment_that_is_not_http_is_refused(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIML_API_KEY", "sk-anything-0000000000")
+    monkeypatch.setenv("AIML_API_BASE_URL", "localhost:8080/v1")
+    sentence = cli("chat", "Hello").assert_one_error(code=2)
+    assert "base URL" in sentence and "https://" in sentence
