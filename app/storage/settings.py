@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,9 @@ def _int_between(low: int, high: int) -> Callable[[Any], bool]:
 
 
 def _positive_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and value > 0
 
 
 def _str_map(value: Any) -> bool:
@@ -154,7 +157,8 @@ def load_settings(path: Path | None = None) -> Settings:
         data = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
+        # ValueError covers bad JSON, bad UTF-8 and numbers too long to convert.
         log.warning("settings: cannot read %s (%s); using the defaults", source, exc)
         return Settings()
     if not isinstance(data, dict):

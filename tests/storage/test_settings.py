@@ -122,3 +122,30 @@ def test_client_config_carries_connection_settings() -> None:
     assert config.timeouts.read == 45.0
     assert config.max_retries == 1
     assert settings.client_config(None).api_key is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"theme": "dark", "last_tab": 2, "base_url": "https://api.aiml',  # cut off mid-write
+        b"\x00" * 4096,  # a block of zeros left by a crash
+        b"\xff\xfe{\x00}",
+        b'{"last_tab": ' + b"9" * 5000 + b"}",  # longer than Python will turn into an int
+        b"[" * 100_000,  # nested deeper than the parser's recursion limit
+    ],
+    ids=["truncated", "zeros", "utf16", "huge-number", "deep-nesting"],
+)
+def test_garbage_file_gives_defaults(content: bytes) -> None:
+    paths.settings_path().write_bytes(content)
+    assert load_settings() == Settings()
+
+
+@pytest.mark.parametrize("value", ["Infinity", "1e400", "NaN", "-Infinity"])
+def test_timeouts_must_be_finite(value: str) -> None:
+    paths.settings_path().write_text(
+        f'{{"read_timeout": {value}, "connect_timeout": {value}, "theme": "dark"}}',
+        encoding="utf-8",
+    )
+    settings = load_settings()
+    assert (settings.read_timeout, settings.connect_timeout) == (300.0, 10.0)
+    assert settings.theme == "dark"
