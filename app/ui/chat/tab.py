@@ -759,6 +759,7 @@ class ChatTab(QWidget):
         if row is not None:
             self.transcript_model.remove_rows(row)
         self.delegate.layouts.forget(message.id)
+        self.delegate.flags.pop(message.id, None)
         self._update_totals()
 
     @async_slot
