@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,13 @@ def _model_from_dict(data: dict[str, Any]) -> ModelInfo | None:
         return None
 
 
+def _cached_time(value: Any) -> float:
+    """A stored UNIX time, or 0.0 (long ago) when it is missing or not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    return float(value) if math.isfinite(value) else 0.0
+
+
 class ModelCache:
     """One JSON file per base URL under the cache folder."""
 
@@ -119,7 +127,7 @@ class ModelCache:
         return _CachedList(
             models=models,
             etag=data.get("etag") if isinstance(data.get("etag"), str) else None,
-            fetched_at=float(data.get("fetched_at") or 0.0),
+            fetched_at=_cached_time(data.get("fetched_at")),
             base_url=str(data.get("base_url") or ""),
         )
 

@@ -188,6 +188,27 @@ def test_models_json(gateway: FakeApi, cli: Cli) -> None:
     assert {"chat", "image", "stt", "tts"} <= kinds
 
 
+@pytest.mark.parametrize(
+    "cached",
+    [
+        {"version": 1, "etag": "x", "fetched_at": "yesterday", "models": [{"id": "old"}]},
+        {"version": 1, "etag": ["x"], "fetched_at": [1], "models": {"id": "old"}},
+        {"version": 1, "fetched_at": 1e400, "models": [{"id": "old", "aliases": 5}]},
+    ],
+)
+def test_models_with_a_damaged_cache_file_asks_the_server(
+    gateway: FakeApi, cli: Cli, cached: dict
+) -> None:
+    from app.services.models import ModelCache
+
+    cache = ModelCache(gateway.url)
+    cache.path.write_text(json.dumps(cached), encoding="utf-8")
+    result = cli("models", "--kind", "tts")
+    assert result.code == 0, result.err
+    assert "#g1_aura-asteria-en" in result.out.split()
+    assert [r.path for r in gateway.requests] == ["/v1/models"]
+
+
 def test_key_set_status_clear(
     fake_api: FakeApi, cli: Cli, monkeypatch: pytest.MonkeyPatch, memory_keyring
 ) -> None:
