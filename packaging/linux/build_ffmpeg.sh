@@ -56,30 +56,46 @@ FILTERS="aresample,aformat,anull,atrim,concat,volume,amix,apad,asetpts,pan,afade
 anullsrc,aselect,silencedetect,null,format,trim"
 BSFS="aac_adtstoasc,mp3_header_decompress,opus_metadata,null"
 
+configure() { # configure LOG [feature options...]: the shared base plus the given features
+    log=$1
+    shift
+    ./configure \
+        --prefix="$WORK/prefix" \
+        --pkg-config-flags=--static \
+        --extra-ldflags=-static \
+        --extra-ldexeflags=-static \
+        --disable-autodetect --disable-debug --disable-doc --disable-network --disable-x86asm \
+        --enable-small --disable-shared --enable-static --disable-ffplay \
+        --disable-everything \
+        --enable-protocol=file,pipe \
+        --enable-decoder="$DECODERS" --enable-demuxer="$DEMUXERS" --enable-parser="$PARSERS" \
+        "$@" >"$WORK/$log" 2>&1 || {
+        tail -n 30 "$WORK/$log" >&2
+        exit 1
+    }
+}
+
+build() { # build PROGRAM
+    make -j"$(nproc)" "$1" >"$WORK/make-$1.log" 2>&1 || {
+        tail -n 30 "$WORK/make-$1.log" >&2
+        exit 1
+    }
+    cp "$1" "$WORK/$1"
+}
+
 cd "$SRC"
-./configure \
-    --prefix="$WORK/prefix" \
-    --pkg-config-flags=--static \
-    --extra-ldflags=-static \
-    --extra-ldexeflags=-static \
-    --disable-autodetect --disable-debug --disable-doc --disable-network --disable-x86asm \
-    --disable-shared --enable-static --disable-ffplay \
-    --disable-everything \
-    --enable-libmp3lame --enable-libvorbis --enable-libopus \
-    --enable-protocol=file,pipe \
-    --enable-decoder="$DECODERS" --enable-encoder="$ENCODERS" \
-    --enable-demuxer="$DEMUXERS" --enable-muxer="$MUXERS" \
-    --enable-parser="$PARSERS" --enable-filter="$FILTERS" --enable-bsf="$BSFS" \
-    --enable-swresample >"$WORK/configure.log" 2>&1 || {
-    tail -n 30 "$WORK/configure.log" >&2
-    exit 1
-}
-make -j"$(nproc)" ffmpeg ffprobe >"$WORK/make.log" 2>&1 || {
-    tail -n 30 "$WORK/make.log" >&2
-    exit 1
-}
+# ffmpeg converts: decoders plus encoders, muxers and filters.
+configure configure-ffmpeg.log \
+    --enable-libmp3lame --enable-libvorbis --enable-libopus --enable-swresample \
+    --enable-encoder="$ENCODERS" --enable-muxer="$MUXERS" --enable-filter="$FILTERS" \
+    --enable-bsf="$BSFS"
+build ffmpeg
+# ffprobe only reads, so it is configured again without the encoding side (half the size).
+configure configure-ffprobe.log
+build ffprobe
+
 mkdir -p "$OUT"
-install -m 755 ffmpeg ffprobe "$OUT/"
+install -m 755 "$WORK/ffmpeg" "$WORK/ffprobe" "$OUT/"
 strip "$OUT/ffmpeg" "$OUT/ffprobe"
 echo "built $("$OUT/ffmpeg" -hide_banner -version | head -n 1) into $OUT"
 du -h "$OUT/ffmpeg" "$OUT/ffprobe"

@@ -55,8 +55,16 @@ def test_metainfo_names_this_release_and_the_desktop_entry() -> None:
     assert root.findtext("launchable") == DESKTOP_FILE.name
     assert root.find("content_rating") is not None
     assert root.findtext("icon") == desktop_entry()["Icon"]
+
+
+def test_metainfo_screenshots_are_in_the_repository() -> None:
+    root = ET.parse(METAINFO_FILE).getroot()
     shots = [image.text or "" for image in root.iter("image")]
-    assert shots and all("/docs/screenshots/" in shot and shot.endswith(".png") for shot in shots)
+    assert len(shots) >= 4
+    for shot in shots:
+        relative = shot.split("/main/", 1)[1]
+        assert relative.startswith("docs/screenshots/"), shot
+        assert png_size((REPO_ROOT / relative).read_bytes())[0] >= 800, shot
 
 
 def test_desktop_entry_starts_the_installed_command() -> None:
