@@ -141,7 +141,9 @@ class GenerationCard(QFrame):
         picture.setObjectName("imageResult")
         picture.setFlat(True)
         picture.setIcon(QPixmap.fromImage(image))
-        picture.setIconSize(image.size())
+        picture.setIconSize(
+            image.size().scaled(RESULT_SIDE, RESULT_SIDE, Qt.AspectRatioMode.KeepAspectRatio)
+        )
         picture.setAccessibleName(f"Image {record.id}")
         image_id = record.id
         picture.clicked.connect(lambda _checked=False: self.image_activated.emit(image_id))
@@ -149,7 +151,7 @@ class GenerationCard(QFrame):
         caption.setObjectName("imageResultInfo")
         caption.setWordWrap(True)
         caption.setMinimumWidth(220)
-        caption.setMaximumWidth(max(RESULT_SIDE * 2, image.width()))
+        caption.setMaximumWidth(RESULT_SIDE * 2)
         revised = record.response_meta.get("revised_prompt")
         if revised and revised != record.prompt:
             caption.setText(f"{caption.text()}\nRevised prompt: {revised}")

@@ -20,7 +20,14 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from app.services.runner import Runner
 from app.storage.image_store import ImageRecord, ImageStore
@@ -226,6 +233,30 @@ class GalleryModel(QAbstractListModel):
         return data
 
 
+class ThumbnailDelegate(QStyledItemDelegate):
+    """Paints a thumbnail centred in its cell, framed in the highlight colour when selected."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        cell = option.rect.adjusted(3, 3, -3, -3)
+        painter.save()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(option.palette.highlight())
+            painter.drawRoundedRect(cell, 6, 6)
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            size = pixmap.size().scaled(
+                cell.size() - QSize(10, 10), Qt.AspectRatioMode.KeepAspectRatio
+            )
+            x = cell.x() + (cell.width() - size.width()) // 2
+            y = cell.y() + (cell.height() - size.height()) // 2
+            painter.drawPixmap(x, y, size.width(), size.height(), pixmap)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(GRID_SIDE, GRID_SIDE)
+
+
 class GalleryView(QListView):
     """Icon grid of the gallery; tells its model which thumbnails are on screen."""
 
@@ -246,6 +277,7 @@ class GalleryView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegate(ThumbnailDelegate(self))
 
     def setModel(self, model: Any) -> None:
         super().setModel(model)
