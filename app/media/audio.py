@@ -249,11 +249,16 @@ def export(
     return write_bytes_atomic(target, to_bytes(segment, chosen, bitrate=bitrate))
 
 
-def decode_pcm(source: str | Path | bytes, *, sample_rate: int | None = None) -> Pcm:
-    """Decode to 16-bit PCM for playback, optionally resampled to ``sample_rate``."""
+def decode_pcm(
+    source: str | Path | bytes, *, sample_rate: int | None = None, channels: int | None = None
+) -> Pcm:
+    """Decode to 16-bit PCM for playback, optionally resampled to ``sample_rate`` and
+    mixed to ``channels``."""
     segment = load(source).set_sample_width(2)
     if sample_rate:
         segment = segment.set_frame_rate(sample_rate)
+    if channels:
+        segment = segment.set_channels(channels)
     return Pcm(
         data=segment.raw_data,
         sample_rate=segment.frame_rate,
