@@ -321,9 +321,9 @@ class ChatTab(QWidget):
         elif not conversations:
             self._show_settings(self._chat_defaults())
 
-    def refresh_conversations(self) -> None:
+    def refresh_conversations(self, *, leave_search: bool = False) -> None:
         current = self.conversation.id if self.conversation else None
-        if not self.sidebar.showing_hits:
+        if leave_search or not self.sidebar.showing_hits:
             self.sidebar.set_conversations(self.store.conversations(), current)
 
     # -- conversations ------------------------------------------------------------------
@@ -483,7 +483,7 @@ class ChatTab(QWidget):
     @async_slot
     async def search(self, text: str) -> None:
         if not text:
-            self.refresh_conversations()
+            self.refresh_conversations(leave_search=True)
             return
         hits = await self.services.runner.run(self.store.search, text)
         if self.alive and self.sidebar.search.text().strip() == text:
