@@ -150,8 +150,9 @@ class SttFilterModel(QSortFilterProxyModel):
         self._visible: set[int] | None = None
 
     def set_visible_ids(self, ids: set[int] | None) -> None:
+        self.beginFilterChange()
         self._visible = ids
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._visible is None:
