@@ -278,7 +278,7 @@ class AudioApi:
                     source_url or "", max_bytes=self.max_audio_bytes, what="audio"
                 )
         else:
-            audio, source_url = response.content, None
+            audio, source_url = _audio_body(response), None
             cost = parse_cost(None, response.headers)
         if not audio:
             raise ResponseFormatError("The server sent empty audio.")
@@ -293,6 +293,15 @@ class AudioApi:
         if "input" not in payload:
             payload["input"] = payload.pop("text", payload.pop("script", ""))
         return OPENAI_SPEECH_PATH, payload
+
+
+def _audio_body(response: requests.Response) -> bytes:
+    """The bytes of an audio reply; a text reply (a web page, a message) is refused."""
+    content_type = response.headers.get("content-type", "").lower()
+    if content_type.startswith("text/"):
+        response.close()
+        raise ResponseFormatError(f"The server sent text instead of audio ({content_type}).")
+    return response.content
 
 
 def _report(on_progress: ProgressCallback | None, stage: str, fraction: float | None) -> None:

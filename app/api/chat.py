@@ -15,7 +15,13 @@ import requests
 import urllib3
 
 from app.api.chat_parsing import ChunkAccumulator, parse_chat_completion, parse_chat_event
-from app.api.errors import ApiConnectionError, ApiError, ApiTimeoutError, StreamError
+from app.api.errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    ResponseFormatError,
+    StreamError,
+)
 from app.api.sse import SseDecoder, SseEvent
 from app.api.transport import Transport, decode_json
 from app.api.types import ChatChunk, ChatCompletion
@@ -64,6 +70,7 @@ class ChatStream:
         self._finished = False
         self._close_lock = threading.Lock()
         self._received_any = False
+        self._events_seen = 0
         self._eof = False
         self._is_event_stream = "json" not in response.headers.get("content-type", "").lower()
 
@@ -82,6 +89,8 @@ class ChatStream:
             event = self._next_event()
             if event is None or event.is_done:
                 self._finish()
+                if event is None and not self._events_seen and not self._closed.is_set():
+                    raise self._no_events_error()
                 raise StopIteration
             chunk = self._chunk_of(event)
             if chunk is not None:
@@ -114,7 +123,12 @@ class ChatStream:
             else:
                 self._eof = True
                 self._pending.extend(self._decoder.flush())
+        self._events_seen += 1
         return self._pending.pop(0)
+
+    def _no_events_error(self) -> ResponseFormatError:
+        kind = self.headers.get("content-type") or "no content type"
+        return ResponseFormatError(f"The streamed reply held no events ({kind}).")
 
     def _queue_whole_json_reply(self) -> None:
         """A server that ignored ``stream: true`` answered with one JSON body."""
