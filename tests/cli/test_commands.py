@@ -152,12 +152,13 @@ def test_stt_of_a_real_wav_as_srt(gateway: FakeApi, cli: Cli, speech_wav: Path) 
 def test_stt_writes_vtt_file_named_by_output(
     gateway: FakeApi, cli: Cli, speech_wav: Path, tmp_path: Path
 ) -> None:
+    gateway.options.stt_statuses = []  # done at the first poll: no pause between polls
     target = tmp_path / "out" / "talk.vtt"
     result = cli("stt", str(speech_wav), "-o", str(target), "--progress")
     assert result.code == 0, result.err
     assert result.out.strip() == str(target)
     assert target.read_text().startswith("WEBVTT\n\n00:00:")
-    assert "uploading" in result.err or "transcribing" in result.err
+    assert "aiml-desktop: uploading 100%…" in result.err.splitlines()
 
 
 def test_tts_writes_a_valid_wav(gateway: FakeApi, cli: Cli, tmp_path: Path) -> None:
