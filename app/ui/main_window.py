@@ -406,6 +406,7 @@ class MainWindow(QMainWindow):
                     shutdown()
                 except Exception:
                     log.exception("a tab failed to stop")
+        self._balance_timer.stop()
         self.connection.stop()
         cancelled = cancel_all_tasks()
         log.info("window closed; %d task(s) cancelled", cancelled)
