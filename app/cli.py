@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.api.errors import ApiError, AuthenticationError, InvalidInputError, describe
-from app.api.types import ModelInfo, ModelKind
+from app.api.types import ModelKind
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -310,19 +310,9 @@ async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
 # -- models ----------------------------------------------------------------------------------
 
 
-def _model_record(model: ModelInfo) -> dict[str, Any]:
-    return {
-        "id": model.id,
-        "kind": model.kind.value,
-        "name": model.name,
-        "developer": model.developer,
-        "type": model.type,
-        "aliases": list(model.aliases),
-        "context_length": model.context_length,
-    }
-
-
 async def _cmd_models(services: Services, args: argparse.Namespace) -> int:
+    from app.services.models import model_record
+
     result = await services.models.refresh()
     if result.failure is not None and not result.models:
         raise result.failure
@@ -330,7 +320,7 @@ async def _cmd_models(services: Services, args: argparse.Namespace) -> int:
         _say(f"note: showing the saved list; the server could not be asked. {result.error}")
     models = result.of_kind(ModelKind(args.kind)) if args.kind else list(result.models)
     if args.json:
-        print(json.dumps([_model_record(m) for m in models], indent=2, ensure_ascii=False))
+        print(json.dumps([model_record(m) for m in models], indent=2, ensure_ascii=False))
     else:
         for model in models:
             print(f"{model.id}\t{model.kind.value}\t{model.name}")

@@ -63,7 +63,8 @@ class _CachedList:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _model_to_dict(model: ModelInfo) -> dict[str, Any]:
+def model_record(model: ModelInfo) -> dict[str, Any]:
+    """The model as plain JSON values (what ``models --json`` prints), without the description."""
     return {
         "id": model.id,
         "kind": model.kind.value,
@@ -72,8 +73,11 @@ def _model_to_dict(model: ModelInfo) -> dict[str, Any]:
         "type": model.type,
         "aliases": list(model.aliases),
         "context_length": model.context_length,
-        "description": model.description,
     }
+
+
+def _model_to_dict(model: ModelInfo) -> dict[str, Any]:
+    return {**model_record(model), "description": model.description}
 
 
 def _model_from_dict(data: dict[str, Any]) -> ModelInfo | None:
