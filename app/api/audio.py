@@ -95,7 +95,7 @@ class AudioApi:
         _check_source(file, url)
         if self._dialect == "openai":
             return self._transcribe_openai(model, file, url, options, cancel, on_progress)
-        body = self._create(model, file, url, options, cancel, on_progress)
+        body = self._post_source(STT_CREATE_PATH, model, file, url, options, cancel, on_progress)
         state = job_state(body)
         if state.succeeded and state.payload is not None:
             return parse_transcript(state.payload)
@@ -114,7 +114,8 @@ class AudioApi:
     ) -> str:
         """Submit a job (``POST /v1/stt/create``) and return its generation id."""
         _check_source(file, url)
-        return generation_id_of(self._create(model, file, url, options, cancel, on_progress))
+        body = self._post_source(STT_CREATE_PATH, model, file, url, options, cancel, on_progress)
+        return generation_id_of(body)
 
     def poll_transcription(self, generation_id: str) -> tuple[str, Transcript | None]:
         """One poll: the status word and, once finished, the transcript."""
@@ -146,17 +147,6 @@ class AudioApi:
                 raise JobFailedError(_failure_sentence(state))
             return parse_transcript(state.payload)
         return parse_transcript(body)
-
-    def _create(
-        self,
-        model: str,
-        file: Path | None,
-        url: str | None,
-        options: dict | None,
-        cancel: threading.Event | None,
-        on_progress: ProgressCallback | None,
-    ) -> Any:
-        return self._post_source(STT_CREATE_PATH, model, file, url, options, cancel, on_progress)
 
     def _post_source(
         self,
