@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.storage.chat_store import ChatStore
+from app.ui.asyncutils import running_tasks
 from tests.fake_api import Fault
 from tests.ui.chat.conftest import (
     chat_bodies,
@@ -178,14 +179,22 @@ def test_details_show_id_model_tokens_and_cost(qtbot, chat_tab, fake_api):
 def test_context_menu_hands_text_to_other_tabs(qtbot, chat_tab, fake_api):
     type_and_send(qtbot, chat_tab, "a lighthouse at dusk")
     wait_reply(qtbot, chat_tab, 2)
+    window = chat_tab.window()
     with qtbot.waitSignal(chat_tab.send_to_images_requested) as images:
         menu = chat_tab.message_menu(0)
         next(a for a in menu.actions() if a.objectName() == "chatAction_image_prompt").trigger()
     assert images.args == ["a lighthouse at dusk"]
+    image_tab = window.tab_pages["image"]
+    assert window.tabs.currentWidget() is image_tab
+    assert image_tab.prompt.toPlainText() == "a lighthouse at dusk"
     with qtbot.waitSignal(chat_tab.read_aloud_requested) as speech:
         menu = chat_tab.message_menu(1)
         next(a for a in menu.actions() if a.objectName() == "chatAction_read_aloud").trigger()
     assert speech.args == ["Echo: a lighthouse at dusk"]
+    assert window.tabs.currentWidget() is window.tab_pages["tts"]
+    qtbot.waitUntil(lambda: bool(fake_api.requests_to("/v1/tts")), timeout=5000)
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=8000)
+    assert "lighthouse" in fake_api.requests_to("/v1/tts")[-1].json["text"]
 
 
 def test_ctrl_n_starts_a_new_conversation_and_settings_apply(qtbot, chat_tab, fake_api):
