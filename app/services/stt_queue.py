@@ -223,7 +223,7 @@ class SttQueue:
             self._complete(job, transcript)
         finally:
             self._tasks.pop(job.id, None)
-            if job.id in self._jobs:
+            if job.id in self._jobs and not self._closing:
                 asyncio.get_running_loop().call_soon(self.pump)
 
     def _stop_clock(self, job: SttJob) -> None:

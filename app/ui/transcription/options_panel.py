@@ -52,6 +52,8 @@ class SttOptionsPanel(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        self.language.setMinimumContentsLength(14)
         self.language_label = QLabel("Language", self)
         self.language_label.setBuddy(self.language)
         layout.addWidget(self.language_label)
@@ -59,6 +61,7 @@ class SttOptionsPanel(QWidget):
         for widget in (self.punctuate, self.smart_format, self.diarize):
             layout.addWidget(widget)
         layout.addWidget(self.prompt, 1)
+        layout.addStretch(1)
 
     def _switch(self, name: str, text: str, checked: bool) -> QCheckBox:
         box = QCheckBox(text, self)

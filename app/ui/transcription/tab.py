@@ -41,6 +41,7 @@ from app.ui.message_bar import MessageBar
 from app.ui.transcription.options_panel import SttOptionsPanel
 from app.ui.transcription.queue_model import (
     JOB_ID_ROLE,
+    MODEL,
     NAME,
     STATUS,
     ProgressDelegate,
@@ -155,8 +156,9 @@ class TranscriptionTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_queue_side())
         splitter.addWidget(self._build_transcript_side())
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 520])
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -188,7 +190,10 @@ class TranscriptionTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(MODEL, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(MODEL, 130)
+        header.setMinimumSectionSize(56)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.cancel_button = self._button("sttCancel", "Cancel")
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
