@@ -222,3 +222,33 @@ def test_a_second_connection_reads_while_one_writes(db: HistoryDatabase) -> None
         assert reader.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
     finally:
         reader.close()
+
+
+def test_two_connections_writing_from_two_threads_leave_a_sound_database(
+    db: HistoryDatabase,
+) -> None:
+    conversation = add_conversation(db)
+    other = HistoryDatabase(db.path)
+    failures: list[BaseException] = []
+
+    def write(database: HistoryDatabase, start: int) -> None:
+        try:
+            for n in range(start, start + 100):
+                add_message(database, conversation, f"note {n} about the trip", n)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=write, args=(db, 0)),
+        threading.Thread(target=write, args=(other, 100)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.close()
+    assert failures == []
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 200
+    assert len(search_messages(db, "trip")) == 200
