@@ -69,16 +69,36 @@ def build_wheel(out_dir: Path, *, isolated: bool) -> Path:
     return wheels[-1]
 
 
+def is_static_program(path: Path) -> bool:
+    result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False)
+    return "not a dynamic executable" in result.stdout + result.stderr
+
+
+def linux_ffmpeg_dir() -> Path:
+    """A static audio-only ffmpeg/ffprobe pair, built once by linux/build_ffmpeg.sh."""
+    if not (LOCAL_FFMPEG_DIR / "ffprobe").is_file():
+        print("building a static audio-only ffmpeg (once, about 2 minutes)", flush=True)
+        run(["sh", str(PACKAGING_DIR / "linux" / "build_ffmpeg.sh"), str(LOCAL_FFMPEG_DIR)])
+    return LOCAL_FFMPEG_DIR
+
+
 def ffmpeg_arguments(ffmpeg_dir: Path | None, *, bundle_ffmpeg: bool) -> list[str]:
-    """Spec arguments choosing the ffmpeg/ffprobe pair to bundle."""
+    """Spec arguments choosing the ffmpeg/ffprobe pair to bundle.
+
+    Linux bundles a static pair (the app's child processes do not see the bundle's libraries);
+    Windows and macOS take the pair from PATH unless --ffmpeg-dir names one.
+    """
     if not bundle_ffmpeg:
         return ["--no-ffmpeg"]
-    suffix = ".exe" if sys.platform == "win32" else ""
-    if ffmpeg_dir is None and (LOCAL_FFMPEG_DIR / f"ffprobe{suffix}").is_file():
-        ffmpeg_dir = LOCAL_FFMPEG_DIR
+    if ffmpeg_dir is None and sys.platform.startswith("linux"):
+        ffmpeg_dir = linux_ffmpeg_dir()
     if ffmpeg_dir is None:
         print("bundling ffmpeg and ffprobe from PATH", flush=True)
         return []
+    if sys.platform.startswith("linux"):
+        for tool in ("ffmpeg", "ffprobe"):
+            if not is_static_program(ffmpeg_dir / tool):
+                raise BuildError(f"{ffmpeg_dir / tool} is not statically linked")
     print(f"bundling ffmpeg and ffprobe from {ffmpeg_dir}", flush=True)
     return ["--ffmpeg-dir", str(ffmpeg_dir)]
 
