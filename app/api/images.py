@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from app.api.errors import ResponseFormatError
+import requests
+
+from app.api.cancel import raise_if_cancelled, watching
+from app.api.errors import ApiError, CancelledByUser, ResponseFormatError
 from app.api.image_parsing import (
     ImageRef,
     decode_base64,
@@ -15,11 +20,13 @@ from app.api.image_parsing import (
     image_seed,
     sniff_image_mime,
 )
-from app.api.transport import Transport
+from app.api.transport import Transport, decode_json
 from app.api.types import GeneratedImage, ImageResult
 from app.api.values import parse_cost
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 IMAGES_PATH = "/v1/images/generations"
 DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024
@@ -34,19 +41,41 @@ class ImagesApi:
         self._transport = transport
         self.max_image_bytes = max_image_bytes
 
-    def generate(self, body: dict[str, Any]) -> ImageResult:
-        """Send ``body`` (``model``, ``prompt`` and family parameters) and fetch every image."""
-        data, response = self._transport.send_json("POST", IMAGES_PATH, json=body)
-        images = tuple(self._materialise(ref) for ref in image_refs(data))
+    def generate(
+        self, body: dict[str, Any], *, cancel: threading.Event | None = None
+    ) -> ImageResult:
+        """Send ``body`` (``model``, ``prompt`` and family parameters) and fetch every image.
+
+        ``cancel`` is checked before each request; when it is an
+        :class:`app.api.cancel.CancelEvent`, setting it from another thread also closes the
+        request in flight. Cancelled → ``CancelledByUser``.
+        """
+        with watching(cancel):
+            response = self._post(body, cancel)
+            data = decode_json(response)
+            images = []
+            for ref in image_refs(data):
+                raise_if_cancelled(cancel)
+                images.append(_cancellable(cancel, lambda ref=ref: self._materialise(ref, cancel)))
+        raise_if_cancelled(cancel)
         return ImageResult(
-            images=images,
+            images=tuple(images),
             cost=parse_cost(data, response.headers),
             seed=image_seed(data),
             description=image_description(data),
             raw=data if isinstance(data, dict) else {"data": data},
         )
 
-    def _materialise(self, ref: ImageRef) -> GeneratedImage:
+    def _post(self, body: dict[str, Any], cancel: threading.Event | None) -> requests.Response:
+        def attempt() -> requests.Response:
+            raise_if_cancelled(cancel)
+            return _cancellable(
+                cancel, lambda: self._transport.send_once("POST", IMAGES_PATH, json=body)
+            )
+
+        return self._transport.retry.call(attempt)
+
+    def _materialise(self, ref: ImageRef, cancel: threading.Event | None) -> GeneratedImage:
         declared = ref.mime_type
         source_url = None
         if ref.b64 is not None:
@@ -60,7 +89,7 @@ class ImagesApi:
         else:
             source_url = ref.url
             content, header_type = self._transport.download(
-                source_url or "", max_bytes=self.max_image_bytes, what="image"
+                source_url or "", max_bytes=self.max_image_bytes, what="image", cancel=cancel
             )
             declared = declared or header_type
         if len(content) > self.max_image_bytes:
@@ -79,6 +108,16 @@ class ImagesApi:
             height=ref.height,
             revised_prompt=ref.revised_prompt,
         )
+
+
+def _cancellable(cancel: threading.Event | None, step: Callable[[], T]) -> T:
+    """Run ``step``; a failure caused by cancelling (a closed socket) is ``CancelledByUser``."""
+    try:
+        return step()
+    except ApiError as exc:
+        if cancel is not None and cancel.is_set() and not isinstance(exc, CancelledByUser):
+            raise CancelledByUser() from exc
+        raise
 
 
 def _clean_mime(declared: str | None) -> str | None:

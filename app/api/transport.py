@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from app import APP_NAME, __version__
+from app.api.cancel import cancellable_session
 from app.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -138,7 +139,7 @@ class Transport:
         self._api_key = api_key.strip() if api_key else None
         self.timeouts = timeouts
         self.retry = retry
-        self.session = session or requests.Session()
+        self.session = session or cancellable_session()
         self.session.headers["User-Agent"] = f"aiml-desktop/{__version__}"
         if proxy:
             self.session.proxies.update({"http": proxy, "https": proxy})

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.api.cancel import CancelEvent
 from app.api.errors import InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
 from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
@@ -174,14 +177,27 @@ class ImageService:
     def store(self) -> ImageStore:
         return ImageStore(self._services.history)
 
-    async def generate(self, body: dict[str, Any]) -> ImageResult:
-        """Generate images; ``body`` holds model, prompt and the family's own parameters."""
+    async def generate(
+        self, body: dict[str, Any], *, cancel: threading.Event | None = None
+    ) -> ImageResult:
+        """Generate images; ``body`` holds model, prompt and the family's own parameters.
+
+        Cancelling the awaiting task (or setting ``cancel``) closes the request in flight, so
+        its worker thread is free again at once.
+        """
         prompt = body.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             raise InvalidInputError("The prompt is empty. Describe the image to generate.")
         if not body.get("model"):
             raise InvalidInputError("No model is selected. Pick an image model.")
-        return await self._services.call(lambda client: client.images.generate(body))
+        stop = cancel if cancel is not None else CancelEvent()
+        try:
+            return await self._services.call(
+                lambda client: client.images.generate(body, cancel=stop)
+            )
+        except asyncio.CancelledError:
+            stop.set()
+            raise
 
     def keep(self, body: dict[str, Any], result: ImageResult) -> StoredGeneration:
         """Check every image against the caps, write it with its sidecar and add its row.

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import struct
+import sys
+import threading
 import zlib
 
 import pytest
@@ -140,6 +142,33 @@ def test_cancel_stops_one_card_and_stores_nothing(qtbot, image_tab, fake_api):
     assert card.state == "cancelled"
     qtbot.wait(1300)
     assert image_tab.gallery_model.total() == 0
+
+
+def _threads_inside_image_request() -> list[str]:
+    """Names of the threads whose stack is inside ``ImagesApi.generate`` right now."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    inside = []
+    for ident, frame in sys._current_frames().items():
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name == "generate" and code.co_filename.endswith("api/images.py"):
+                inside.append(names.get(ident, str(ident)))
+                break
+            frame = frame.f_back
+    return inside
+
+
+def test_cancel_ends_the_request_on_its_worker_thread(qtbot, image_tab, fake_api):
+    fake_api.script("/v1/images/generations", Fault.delay(10))
+    choose(image_tab, "flux/schnell")
+    card = image_tab.generate()
+    qtbot.waitUntil(lambda: len(fake_api.requests_to("/v1/images")) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(_threads_inside_image_request()) == 1, timeout=2000)
+    qtbot.mouseClick(card.cancel_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, card)
+    assert card.state == "cancelled"
+    qtbot.waitUntil(lambda: _threads_inside_image_request() == [], timeout=1500)
+    assert len(fake_api.requests_to("/v1/images")) == 1
 
 
 def _png_header_only(width: int, height: int) -> bytes:
