@@ -71,7 +71,6 @@ class SpeechTab(QWidget):
         self.setAccessibleName("Text to speech")
         self.current_record: SpeechRecord | None = None
         self._speak_task: asyncio.Task[Any] | None = None
-        self._busy = False
         self._build()
         self._connect()
         self._refresh_voices()
@@ -255,10 +254,14 @@ class SpeechTab(QWidget):
         self.text_info.setText(text_info(self.current_model(), self.text_edit.toPlainText()))
 
     def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.speak_button.setEnabled(not busy)
-        self.preview_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
+        """Previews, saving and history run beside speaking; only speaking locks its button."""
+
+    def _set_speaking(self, speaking: bool) -> None:
+        self.speak_button.setEnabled(not speaking)
+        self.cancel_button.setEnabled(speaking)
+
+    def is_speaking(self) -> bool:
+        return self._speak_task is not None and not self._speak_task.done()
 
     # -- speaking ------------------------------------------------------------------------
 
@@ -269,6 +272,7 @@ class SpeechTab(QWidget):
 
     def read_aloud(self, text: str) -> None:
         """Speak ``text`` (from another tab) with this tab's model and voice."""
+        self.cancel()
         self._speak_task = start_task(
             self._speak(self.current_request(text)), owner=self, name="read aloud"
         )
@@ -276,6 +280,7 @@ class SpeechTab(QWidget):
     async def _speak(self, request: SpeechRequest) -> None:
         count = len(request.parts())
         self._speak_task = asyncio.current_task()
+        self._set_speaking(True)
         self._show_progress(0, count)
         first: list[Pcm] = []
         self.player.stop()
@@ -302,6 +307,7 @@ class SpeechTab(QWidget):
         finally:
             self.progress.hide()
             self._speak_task = None
+            self._set_speaking(False)
         self._adopt(record)
         self.history_list.add_record(record)
         self.message_bar.show_info(
@@ -433,7 +439,7 @@ class SpeechTab(QWidget):
         self._update_text_info()
 
     def _on_speak_button_clicked(self) -> None:
-        if not self._busy:
+        if not self.is_speaking():
             self.speak()
 
     def _on_cancel_button_clicked(self) -> None:

@@ -43,7 +43,8 @@ class VoiceCombo(QComboBox):
 
     def show_voices_of(self, model: str, listed_models: list[str], keep: str = "") -> None:
         """Fill in the voices of ``model``, keeping ``keep`` (or the current one) if it fits."""
-        wanted = keep or self.current_voice()
+        same_family = self.family is family_for(model)
+        wanted = keep or (self.current_voice() if same_family else "")
         self.family = family_for(model)
         self.model = model
         self.blockSignals(True)
