@@ -182,7 +182,7 @@ class ModelService:
             return self._last
         if not refresh:
             cached = await self._services.runner.run(self._cache().load)
-            if cached and self._clock() - cached.fetched_at < CACHE_MAX_AGE:
+            if cached and 0 <= self._clock() - cached.fetched_at < CACHE_MAX_AGE:
                 self._remember(ModelRefreshResult(cached.models, True, None, cached.fetched_at))
                 return self._last  # type: ignore[return-value]
         return await self.refresh()

@@ -29,7 +29,7 @@ from app.ui.theme import ThemeManager, app_icon
 
 log = logging.getLogger(__name__)
 
-SHOWN_TIMEOUT_S = 10.0
+SHOWN_TIMEOUT_S = 20.0
 SHUTDOWN_GRACE_S = 0.5
 SELF_TEST_OK = "self-test ok"
 
@@ -175,6 +175,12 @@ async def _run_window(window: Any, *, self_test: bool) -> int:
     if self_test:
         if shown:
             print(SELF_TEST_OK, flush=True)
+        else:
+            print(
+                f"self-test failed: the window was not shown within {SHOWN_TIMEOUT_S:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         window.close()
         return 0 if shown else 1
     window.start()

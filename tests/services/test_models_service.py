@@ -92,3 +92,19 @@ def test_list_uses_a_fresh_disk_cache_without_asking(fake_api: FakeApi) -> None:
 
 def test_caches_are_kept_per_base_url(fake_api: FakeApi) -> None:
     assert ModelCache(fake_api.url).path != ModelCache("https://api.aimlapi.com").path
+
+
+def test_a_cache_stamped_in_the_future_is_not_trusted(fake_api: FakeApi) -> None:
+    first = Services(Settings(base_url=fake_api.url))
+    asyncio.run(first.models.refresh())
+    first.close()
+    cache = ModelCache(fake_api.url)
+    data = json.loads(cache.path.read_text())
+    data["fetched_at"] = data["fetched_at"] + 10 * 365 * 86400  # a clock that was wrong
+    cache.path.write_text(json.dumps(data))
+    second = Services(Settings(base_url=fake_api.url))
+    try:
+        asyncio.run(second.models.list(ModelKind.TTS))
+    finally:
+        second.close()
+    assert len(_model_requests(fake_api)) == 2
