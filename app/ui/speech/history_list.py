@@ -47,6 +47,7 @@ class SpeechHistoryList(QListWidget):
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
+        self.setSpacing(3)
 
     def set_records(self, records: list[SpeechRecord]) -> None:
         self.clear()

@@ -15,7 +15,18 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,6 +60,20 @@ def format_clock(seconds: float, *, round_up: bool = False) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def tinted_icon(widget: QWidget, kind: QStyle.StandardPixmap, size: int = 16) -> QIcon:
+    """The style's standard icon painted in the widget's text colour (legible in dark themes)."""
+    source = widget.style().standardIcon(kind).pixmap(size, size)
+    tinted = QPixmap(source.size())
+    tinted.setDevicePixelRatio(source.devicePixelRatio())
+    tinted.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tinted)
+    painter.drawPixmap(0, 0, source)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(tinted.rect(), widget.palette().color(QPalette.ColorRole.ButtonText))
+    painter.end()
+    return QIcon(tinted)
 
 
 def has_output_device() -> bool:
@@ -114,7 +139,7 @@ class AudioPlayer(QWidget):
         button.setObjectName(name)
         button.setAccessibleName(text)
         button.setToolTip(text)
-        button.setIcon(self.style().standardIcon(icon))
+        button.setIcon(tinted_icon(self, icon))
         button.setAutoRaise(False)
         return button
 
@@ -148,9 +173,9 @@ class AudioPlayer(QWidget):
         self.volume_slider.setValue(DEFAULT_VOLUME)
         self.volume_slider.setFixedWidth(90)
         self.volume_slider.valueChanged.connect(self._on_volume_slider_value_changed)
-        volume_icon = QLabel(self)
-        volume_icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16)
+        self._volume_icon = QLabel(self)
+        self._volume_icon.setPixmap(
+            tinted_icon(self, QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16)
         )
 
         self.notice_label = QLabel(self)
@@ -166,7 +191,7 @@ class AudioPlayer(QWidget):
             controls.addWidget(widget)
         controls.addWidget(self.seek_slider, 1)
         controls.addWidget(self.time_label)
-        controls.addWidget(volume_icon)
+        controls.addWidget(self._volume_icon)
         controls.addWidget(self.volume_slider)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -491,7 +516,7 @@ class AudioPlayer(QWidget):
         playing = self._state == PLAYING
         pixmap = QStyle.StandardPixmap
         icon = pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setIcon(tinted_icon(self, icon))
         label = "Pause" if playing else "Play"
         self.play_button.setToolTip(label)
         self.play_button.setAccessibleName(label)
@@ -524,6 +549,19 @@ class AudioPlayer(QWidget):
         self.seek_slider.setRange(0, round(self.duration() * 1000))
         self._moving_slider = False
         self._show_time(self._position)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._retint()
+        super().changeEvent(event)
+
+    def _retint(self) -> None:
+        if not hasattr(self, "_volume_icon"):
+            return
+        self.stop_button.setIcon(tinted_icon(self, QStyle.StandardPixmap.SP_MediaStop))
+        volume = tinted_icon(self, QStyle.StandardPixmap.SP_MediaVolume)
+        self._volume_icon.setPixmap(volume.pixmap(16, 16))
+        self._show_state()
 
     # -- slots ---------------------------------------------------------------------------
 
