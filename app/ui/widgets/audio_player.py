@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.media.audio import MediaError, Pcm, decode_pcm
+from app.services.runner import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ DEFAULT_VOLUME = 80
 
 EMPTY, LOADING, STOPPED, PLAYING, PAUSED = "empty", "loading", "stopped", "playing", "paused"
 
-_decoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="audio-decode")
+# Daemon threads: a decode stuck in ffmpeg never holds up closing the app.
+_decoder = WorkerPool(max_workers=2, name="audio-decode")
 
 
 def format_clock(seconds: float, *, round_up: bool = False) -> str:
