@@ -367,6 +367,78 @@ def _cmd_key(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- backup and restore ----------------------------------------------------------------------
+
+
+def _percent_printer(stage: str) -> Callable[[int, int], None]:
+    shown: list[int] = []
+
+    def show(done: int, total: int) -> None:
+        step = 100 if total <= 0 else min(100, done * 100 // total) // 10 * 10
+        if not shown or step > shown[-1]:
+            shown.append(step)
+            _say(f"{stage} {step}%…")
+
+    return show
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:,.1f} MB"
+
+
+def _cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    from app.services.backup import BackupError, create_backup, default_backup_name
+    from app.storage.history import HistoryError
+
+    target = Path(args.output).expanduser() if args.output else Path.cwd() / default_backup_name()
+    if target.is_dir():
+        target = target / default_backup_name()
+    show = _percent_printer("backing up") if _show_progress(args) else None
+    try:
+        summary = create_backup(target, history=services.history, progress=show)
+    except (BackupError, HistoryError) as exc:
+        raise CommandFailed(str(exc)) from exc
+    print(summary.path, flush=True)
+    _say(f"backed up {summary.files} files ({_megabytes(summary.bytes)}).")
+    return EXIT_OK
+
+
+def _confirm_restore(archive: Path) -> None:
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageError(
+            "Restoring replaces the current history, media and settings; add --yes to confirm."
+        )
+    print(
+        f"Replace the current history, media and settings with {archive.name}? "
+        "The current data is kept in a safety folder. [y/N] ",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise CommandFailed("Nothing was restored.")
+
+
+def _cmd_restore(services: Services, args: argparse.Namespace) -> int:
+    from app.services.backup import BackupError, restore_backup
+    from app.storage.history import HistoryError
+
+    archive = Path(args.archive).expanduser()
+    if not archive.is_file():
+        raise UsageError(f"There is no backup file {archive}.")
+    if not args.yes:
+        _confirm_restore(archive)
+    show = _percent_printer("checking and unpacking") if _show_progress(args) else None
+    try:
+        summary = restore_backup(archive, history=services.history, progress=show)
+    except (BackupError, HistoryError) as exc:
+        raise CommandFailed(str(exc)) from exc
+    made = f" made {summary.created}" if summary.created else ""
+    print(f"Restored {summary.files} files ({_megabytes(summary.bytes)}) from the backup{made}.")
+    print(f"The data it replaced is kept in {summary.safety_copy}")
+    return EXIT_OK
+
+
 # -- the parser ------------------------------------------------------------------------------
 
 
@@ -464,6 +536,21 @@ def _add_account_commands(commands: Any) -> None:
     models = _subparser(commands, "models", _cmd_models, "List the models the server offers.")
     models.add_argument("--kind", choices=[k.value for k in ModelKind if k != ModelKind.OTHER])
     models.add_argument("--json", action="store_true", help="print JSON")
+
+    backup = _subparser(
+        commands, "backup", _cmd_backup, "Back up the history, media and settings to one .zip."
+    )
+    backup.add_argument(
+        "-o", "--output", metavar="FILE", help="the .zip to write (default: a dated name here)"
+    )
+    backup.add_argument("--progress", action="store_true", help="report progress on stderr")
+
+    restore = _subparser(
+        commands, "restore", _cmd_restore, "Replace the history, media and settings from a backup."
+    )
+    restore.add_argument("archive", metavar="FILE", help="a .zip made by 'backup'")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument("--progress", action="store_true", help="report progress on stderr")
 
     key = _subparser(commands, "key", _cmd_key, "Store, remove or check the API key.")
     key.add_argument(
