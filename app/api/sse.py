@@ -9,8 +9,11 @@ fields are kept, a blank line dispatches the event.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 DONE_SENTINEL = "[DONE]"
 
@@ -67,26 +70,14 @@ class SseDecoder:
                 events.append(event)
         return events
 
-    def _split_lines(self, text: str) -> Iterator[str]:
+    def _split_lines(self, text: str) -> list[str]:
         if self._pending_cr and text.startswith("\n"):
             text = text[1:]  # the LF of a CRLF that was split across two chunks
-        self._pending_cr = False
         buffer = self._buffer + text
-        start = 0
-        index = 0
-        length = len(buffer)
-        while index < length:
-            char = buffer[index]
-            if char in "\r\n":
-                yield buffer[start:index]
-                if char == "\r":
-                    if index + 1 < length and buffer[index + 1] == "\n":
-                        index += 1
-                    elif index + 1 == length:
-                        self._pending_cr = True
-                start = index + 1
-            index += 1
-        self._buffer = buffer[start:]
+        lines = _LINE_BREAK.split(buffer)
+        self._buffer = lines.pop()
+        self._pending_cr = buffer.endswith("\r")
+        return lines
 
     def _process_line(self, line: str) -> SseEvent | None:
         if self._first_line:
