@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
 from app import APP_NAME, __version__
 from app.storage.settings import Settings, save_settings
 from app.ui.asyncutils import cancel_all_tasks, start_task
+from app.ui.backup_actions import BackupActions
 from app.ui.chat.tab import ChatTab
 from app.ui.connection import ServerConnection
 from app.ui.events import app_events
@@ -152,6 +153,16 @@ class MainWindow(QMainWindow):
             self._action("&Settings…", self.open_settings, "Ctrl+,", "actionSettings")
         )
         file_menu.addAction(self._action("API &key…", self.open_key_dialog, None, "actionApiKey"))
+        file_menu.addSeparator()
+        self.backup_actions = BackupActions(self)
+        file_menu.addAction(
+            self._action("&Back up everything…", self.backup_actions.back_up, None, "actionBackUp")
+        )
+        file_menu.addAction(
+            self._action(
+                "&Restore from backup…", self.backup_actions.restore, None, "actionRestore"
+            )
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q", "actionQuit"))
 
