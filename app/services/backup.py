@@ -660,6 +660,7 @@ def _swap_in(unpacked: Path, staged: HistoryDatabase, live: HistoryDatabase) -> 
                 f"The restore failed and not everything could be put back; the previous data "
                 f"is kept in {swap.safety}."
             ) from exc
+        shutil.rmtree(swap.safety, ignore_errors=True)
         if isinstance(exc, OSError | sqlite3.Error):
             raise BackupError(
                 f"The restore failed ({exc}); the previous data was put back."

@@ -305,6 +305,23 @@ def test_a_zip_that_is_not_a_backup_is_refused(current_data, tmp_path):
     current_data()
 
 
+def test_a_swap_that_fails_half_way_puts_everything_back(filled, current_data, tmp_path):
+    with HistoryDatabase() as history:
+        (media_dir("tts") / "current.wav").write_bytes(b"RIFF current")
+        stray = data_dir() / "images"
+        for item in stray.iterdir():
+            item.unlink()
+        stray.rmdir()
+        stray.write_bytes(b"a file where the images folder would go")
+        before = _snapshot()
+        with pytest.raises(BackupError) as caught:
+            restore_backup(filled[0], history=history)
+        assert "the previous data was put back" in str(caught.value)
+        assert _rows(history) == before[0]
+    assert _snapshot() == before
+    assert not [p for p in data_dir().iterdir() if p.name.startswith((".", "before-"))]
+
+
 def test_cancel_mid_restore_changes_nothing(filled, current_data):
     cancel = threading.Event()
     with pytest.raises(BackupCancelled, match="nothing was changed"):
