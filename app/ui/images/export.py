@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QImageWriter
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QImageWriter, QPainter
 
 from app.storage.atomic import write_json_atomic
 from app.storage.image_store import ImageRecord
@@ -64,6 +65,17 @@ def sidecar_for(record: ImageRecord, fmt: str, path: Path) -> dict[str, Any]:
     }
 
 
+def flattened_on_white(image: QImage) -> QImage:
+    """The image painted over white, without alpha (JPEG has none; transparent would be black)."""
+    flat = QImage(image.size(), QImage.Format.Format_RGB32)
+    flat.setDevicePixelRatio(image.devicePixelRatio())
+    flat.fill(Qt.GlobalColor.white)
+    painter = QPainter(flat)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return flat
+
+
 def save_record_as(record: ImageRecord, path: str, name_filter: str = "") -> Path:
     """Write ``record``'s image to ``path`` in the format its extension (or filter) names,
     and ``<path>.json`` beside it. Returns the image's final path."""
@@ -74,7 +86,7 @@ def save_record_as(record: ImageRecord, path: str, name_filter: str = "") -> Pat
     if fmt in ("jpeg", "webp"):
         writer.setQuality(SAVE_QUALITY)
     if fmt == "jpeg" and image.hasAlphaChannel():
-        image = image.convertToFormat(image.Format.Format_RGB32)
+        image = flattened_on_white(image)
     if not writer.write(image):
         partial.unlink(missing_ok=True)
         raise SaveError(f"{target.name} could not be written: {writer.errorString()}.")

@@ -126,6 +126,30 @@ def test_save_as_png_jpeg_webp_with_sidecar(qtbot, image_tab, tmp_path, name, fm
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+def test_jpeg_of_a_transparent_image_has_a_white_background(qtbot, image_tab, tmp_path):
+    picture = QImage(40, 20, QImage.Format.Format_ARGB32)
+    picture.fill(Qt.GlobalColor.transparent)
+    for x in range(20, 40):
+        for y in range(20):
+            picture.setPixelColor(x, y, Qt.GlobalColor.red)
+    source = media_dir("images") / "cut-out.png"
+    assert picture.save(str(source))
+    request = {"model": "openai/gpt-image-1", "prompt": "a cut-out", "background": "transparent"}
+    record = image_tab.services.images.store.add(
+        ImageRecord(model="openai/gpt-image-1", prompt="a cut-out", request=request,
+                    path=str(source), mime="image/png", width=40, height=20)
+    )  # fmt: skip
+    target = tmp_path / "cut-out.jpg"
+    image_tab.save_record(record, str(target))
+    qtbot.waitUntil(target.exists, timeout=3000)
+    saved = QImage(str(target))
+    assert saved.size() == picture.size()
+    for colour in (saved.pixelColor(5, 10), saved.pixelColor(15, 3)):
+        assert min(colour.red(), colour.green(), colour.blue()) > 240
+    red = saved.pixelColor(30, 10)
+    assert red.red() > 200 and red.green() < 60 and red.blue() < 60
+
+
 def test_copy_puts_the_image_on_the_clipboard(qtbot, image_tab):
     _generate(qtbot, image_tab)
     QApplication.clipboard().clear()
