@@ -67,7 +67,7 @@ class ImagesTab(QWidget):
         splitter.addWidget(self._build_form())
         splitter.addWidget(self._build_results())
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([360, 800])
+        splitter.setSizes([400, 760])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)

@@ -99,6 +99,8 @@ class ModelCombo(QComboBox):
         self.activated.connect(self._on_self_activated)
         self.lineEdit().editingFinished.connect(self._on_line_edit_editing_finished)
         self.lineEdit().setClearButtonEnabled(True)
+        self.editTextChanged.connect(self._on_edit_text_changed)
+        self.view().setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.set_placeholder("Loading models…")
 
     # -- contents ------------------------------------------------------------------------
@@ -142,7 +144,36 @@ class ModelCombo(QComboBox):
     def set_placeholder(self, text: str) -> None:
         """What the empty field says (e.g. why no list could be loaded)."""
         self.lineEdit().setPlaceholderText(text)
-        self.setToolTip(text if not self.model_ids() else "")
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        """The whole name and id of the choice (the field may be too narrow for them)."""
+        text = self.currentText().strip()
+        model_id = self._ids_by_text.get(text, text)
+        if not text:
+            self.setToolTip(self.lineEdit().placeholderText() if not self.model_ids() else "")
+        elif model_id != text:
+            self.setToolTip(f"{text.removesuffix(f' · {model_id}')}\n{model_id}")
+        else:
+            self.setToolTip(model_id)
+
+    def _show_start(self) -> None:
+        """Scroll the field back to the start of the text: the name, not the id's tail."""
+        self.lineEdit().setCursorPosition(0)
+
+    def showPopup(self) -> None:
+        """Open the list at least as wide as its longest entry (up to the screen's width)."""
+        view = self.view()
+        metrics = view.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(self.itemText(row)) for row in range(self.count())),
+            default=0,
+        )
+        scroll_bar = view.verticalScrollBar().sizeHint().width()
+        wanted = widest + _IndentedModelDelegate.INDENT + scroll_bar + 4 * view.frameWidth() + 16
+        screen = self.screen().availableGeometry().width() if self.screen() else wanted
+        view.setMinimumWidth(min(wanted, int(screen * 0.9)))
+        super().showPopup()
 
     def models(self) -> list[ModelInfo]:
         """The models in the list, as given to ``set_models``."""
@@ -169,6 +200,8 @@ class ModelCombo(QComboBox):
             self.setCurrentIndex(-1)
         self.setEditText(text)
         self.blockSignals(False)
+        self._show_start()
+        self._update_tooltip()
         self._last_emitted = self.current_model_id()
 
     def _emit_if_changed(self) -> None:
@@ -180,11 +213,17 @@ class ModelCombo(QComboBox):
     # -- slots ---------------------------------------------------------------------------
 
     def _on_self_activated(self, _index: int) -> None:
+        self._show_start()
         self._emit_if_changed()
 
     def _on_completer_activated(self, text: str) -> None:
         self.setEditText(text)
+        self._show_start()
         self._emit_if_changed()
 
     def _on_line_edit_editing_finished(self) -> None:
+        self._show_start()
         self._emit_if_changed()
+
+    def _on_edit_text_changed(self, _text: str) -> None:
+        self._update_tooltip()
