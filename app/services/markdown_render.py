@@ -34,7 +34,7 @@ from pygments.util import ClassNotFound
 
 COPY_SCHEME = "copy-code"
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
-GROUP_CHARS = 3000
+GROUP_CHARS = 1500
 MAX_HIGHLIGHT_CHARS = 60_000
 
 
@@ -92,7 +92,7 @@ class RenderedGroup:
     html: str
     code: tuple[str, ...]
     first_code_index: int
-    source_chars: int
+    source: str
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -321,35 +321,37 @@ class MarkdownRenderer:
             self._cache.popitem(last=False)
         return block
 
-    def render_blocks(self, text: str) -> list[RenderedBlock]:
+    def render_blocks(self, text: str, first_code_index: int = 0) -> list[RenderedBlock]:
         blocks: list[RenderedBlock] = []
-        code_count = 0
+        code_count = first_code_index
         for source in split_blocks(text):
             block = self.render_block(source, code_count)
             code_count += len(block.code)
             blocks.append(block)
         return blocks
 
-    def render_groups(self, text: str, group_chars: int = GROUP_CHARS) -> list[RenderedGroup]:
-        """``text`` as groups of blocks of about ``group_chars`` source characters each.
+    def render_groups(
+        self, text: str, group_chars: int = GROUP_CHARS, first_code_index: int = 0
+    ) -> list[RenderedGroup]:
+        """``text`` as groups of blocks of at least ``group_chars`` source characters each
+        (the last group may be shorter).
 
         The grouping depends only on the text before each group ends, so while a reply grows
         every group but the last stays the same.
         """
         groups: list[RenderedGroup] = []
         pending: list[RenderedBlock] = []
-        first_code = 0
-        code_count = 0
+        first_code = code_count = first_code_index
         chars = 0
-        for block in self.render_blocks(text):
+        for block in self.render_blocks(text, first_code_index):
             pending.append(block)
             chars += len(block.source)
             code_count += len(block.code)
             if chars >= group_chars:
-                groups.append(_join(pending, first_code, chars))
+                groups.append(_join(pending, first_code))
                 pending, chars, first_code = [], 0, code_count
         if pending or not groups:
-            groups.append(_join(pending, first_code, chars))
+            groups.append(_join(pending, first_code))
         return groups
 
     def render(self, text: str) -> str:
@@ -360,13 +362,43 @@ class MarkdownRenderer:
         return [code for block in self.render_blocks(text) for code in block.code]
 
 
-def _join(blocks: list[RenderedBlock], first_code_index: int, chars: int) -> RenderedGroup:
+def _join(blocks: list[RenderedBlock], first_code_index: int) -> RenderedGroup:
     return RenderedGroup(
         html="".join(block.html for block in blocks),
         code=tuple(code for block in blocks for code in block.code),
         first_code_index=first_code_index,
-        source_chars=chars,
+        source="".join(block.source for block in blocks),
     )
+
+
+class GrowingText:
+    """The groups of a text that grows at its end (a streamed reply), rendering only what
+    changed: groups followed by another group can no longer change and are kept.
+
+    A text that no longer starts with the kept part (an edit, a new scheme) starts over.
+    """
+
+    def __init__(self, renderer: MarkdownRenderer, group_chars: int = GROUP_CHARS) -> None:
+        self._renderer = renderer
+        self._group_chars = group_chars
+        self._reset()
+
+    def _reset(self) -> None:
+        self._stable: list[RenderedGroup] = []
+        self._stable_source = ""
+        self._stable_code = 0
+        self._scheme = self._renderer.scheme
+
+    def groups(self, text: str) -> list[RenderedGroup]:
+        if self._scheme != self._renderer.scheme or not text.startswith(self._stable_source):
+            self._reset()
+        tail = text[len(self._stable_source) :]
+        fresh = self._renderer.render_groups(tail, self._group_chars, self._stable_code)
+        for group in fresh[:-1]:
+            self._stable.append(group)
+            self._stable_source += group.source
+            self._stable_code += len(group.code)
+        return [*self._stable, fresh[-1]]
 
 
 def copy_index(href: str) -> int | None:

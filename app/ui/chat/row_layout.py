@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QRect, Qt, QUrl
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap, QTextDocument, QTextOption
 
-from app.services.markdown_render import MarkdownRenderer
+from app.services.markdown_render import GrowingText, MarkdownRenderer
 from app.storage.chat_store import Message
 
 MARGIN = 10
@@ -105,7 +105,8 @@ class RowLayoutCache:
     def __init__(self, renderer: MarkdownRenderer) -> None:
         self.renderer = renderer
         self._layouts: OrderedDict[int, RowLayout] = OrderedDict()
-        self._docs: dict[tuple[int, str], list[tuple[str, QTextDocument]]] = {}
+        self._docs: dict[tuple[int, str], list[tuple[str, QTextDocument, int]]] = {}
+        self._texts: dict[tuple[int, str], GrowingText] = {}
         self._pixmaps: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
         self.heights: dict[int, int] = {}
         self.font = QFont()
@@ -117,7 +118,15 @@ class RowLayoutCache:
     def clear(self) -> None:
         self._layouts.clear()
         self._docs.clear()
+        self._texts.clear()
         self.heights.clear()
+
+    def groups(self, message_id: int, kind: str, text: str) -> list[Any]:
+        """Rendered groups of a message's body or reasoning, reusing what did not change."""
+        growing = self._texts.get((message_id, kind))
+        if growing is None:
+            growing = self._texts[(message_id, kind)] = GrowingText(self.renderer)
+        return growing.groups(text)
 
     def cached(self, message_id: int, key: tuple[Any, ...]) -> RowLayout | None:
         layout = self._layouts.get(message_id)
@@ -131,6 +140,7 @@ class RowLayoutCache:
         self.heights.pop(message_id, None)
         for kind in ("body", "reasoning"):
             self._docs.pop((message_id, kind), None)
+            self._texts.pop((message_id, kind), None)
 
     # -- estimates ----------------------------------------------------------------------
 
@@ -177,27 +187,31 @@ class RowLayoutCache:
         self._layouts.move_to_end(message.id)
         while len(self._layouts) > LAYOUT_CACHE:
             old_id, _ = self._layouts.popitem(last=False)
-            self._docs.pop((old_id, "body"), None)
-            self._docs.pop((old_id, "reasoning"), None)
+            for kind in ("body", "reasoning"):
+                self._docs.pop((old_id, kind), None)
+                self._texts.pop((old_id, kind), None)
         self.heights[message.id] = layout.height
         return layout
 
     def documents(
         self, message_id: int, kind: str, htmls: list[str], width: int, muted: bool = False
-    ) -> list[QTextDocument]:
-        """Documents for ``htmls``, reusing those whose HTML did not change."""
+    ) -> list[tuple[QTextDocument, int]]:
+        """Documents and their heights for ``htmls``, reusing those whose HTML is unchanged."""
         previous = self._docs.get((message_id, kind), [])
-        docs: list[tuple[str, QTextDocument]] = []
+        docs: list[tuple[str, QTextDocument, int]] = []
         for index, html in enumerate(htmls):
             if index < len(previous) and previous[index][0] == html:
-                doc = previous[index][1]
+                _html, doc, height = previous[index]
+                if doc.textWidth() != width:
+                    doc.setTextWidth(width)
+                    height = math.ceil(doc.size().height())
             else:
                 doc = self._new_document(html, muted)
-            if doc.textWidth() != width:
                 doc.setTextWidth(width)
-            docs.append((html, doc))
+                height = math.ceil(doc.size().height())
+            docs.append((html, doc, height))
         self._docs[(message_id, kind)] = docs
-        return [doc for _html, doc in docs]
+        return [(doc, height) for _html, doc, height in docs]
 
     def _new_document(self, html: str, muted: bool) -> QTextDocument:
         doc = SafeTextDocument()
@@ -280,12 +294,11 @@ class _RowBuilder:
         self.y += self.metrics.height() + GAP
         if not is_open:
             return
-        groups = self.cache.renderer.render_groups(self.message.reasoning or "")
+        groups = self.cache.groups(self.message.id, "reasoning", self.message.reasoning or "")
         docs = self.cache.documents(
             self.message.id, "reasoning", [g.html for g in groups], self.width - 12, muted=True
         )
-        for doc in docs:
-            height = math.ceil(doc.size().height())
+        for doc, height in docs:
             self.pieces.append(
                 Piece("reasoning", QRect(PAD + 12, self.y, self.width - 12, height), doc)
             )
@@ -305,10 +318,9 @@ class _RowBuilder:
         text = self.message.content
         if not text and self.message.status == "streaming":
             text = "…"
-        groups = self.cache.renderer.render_groups(text)
+        groups = self.cache.groups(self.message.id, "body", text)
         docs = self.cache.documents(self.message.id, "body", [g.html for g in groups], self.width)
-        for group, doc in zip(groups, docs, strict=True):
-            height = math.ceil(doc.size().height())
+        for group, (doc, height) in zip(groups, docs, strict=True):
             rect = QRect(PAD, self.y, self.width, height)
             self.pieces.append(Piece("body", rect, doc, code_offset=group.first_code_index))
             self.code.extend(group.code)

@@ -50,10 +50,16 @@ log = logging.getLogger(__name__)
 FALLBACK_MODEL = "gpt-4o"
 PAGE_SIZE = 120
 RENDER_INTERVAL_MS = 33
+MAX_RENDER_INTERVAL_MS = 150
 FALLBACK_NOTICE = (
     "This model or server does not offer text completion, so the prompt was sent as a chat "
     "message instead."
 )
+
+
+def _warm_up_highlighting() -> None:
+    """Import the Markdown and highlighting machinery before the first reply needs it."""
+    MarkdownRenderer().render("# x\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n")
 
 
 class ChatTab(QWidget):
@@ -255,7 +261,7 @@ class ChatTab(QWidget):
         self.transcript_model.busy = replying
         self.transcript_model.touch_all()
         if replying:
-            self._render_timer.start()
+            self._render_timer.start(RENDER_INTERVAL_MS)
         else:
             self._render_timer.stop()
 
@@ -305,8 +311,9 @@ class ChatTab(QWidget):
     async def start(self) -> None:
         """Open the history, mark replies a crash left unfinished, show the newest chat."""
 
+        store = self.store
+
         def load() -> list[Conversation]:
-            store = self.store
             interrupted = store.mark_interrupted()
             if interrupted:
                 log.info("%d unfinished replies from an earlier run marked stopped", interrupted)
@@ -315,6 +322,7 @@ class ChatTab(QWidget):
         conversations = await self.services.runner.run(load)
         if not self.alive:
             return
+        self.services.runner.executor.submit(_warm_up_highlighting)
         self.sidebar.set_conversations(conversations, None)
         if conversations and self.conversation is None and not self.transcript_model.rowCount():
             await self._open(conversations[0].id, None)
@@ -614,10 +622,11 @@ class ChatTab(QWidget):
         error: ApiError | None = None
         status = "complete"
         try:
-            async for chunk in self.services.chat.stream(
+            async for batch in self.services.chat.stream_batches(
                 model_id, payload, **request_params(conversation)
             ):
-                recorder.add(chunk)
+                for chunk in batch:
+                    recorder.add(chunk)
                 self._render_pending = True
         except asyncio.CancelledError:
             status = "stopped"
@@ -688,6 +697,9 @@ class ChatTab(QWidget):
         self.transcript_model.update_message(
             recorder.message_id, content=recorder.content, reasoning=recorder.reasoning or None
         )
+        spent_ms = self.delegate.take_work_seconds() * 1000
+        interval = min(MAX_RENDER_INTERVAL_MS, max(RENDER_INTERVAL_MS, int(spent_ms * 4)))
+        self._render_timer.setInterval(interval)
 
     def stop(self) -> None:
         """Stop the reply; what arrived so far stays, marked as stopped."""

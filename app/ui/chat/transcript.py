@@ -4,6 +4,7 @@ row from its layout, and a list view that keeps its place when rows change heigh
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from PySide6.QtCore import (
@@ -198,6 +199,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.view = view
         self.layouts = RowLayoutCache(renderer)
         self.flags: dict[int, RowFlags] = {}
+        self.work_seconds = 0.0
 
     # -- geometry -----------------------------------------------------------------------
 
@@ -228,9 +230,11 @@ class MessageDelegate(QStyledItemDelegate):
         key = self._key(model, message, width)
         layout = self.layouts.cached(message.id, key)
         if layout is None:
+            started = time.perf_counter()
             is_last = model.last_reply_id() == message.id
             actions = actions_for(message, is_last_reply=is_last, busy=model.busy)
             layout = self.layouts.build(message, key, width, self.flags_for(message.id), actions)
+            self.work_seconds += time.perf_counter() - started
         return layout
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
@@ -249,7 +253,19 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- painting -----------------------------------------------------------------------
 
+    def take_work_seconds(self) -> float:
+        """Seconds spent laying out and painting rows since the last call."""
+        spent, self.work_seconds = self.work_seconds, 0.0
+        return spent
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        started = time.perf_counter()
+        try:
+            self._paint_row(painter, option, index)
+        finally:
+            self.work_seconds += time.perf_counter() - started
+
+    def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         layout = self.layout_for(index)
         message: Message = index.data(MESSAGE_ROLE)
         row_rect = QRect(option.rect.left() + MARGIN, option.rect.top(), 0, layout.height)
@@ -441,8 +457,8 @@ class TranscriptView(QListView):
         return bar.value() >= bar.maximum() - 4
 
     def doItemsLayout(self) -> None:
-        anchor, offset = self._anchor()
         follow = self.following_bottom
+        anchor, offset = (None, 0) if follow else self._anchor()
         self._restoring = True
         try:
             super().doItemsLayout()

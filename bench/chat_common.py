@@ -1,0 +1,138 @@
+"""Shared set-up of the chat benchmarks: throwaway folders, a Qt app with a qasync loop, sample
+Markdown, and a monitor of the longest gap between event-loop ticks."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+SCRATCH = tempfile.mkdtemp(prefix="aiml-chat-bench-")
+for _name in ("CONFIG", "DATA", "CACHE", "STATE"):
+    os.environ[f"XDG_{_name}_HOME"] = os.path.join(SCRATCH, _name.lower())
+os.environ["AIML_API_KEY"] = "bench-key"
+
+import asyncio  # noqa: E402
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import qasync  # noqa: E402  # isort: skip
+
+WORDS = (
+    "the model answers with a careful explanation of streams buffers tokens latency layout "
+    "render paint widget thread queue socket request reply markdown table list code"
+).split()
+CODE = '''def stream(items):
+    total = 0
+    for item in items:
+        total += len(item)
+        yield item, total
+'''
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def markdown_text(rng: random.Random, tokens: int) -> str:
+    """Markdown of about ``tokens`` whitespace-separated tokens: paragraphs, lists, code."""
+    parts: list[str] = []
+    count = 0
+    while count < tokens:
+        kind = rng.random()
+        if kind < 0.15:
+            block = f"```python\n{CODE}```"
+        elif kind < 0.3:
+            block = "\n".join(f"- {paragraph(rng, rng.randint(4, 12))}" for _ in range(4))
+        elif kind < 0.35:
+            block = f"## {paragraph(rng, 4)}"
+        else:
+            block = paragraph(rng, rng.randint(20, 90))
+        parts.append(block)
+        count += len(block.split())
+    return "\n\n".join(parts)
+
+
+def message_text(rng: random.Random) -> str:
+    """A message of mixed length: mostly short, some long, some with code."""
+    roll = rng.random()
+    if roll < 0.5:
+        return paragraph(rng, rng.randint(3, 30))
+    if roll < 0.85:
+        return markdown_text(rng, rng.randint(60, 250))
+    return markdown_text(rng, rng.randint(400, 900))
+
+
+def qt_loop() -> tuple[QApplication, asyncio.AbstractEventLoop]:
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return app, loop  # type: ignore[return-value]
+
+
+class TickMonitor:
+    """Measures the longest gap between ticks of a fast timer on the UI thread."""
+
+    def __init__(self, interval_ms: int = 2) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.longest = 0.0
+        self._last = 0.0
+        self.gaps: list[float] = []
+
+    def start(self) -> None:
+        self.longest = 0.0
+        self.gaps = []
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return self.longest
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self._last
+        self._last = now
+        self.gaps.append(gap)
+        self.longest = max(self.longest, gap)
+
+
+def _serve(reply: str, stream_delay: float, connection: Any) -> None:
+    from tests.fake_api import FakeApi
+
+    api = FakeApi()
+    api.start()
+    api.options.chat_reply = reply
+    api.options.stream_delay = stream_delay
+    connection.send(api.url)
+    connection.recv()
+    api.stop()
+
+
+class StandInProcess:
+    """The stand-in gateway in its own process (its own interpreter lock), as a real server
+    would be; ``url`` is its address."""
+
+    def __init__(self, reply: str, stream_delay: float = 0.0) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(reply, stream_delay, child), daemon=True
+        )
+        self._process.start()
+        self.url: str = self._connection.recv()
+
+    def stop(self) -> None:
+        self._connection.send("stop")
+        self._process.join(timeout=5)
