@@ -27,16 +27,39 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import qasync  # noqa: E402  # isort: skip
 
-WORDS = (
-    "the model answers with a careful explanation of streams buffers tokens latency layout "
-    "render paint widget thread queue socket request reply markdown table list code"
-).split()
-CODE = '''def stream(items):
+WORDS = [
+    "the",
+    "model",
+    "answers",
+    "with",
+    "a",
+    "careful",
+    "explanation",
+    "of",
+    "streams",
+    "buffers",
+    "tokens",
+    "latency",
+    "layout",
+    "render",
+    "paint",
+    "widget",
+    "thread",
+    "queue",
+    "socket",
+    "request",
+    "reply",
+    "markdown",
+    "table",
+    "list",
+    "code",
+]
+CODE = """def stream(items):
     total = 0
     for item in items:
         total += len(item)
         yield item, total
-'''
+"""
 
 
 def paragraph(rng: random.Random, words: int) -> str:

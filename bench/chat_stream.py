@@ -18,13 +18,13 @@ import time
 
 from chat_common import StandInProcess, TickMonitor, markdown_text, qt_loop  # isort: skip
 
-import requests  # noqa: E402
+import requests
 
-from app.services.context import Services  # noqa: E402
-from app.storage.settings import Settings  # noqa: E402
-from app.ui.chat.tab import ChatTab  # noqa: E402
-from app.ui.chat.transcript import MESSAGE_ROLE  # noqa: E402
-from app.ui.message_bar import MessageBar  # noqa: E402
+from app.services.context import Services
+from app.storage.settings import Settings
+from app.ui.chat.tab import ChatTab
+from app.ui.chat.transcript import MESSAGE_ROLE
+from app.ui.message_bar import MessageBar
 
 
 def bare_requests(url: str) -> tuple[float, int]:
