@@ -32,6 +32,14 @@ IMAGES_PATH = "/v1/images/generations"
 DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024
 
 
+class NoImageError(ResponseFormatError):
+    """The reply held no usable image; ``body`` is the decoded reply, for the reason why."""
+
+    def __init__(self, message: str, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
 class ImagesApi:
     """Generates images and returns their bytes (links expire, so nothing is left as a URL)."""
 
@@ -54,7 +62,7 @@ class ImagesApi:
             response = self._post(body, cancel)
             data = decode_json(response)
             images = []
-            for ref in image_refs(data):
+            for ref in _refs_of(data):
                 raise_if_cancelled(cancel)
                 images.append(_cancellable(cancel, lambda ref=ref: self._materialise(ref, cancel)))
         raise_if_cancelled(cancel)
@@ -108,6 +116,13 @@ class ImagesApi:
             height=ref.height,
             revised_prompt=ref.revised_prompt,
         )
+
+
+def _refs_of(data: Any) -> list[ImageRef]:
+    try:
+        return image_refs(data)
+    except ResponseFormatError as exc:
+        raise NoImageError(exc.message, body=data) from exc
 
 
 def _cancellable(cancel: threading.Event | None, step: Callable[[], T]) -> T:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.api.cancel import CancelEvent
-from app.api.errors import InvalidInputError, ResponseFormatError
+from app.api.errors import ApiError, InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
 from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
+from app.services.image_refusals import refusal_for_error, refusal_for_result
 from app.storage.atomic import write_bytes_atomic, write_json_atomic
 from app.storage.image_store import ImageRecord, ImageStore
 from app.storage.paths import media_dir
@@ -182,6 +183,7 @@ class ImageService:
     ) -> ImageResult:
         """Generate images; ``body`` holds model, prompt and the family's own parameters.
 
+        A content-policy refusal (by status, or every image flagged) is ``ContentRefusedError``.
         Cancelling the awaiting task (or setting ``cancel``) closes the request in flight, so
         its worker thread is free again at once.
         """
@@ -192,12 +194,21 @@ class ImageService:
             raise InvalidInputError("No model is selected. Pick an image model.")
         stop = cancel if cancel is not None else CancelEvent()
         try:
-            return await self._services.call(
+            result = await self._services.call(
                 lambda client: client.images.generate(body, cancel=stop)
             )
         except asyncio.CancelledError:
             stop.set()
             raise
+        except ApiError as exc:
+            refusal = refusal_for_error(exc)
+            if refusal is not None:
+                raise refusal from exc
+            raise
+        refusal = refusal_for_result(result)
+        if refusal is not None:
+            raise refusal
+        return result
 
     def keep(self, body: dict[str, Any], result: ImageResult) -> StoredGeneration:
         """Check every image against the caps, write it with its sidecar and add its row.

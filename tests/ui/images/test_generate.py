@@ -182,6 +182,7 @@ def _b64_reply(data: bytes) -> Reply:
     return Reply(json={"data": [{"b64_json": base64.b64encode(data).decode()}]})
 
 
+REFUSED = "The model refused this prompt under its content policy: "
 CONTENT_POLICY = (
     '400 {"error":{"code":"content_policy_violation","message":"Your request was rejected as '
     'a result of our safety system."}}'
@@ -193,6 +194,12 @@ CONTENT_POLICY = (
     [
         (Fault.error(400, "image_size: Expected object"), "refused as invalid"),
         (Fault.error(400, CONTENT_POLICY), "safety system"),
+        (Fault.error(400, CONTENT_POLICY), REFUSED),
+        (Fault.error(422, "The prompt violates Google's Responsible AI practices."), REFUSED),
+        (
+            Reply(json={"data": [{"url": None, "b64_json": None, "content_violation": True}]}),
+            REFUSED,
+        ),
         (Reply(json={"data": []}), "no image"),
         (_b64_reply(b"\x89PNG\r\n\x1a\n garbage that is not a png"), "damaged"),
         (_b64_reply(b"plain text, not an image at all"), "not a PNG, JPEG, WebP or GIF"),
@@ -211,6 +218,33 @@ def test_errors_are_one_sentence_and_keep_the_form(qtbot, image_tab, fake_api, s
     assert image_tab.prompt.toPlainText() == "keep this prompt"
     assert image_tab.params.field("seed").value() == 5
     assert image_tab.gallery_model.total() == 0
+
+
+def _fal_reply(flags: list[bool]) -> Reply:
+    uri = "data:image/png;base64," + base64.b64encode(png_bytes(32, 32, 1)).decode()
+    images = [{"url": uri, "width": 32, "height": 32} for _ in flags]
+    return Reply(json={"images": images, "has_nsfw_concepts": flags, "seed": 1})
+
+
+def test_every_image_flagged_unsafe_is_a_refusal_and_nothing_is_kept(qtbot, image_tab, fake_api):
+    fake_api.script("/v1/images", _fal_reply([True, True]))
+    choose(image_tab, "flux/dev", "keep this prompt")
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "failed"
+    assert card.status.text().startswith(REFUSED)
+    assert "safety checker" in card.status.text()
+    assert image_tab.gallery_model.total() == 0
+
+
+def test_some_images_flagged_unsafe_keeps_the_others_with_a_note(qtbot, image_tab, fake_api):
+    fake_api.script("/v1/images", _fal_reply([True, False]))
+    choose(image_tab, "flux/dev")
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "done"
+    assert "flagged 1 image" in card.status.text()
+    assert REFUSED not in card.status.text()
 
 
 def test_expired_link_says_so(qtbot, image_tab, fake_api):
