@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.storage.image_store import ImageRecord
@@ -196,3 +196,45 @@ def test_delete_asks_then_removes_file_and_row(qtbot, image_tab):
     qtbot.waitUntil(lambda: image_tab.gallery_model.rowCount() == 0, timeout=3000)
     assert not Path(record.path).exists()
     assert image_tab.services.images.store.count() == 0
+
+
+class _OpenedUrls(QObject):
+    """Takes the place of the file manager for ``file:`` URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+@pytest.fixture
+def opened_urls():
+    handler = _OpenedUrls()
+    QDesktopServices.setUrlHandler("file", handler, "open")
+    yield handler.urls
+    QDesktopServices.unsetUrlHandler("file")
+
+
+def test_open_folder_opens_the_folder_of_the_selected_image(qtbot, image_tab, tmp_path,
+                                                           opened_urls):  # fmt: skip
+    qtbot.mouseClick(image_tab.folder_button, Qt.MouseButton.LeftButton)
+    assert [Path(url.toLocalFile()) for url in opened_urls] == [media_dir("images")]
+
+    elsewhere = tmp_path / "moved"
+    elsewhere.mkdir()
+    path = elsewhere / "kept.png"
+    path.write_bytes(png_bytes(16, 16, 2))
+    image_tab.services.images.store.add(
+        ImageRecord(model="flux/dev", prompt="kept elsewhere", request={"model": "flux/dev"},
+                    path=str(path), mime="image/png", width=16, height=16)
+    )  # fmt: skip
+    image_tab._gallery_model = None  # reopen over the history with this image
+    qtbot.waitUntil(lambda: image_tab.gallery_model.rowCount() == 1, timeout=2000)
+    image_tab.gallery.setCurrentIndex(image_tab.gallery_model.index(0))
+    assert image_tab.selected_record().path == str(path)
+    qtbot.mouseClick(image_tab.folder_button, Qt.MouseButton.LeftButton)
+    assert opened_urls[-1].isLocalFile()
+    assert Path(opened_urls[-1].toLocalFile()) == elsewhere
