@@ -26,6 +26,7 @@ for _name in ("CONFIG", "DATA", "CACHE", "STATE"):
 import asyncio  # noqa: E402
 
 import qasync  # noqa: E402
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services.context import Services  # noqa: E402
@@ -68,7 +69,7 @@ async def open_and_scroll(services: Services) -> dict[str, float]:
     decoded_before = decode.decodes.count
     view = GalleryView()
     view.resize(900, 600)
-    model = GalleryModel(services.images.store, services.runner)
+    model = GalleryModel(services.images.store, services.runner, view)
     view.setModel(model)
     view.show()
     await until(lambda: visible_loaded(view, model))
@@ -78,10 +79,13 @@ async def open_and_scroll(services: Services) -> dict[str, float]:
         view.scrollToBottom()
         await asyncio.sleep(0.01)
     scrolled = time.perf_counter() - started
+    rows = model.rowCount()
     view.close()
     view.deleteLater()
+    await until(lambda: not running_tasks())
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return {"open_s": opened, "scroll_to_end_s": scrolled,
-            "decoded": decode.decodes.count - decoded_before, "rows": model.rowCount()}  # fmt: skip
+            "decoded": decode.decodes.count - decoded_before, "rows": rows}  # fmt: skip
 
 
 async def run(count: int) -> None:
@@ -94,7 +98,6 @@ async def run(count: int) -> None:
         print(f"{label}: open {figures['open_s'] * 1000:.0f} ms, scroll to end "
               f"{figures['scroll_to_end_s'] * 1000:.0f} ms, rows {figures['rows']:.0f}, "
               f"thumbnails decoded {figures['decoded']:.0f}")  # fmt: skip
-    await until(lambda: not running_tasks())
     services.close()
 
 
@@ -108,7 +111,7 @@ def main() -> int:
     with loop:
         loop.run_until_complete(run(args.count))
     sys.stdout.flush()
-    os._exit(0)  # skip interpreter teardown of Qt objects owned by the finished loop
+    return 0
 
 
 if __name__ == "__main__":

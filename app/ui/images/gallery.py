@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
@@ -257,6 +259,18 @@ class ThumbnailDelegate(QStyledItemDelegate):
         return QSize(GRID_SIDE, GRID_SIDE)
 
 
+def _visible_check(view: GalleryView) -> Callable[[int], bool]:
+    """``view.is_visible_id`` without keeping the view alive: a model holding its view would
+    make a cycle that only the garbage collector frees, possibly after the application."""
+    ref = weakref.ref(view)
+
+    def is_wanted(image_id: int) -> bool:
+        target = ref()
+        return target is not None and shiboken6.isValid(target) and target.is_visible_id(image_id)
+
+    return is_wanted
+
+
 class GalleryView(QListView):
     """Icon grid of the gallery; tells its model which thumbnails are on screen."""
 
@@ -282,7 +296,7 @@ class GalleryView(QListView):
     def setModel(self, model: Any) -> None:
         super().setModel(model)
         if isinstance(model, GalleryModel):
-            model.is_wanted = self.is_visible_id
+            model.is_wanted = _visible_check(self)
 
     def is_visible_id(self, image_id: int) -> bool:
         """Whether the image's cell is (at least partly) inside the viewport now."""

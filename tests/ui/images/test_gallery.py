@@ -3,8 +3,11 @@ viewer, save in three formats with a sidecar, clipboard, drag out, reuse and del
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from app.storage.image_store import ImageRecord
 from app.storage.paths import cache_dir, media_dir
 from app.ui.images import decode
+from app.ui.images.gallery import GalleryModel, GalleryView
 from tests.fake_api.media import png_bytes
 from tests.ui.images.conftest import choose, wait_done
 
@@ -238,3 +242,29 @@ def test_open_folder_opens_the_folder_of_the_selected_image(qtbot, image_tab, tm
     qtbot.mouseClick(image_tab.folder_button, Qt.MouseButton.LeftButton)
     assert opened_urls[-1].isLocalFile()
     assert Path(opened_urls[-1].toLocalFile()) == elsewhere
+
+
+def _has_thumbnails(model: GalleryModel, count: int) -> bool:
+    return len(model.loaded_ids()) == count
+
+
+def test_a_dropped_gallery_is_freed_at_once_not_left_to_the_collector(qtbot, image_tab):
+    """A view and model kept alive by a reference cycle are freed by the garbage collector
+    at some later time, possibly after the application, which crashes at exit."""
+    _store_many(image_tab, 3)
+    services = image_tab.services
+    gc.disable()
+    try:
+        view = GalleryView()
+        model = GalleryModel(services.images.store, services.runner)
+        view.setModel(model)
+        view.resize(700, 400)
+        view.show()
+        qtbot.waitExposed(view)
+        qtbot.waitUntil(functools.partial(_has_thumbnails, model, 3), timeout=3000)
+        dropped = weakref.ref(view), weakref.ref(model)
+        view.close()
+        del view, model
+        assert [ref() for ref in dropped] == [None, None]
+    finally:
+        gc.enable()
