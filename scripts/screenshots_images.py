@@ -64,6 +64,13 @@ async def _generate(tab: ImagesTab) -> None:
     tab.params.field("image_size").set_value({"width": 1024, "height": 640})
 
 
+def _visible_thumbnails_loaded(tab: ImagesTab) -> bool:
+    model, view = tab.gallery_model, tab.gallery
+    ids = [model.record(row).id for row in range(model.rowCount())]
+    shown = [image_id for image_id in ids if view.is_visible_id(image_id)]
+    return bool(shown) and all(model.thumbnail(image_id) is not None for image_id in shown)
+
+
 async def _shoot(out: Path) -> None:
     api = FakeApi()
     api.start()
@@ -85,6 +92,7 @@ async def _shoot(out: Path) -> None:
         await shots._until(lambda: tab.model_combo.model_ids())
         await _generate(tab)
         tab.gallery.setCurrentIndex(tab.gallery_model.index(2))
+        await shots._until(lambda: _visible_thumbnails_loaded(tab))
         for scheme in ("light", "dark"):
             window.set_theme(scheme)
             await shots._settle(1.0)
