@@ -68,9 +68,12 @@ def start_task(
 ) -> asyncio.Task[T]:
     """Run ``coro`` on the Qt event loop, keeping a strong reference until it ends.
 
-    With an ``owner`` the task marks the owner's tab busy and reports errors to its window.
+    With an ``owner`` the task marks the owner's tab busy and reports errors to its window,
+    and is cancelled when the owner is destroyed (so it never resumes on a deleted widget).
     """
     task = _loop().create_task(_guarded(coro, owner), name=name)
+    if owner is not None:
+        owner.destroyed.connect(lambda *_args: task.cancel())
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
     task.add_done_callback(lambda _task: coro.close())  # a task cancelled before it began
