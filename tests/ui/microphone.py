@@ -80,3 +80,8 @@ def play_into_sink(path: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def heard_then_quiet(levels: list[float], quiet_blocks: int = 10) -> bool:
+    """The meter went up with speech and has since been at zero for a while."""
+    return max(levels, default=0.0) > 0.3 and levels[-quiet_blocks:] == [0.0] * quiet_blocks

@@ -20,7 +20,12 @@ from app.ui.widgets.recorder import (
     RecordControl,
     Recorder,
 )
-from tests.ui.microphone import microphone, null_microphone_source, play_into_sink  # noqa: F401
+from tests.ui.microphone import (  # noqa: F401
+    heard_then_quiet,
+    microphone,
+    null_microphone_source,
+    play_into_sink,
+)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -40,11 +45,6 @@ def speech_span(clip: Path) -> tuple[AudioSegment, float, float]:
 
 def clip_seconds(path: Path) -> float:
     return len(AudioSegment.from_wav(path)) / 1000
-
-
-def heard_then_quiet(levels: list[float], quiet_blocks: int = 10) -> bool:
-    """The meter went up with speech and has since been at zero for a while."""
-    return max(levels, default=0.0) > 0.3 and levels[-quiet_blocks:] == [0.0] * quiet_blocks
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ from app.ui.transcription.queue_model import (
 from app.ui.transcription.transcript_view import TranscriptView
 from app.ui.widgets.audio_player import AudioPlayer
 from app.ui.widgets.model_combo import ModelCombo
+from app.ui.widgets.recorder import RecordControl
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,15 @@ class TranscriptionTab(QWidget):
         self.add_files_button = self._button("sttAddFiles", "Add files…")
         self.add_files_button.setToolTip("Or drop audio or video files (or folders) on this tab.")
         self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
+        self.record_control = RecordControl(
+            "sttRecord",
+            "Record",
+            self,
+            tooltip="Record from the microphone, then transcribe the take",
+        )
+        self.record_control.recorded.connect(self._on_record_control_recorded)
+        self.record_control.failed.connect(self.message_bar.show_error)
+        self.record_control.notice_given.connect(self.message_bar.show_notice)
         self.url_edit = QLineEdit(self)
         self.url_edit.setObjectName("sttUrl")
         self.url_edit.setAccessibleName("Audio URL")
@@ -150,6 +160,7 @@ class TranscriptionTab(QWidget):
         self.transcribe_button.clicked.connect(self._on_transcribe_button_clicked)
         inputs = QHBoxLayout()
         inputs.addWidget(self.add_files_button)
+        inputs.addWidget(self.record_control)
         inputs.addWidget(self.url_edit, 1)
         inputs.addWidget(self.transcribe_button)
 
@@ -267,6 +278,7 @@ class TranscriptionTab(QWidget):
         self._tick.stop()
         self.queue.shutdown()
         self.player.stop()
+        self.record_control.recorder.shutdown()
 
     # -- adding inputs ---------------------------------------------------------------------
 
@@ -312,6 +324,9 @@ class TranscriptionTab(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.filesSelected.connect(self.add_files)
         dialog.open()
+
+    def _on_record_control_recorded(self, path: Path) -> None:
+        self.add_files([path])
 
     def _on_transcribe_button_clicked(self) -> None:
         url = self.url_edit.text().strip()
