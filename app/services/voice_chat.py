@@ -32,6 +32,8 @@ with warnings.catch_warnings():
     from pydub import AudioSegment
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from app.api.types import SpeechAudio
     from app.services.context import Services
 
@@ -277,3 +279,45 @@ class VoiceLoop:
             await self.steps.speak(answer)
         await asyncio.sleep(0)
         return True
+
+
+def padded_words(words: str, before: str, after: str) -> str:
+    """``words`` with a space added where they would touch the text around the cursor."""
+    words = words.strip()
+    if before and not before.isspace():
+        words = " " + words
+    if after and not after.isspace() and after not in ".,;:!?)":
+        words = words + " "
+    return words
+
+
+# -- what is spoken ---------------------------------------------------------------------------
+
+CODE_MENTION = "(The code is shown in the chat.)"
+
+
+def spoken_text(markdown: str) -> str:
+    """The words of a Markdown reply, as they should be read out: no markup, no code blocks."""
+    from markdown_it import MarkdownIt
+
+    lines: list[str] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type in ("fence", "code_block"):
+            lines.append(CODE_MENTION)
+        elif token.type == "inline":
+            words = "".join(_inline_words(token.children or []))
+            if words.strip():
+                lines.append(words.strip())
+    return "\n".join(lines)
+
+
+def _inline_words(children: list[Token]) -> list[str]:
+    words: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            words.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+        elif child.type == "image":
+            words.append(child.content)
+    return words
