@@ -17,7 +17,6 @@ import logging
 import math
 import sys
 import time
-import uuid
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -191,8 +190,13 @@ def take_wav(data: bytes, fmt: SampleFormat) -> bytes:
 def save_take(data: bytes, fmt: SampleFormat, directory: Path | None = None) -> Path:
     """Write the samples as WAV under ``directory`` (default ``recordings_dir()``), atomically."""
     folder = directory if directory is not None else recordings_dir()
-    name = f"recording-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.wav"
-    return write_bytes_atomic(folder / name, take_wav(data, fmt))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"recording-{stamp}.wav"
+    number = 1
+    while target.exists():
+        number += 1
+        target = folder / f"recording-{stamp}-{number}.wav"
+    return write_bytes_atomic(target, take_wav(data, fmt))
 
 
 # -- one voice turn ---------------------------------------------------------------------------

@@ -60,10 +60,11 @@ def test_float_stereo_44k_take_becomes_16k_mono_wav(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_takes_go_to_the_recordings_folder() -> None:
-    take = save_take(bytes(3200), SampleFormat(16000, 1, 2))
-    assert take.parent == cache_dir() / "recordings"
-    assert take.name.startswith("recording-") and take.suffix == ".wav"
+def test_takes_go_to_the_recordings_folder_under_names_of_their_own() -> None:
+    takes = [save_take(bytes(3200), SampleFormat(16000, 1, 2)) for _ in range(3)]
+    assert {take.parent for take in takes} == {cache_dir() / "recordings"}
+    assert len({take.name for take in takes}) == 3
+    assert all(t.name.startswith("recording-") and t.suffix == ".wav" for t in takes)
 
 
 def test_spoken_text_leaves_out_markup_and_code() -> None:

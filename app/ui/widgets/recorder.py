@@ -14,9 +14,10 @@ import itertools
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QIODevice, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QIODevice, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QWidget
 
 from app.media.audio import MediaError
 from app.services.runner import WorkerPool
@@ -29,7 +30,7 @@ from app.services.voice_chat import (
     meter_fraction,
     save_take,
 )
-from app.ui.widgets.audio_player import format_clock
+from app.ui.widgets.audio_player import format_clock, tinted_icon
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ NO_INPUT_NOTICE = (
 OPEN_FAILED = "The microphone could not be opened: it may be in use by another program."
 LIMIT_NOTICE = "The recording reached the {limit} limit and was stopped; the take was kept."
 READ_INTERVAL_MS = 50
+RECORD_RED = "#d93025"
 
 IDLE, RECORDING, SAVING = "idle", "recording", "saving"
 
@@ -55,6 +57,20 @@ _SAMPLE_WIDTHS = {
 
 class RecordingError(MediaError):
     """A take could not be made; the message is the sentence to show."""
+
+
+def record_icon(size: int = 16) -> QIcon:
+    """A red dot: the usual sign for "record"."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(RECORD_RED))
+    margin = size // 4
+    painter.drawEllipse(margin, margin, size - 2 * margin, size - 2 * margin)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def speech_qformat() -> QAudioFormat:
@@ -415,6 +431,11 @@ class RecordControl(QWidget):
     def _on_button_clicked(self) -> None:
         self.toggle()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "button"):
+            self._show_state()
+        super().changeEvent(event)
+
     def _on_recorder_state_changed(self, _state: str) -> None:
         self._show_state()
 
@@ -433,6 +454,9 @@ class RecordControl(QWidget):
         available = self.recorder.available()
         recording = state == RECORDING
         self.button.setText("Stop" if recording else self._text)
+        self.button.setIcon(
+            tinted_icon(self, QStyle.StandardPixmap.SP_MediaStop) if recording else record_icon()
+        )
         self.button.setAccessibleName("Stop recording" if recording else self._text)
         self.button.setEnabled(
             recording or (state == IDLE and available and not self._blocked_reason)
