@@ -391,7 +391,7 @@ class ChatStore:
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Messages of every conversation containing all the words of ``text`` (as prefixes),
-        best matches first."""
+        newest first."""
         query = fts_query(text)
         if not query:
             return []
@@ -400,7 +400,7 @@ class ChatStore:
             "snippet(messages_fts, 0, '[', ']', '…', 12) "
             "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
             "JOIN conversations c ON c.id = m.conversation_id "
-            "WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?"
+            "WHERE messages_fts MATCH ? ORDER BY messages_fts.rowid DESC LIMIT ?"
         )
         with self.db.lock:
             rows = self.db.conn.execute(sql, (query, limit)).fetchall()

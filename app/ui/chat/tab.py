@@ -440,7 +440,10 @@ class ChatTab(QWidget):
                 lambda: self.store.messages(conversation.id, before=first, limit=PAGE_SIZE)
             )
             if self.conversation is conversation:
+                top = self.transcript.top_row()
                 model.prepend(page, has_earlier=len(page) == PAGE_SIZE)
+                if top is not None:
+                    self.transcript.keep_row_at(top[0] + len(page), top[1])
         finally:
             self._paging = False
 

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -478,6 +479,36 @@ class TranscriptView(QListView):
         if not index.isValid():
             return None, 0
         return QPersistentModelIndex(index), self.visualRect(index).top()
+
+    def top_row(self) -> tuple[int, int] | None:
+        """(row, pixel offset of its top) of the row at the top of the viewport."""
+        index = self.indexAt(QPoint(MARGIN + 4, 2))
+        if not index.isValid():
+            return None
+        return index.row(), self.visualRect(index).top()
+
+    def keep_row_at(self, row: int, offset: int) -> None:
+        """Lay out now and scroll so ``row``'s top is ``offset`` pixels from the viewport top."""
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        self.following_bottom = False
+        self.doItemsLayout()
+        moved = self.visualRect(model.index(row, 0)).top() - offset
+        bar = self.verticalScrollBar()
+        self._restoring = True
+        try:
+            bar.setValue(bar.value() + moved)
+        finally:
+            self._restoring = False
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        model = self.model()
+        at_top = self.verticalScrollBar().value() == 0
+        scrolling_up = event.angleDelta().y() > 0
+        if at_top and scrolling_up and isinstance(model, TranscriptModel) and model.has_earlier:
+            self.earlier_needed.emit()
+        super().wheelEvent(event)
 
     def scroll_to_row(self, row: int) -> None:
         model = self.model()
