@@ -109,6 +109,51 @@ async def _shoot_scheme(window: MainWindow, theme: ThemeManager, scheme: str, ou
     await _settle()
 
 
+CHAT_REASONING = (
+    "The person wants a small, correct function. A generator keeps memory flat, and a "
+    "running total shows progress without a second pass."
+)
+CHAT_REPLY = """Here is a generator that yields each line with a running character count:
+
+```python
+def lines_with_totals(path):
+    total = 0
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            total += len(line)
+            yield line.rstrip("\\n"), total
+```
+
+- It reads **one line at a time**, so large files are fine.
+- `total` counts characters, not bytes.
+
+| Input size | Memory |
+|---|---|
+| 1 MB | constant |
+| 1 GB | constant |
+"""
+
+
+async def _populate_chat(window: MainWindow, api: FakeApi) -> None:
+    """A real exchange in the Chat tab: reasoning fold open, code block, reply details."""
+    from app.ui.chat.tab import ChatTab
+
+    tab = window.findChild(ChatTab, "chatTab")
+    api.options.chat_reply = "Hello! How can I help you today?"
+    tab.input.setPlainText("Hi there")
+    await tab.send()
+    api.options.reasoning = CHAT_REASONING
+    api.options.chat_reply = CHAT_REPLY
+    tab.input.setPlainText("Write a Python generator that reads a file line by line.")
+    await tab.send()
+    last = tab.transcript_model.messages()[-1]
+    tab.delegate.toggle(last.id, "reasoning")
+    tab.delegate.toggle(last.id, "details")
+    tab.input.setPlainText("Can you add type hints?")
+    await _settle()
+    tab.transcript.follow_bottom()
+
+
 async def _shoot(out: Path) -> None:
     api = FakeApi()
     api.start()
@@ -127,6 +172,7 @@ async def _shoot(out: Path) -> None:
     try:
         await _until(lambda: window.model_combo("chat").model_ids())
         await _until(lambda: window.status.balance_button.text().startswith("Balance: $"))
+        await _populate_chat(window, api)
         for scheme in ("light", "dark"):
             await _shoot_scheme(window, theme, scheme, out)
     finally:

@@ -222,7 +222,8 @@ class RowLayoutCache:
         doc.setDefaultTextOption(option)
         colour = self.muted_colour if muted else self.text_colour
         doc.setDefaultStyleSheet(
-            f"body {{ color: {colour}; }} p {{ margin-top: 0px; margin-bottom: 8px; }} "
+            f"body, p, li, h1, h2, h3, h4, h5, h6, td, th, blockquote {{ color: {colour}; }} "
+            "p { margin-top: 0px; margin-bottom: 8px; } "
             "pre { font-family: monospace; } code { font-family: monospace; }"
         )
         doc.setHtml(html)
