@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
@@ -60,6 +61,7 @@ class Services:
         self.base_url_override = base_url or os.environ.get(BASE_URL_ENV, "").strip() or None
         self.dialect_override = dialect or None
         self._history: HistoryDatabase | None = None
+        self._history_lock = threading.Lock()
 
     @property
     def keystore(self) -> KeyStore:
@@ -112,12 +114,13 @@ class Services:
     @property
     def history(self) -> HistoryDatabase:
         """The history database, opened on first use."""
-        if self._history is None:
-            from app.storage.history import HistoryDatabase
-            from app.storage.paths import history_db_path
+        with self._history_lock:  # two worker threads may ask first at the same time
+            if self._history is None:
+                from app.storage.history import HistoryDatabase
+                from app.storage.paths import history_db_path
 
-            self._history = HistoryDatabase(history_db_path())
-        return self._history
+                self._history = HistoryDatabase(history_db_path())
+            return self._history
 
     @cached_property
     def models(self) -> ModelService:
@@ -158,6 +161,7 @@ class Services:
     def close(self) -> None:
         """Stop the worker pool and close the history database."""
         self.runner.shutdown()
-        if self._history is not None:
-            self._history.close()
-            self._history = None
+        with self._history_lock:
+            if self._history is not None:
+                self._history.close()
+                self._history = None

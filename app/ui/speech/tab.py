@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -302,12 +303,14 @@ class SpeechTab(QWidget):
             joined = await self.services.speech.join(parts)
             record = await self.services.speech.keep(request, joined, estimated_usd(request, parts))
         except asyncio.CancelledError:
-            self.message_bar.show_notice("Speech generation was cancelled; nothing was saved.")
+            if shiboken6.isValid(self.message_bar):  # not when the window is already gone
+                self.message_bar.show_notice("Speech generation was cancelled; nothing was saved.")
             raise
         finally:
-            self.progress.hide()
-            self._speak_task = None
-            self._set_speaking(False)
+            if shiboken6.isValid(self):
+                self.progress.hide()
+                self._speak_task = None
+                self._set_speaking(False)
         self._adopt(record)
         self.history_list.add_record(record)
         self.message_bar.show_info(
