@@ -90,26 +90,25 @@ def _attach_to_watching(connection: urllib3.connection.HTTPConnection) -> None:
         event.attach(connection)
 
 
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+class _WatchedConnectionMixin:
+    """Registers the connection with the thread's watched event around connect and request."""
+
     def connect(self) -> None:
-        _attach_to_watching(self)
-        super().connect()
-        _attach_to_watching(self)
+        _attach_to_watching(self)  # type: ignore[arg-type]
+        super().connect()  # type: ignore[misc]
+        _attach_to_watching(self)  # type: ignore[arg-type]
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach_to_watching(self)
-        super().request(*args, **kwargs)
+        _attach_to_watching(self)  # type: ignore[arg-type]
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self) -> None:
-        _attach_to_watching(self)
-        super().connect()
-        _attach_to_watching(self)
+class _WatchedHTTPConnection(_WatchedConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach_to_watching(self)
-        super().request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_WatchedConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
