@@ -41,6 +41,7 @@ from app.ui.chat.transcript import MessageDelegate, TranscriptModel, TranscriptV
 from app.ui.events import app_events, notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.widgets.model_combo import ModelCombo
+from app.ui.widgets.voice_input import VoiceInput, insert_words
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -155,6 +156,13 @@ class ChatTab(QWidget):
         self.stop_button.setObjectName("chatStop")
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.setEnabled(False)
+        self.voice_input = VoiceInput(
+            self.services,
+            self.message_bar,
+            self,
+            insert_text=lambda words: insert_words(self.input, words),
+            ask=self.send_spoken,
+        )
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -182,6 +190,7 @@ class ChatTab(QWidget):
         column.addWidget(self.edit_banner)
         column.addWidget(self.attachments)
         column.addLayout(entry)
+        column.addWidget(self.voice_input)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("chatSplitter")
@@ -562,6 +571,37 @@ class ChatTab(QWidget):
         else:
             await self._run_reply(self._stream_reply(conversation))
 
+    async def send_spoken(self, text: str) -> str | None:
+        """Send spoken ``text`` as a message and wait for the reply (voice mode).
+
+        What was typed and attached stays in the input. Returns the reply's text, or None
+        when no complete reply came (stopped, failed, or another reply is running).
+        """
+        if self.streaming:
+            return None
+        typed, attached = self.input.toPlainText(), self.attachments.attachments
+        self._cancel_edit()
+        if self._commit_user_message(text, []) is None:
+            return None
+        self.input.setPlainText(typed)
+        self.attachments.add(attached)
+        finished: list[int] = []
+
+        def on_reply_finished(message_id: int) -> None:
+            finished.append(message_id)
+
+        self.reply_finished.connect(on_reply_finished)
+        try:
+            conversation = self._ensure_conversation()
+            if self.completion_mode.isChecked():
+                await self._run_reply(self._completion_reply(conversation, text))
+            else:
+                await self._run_reply(self._stream_reply(conversation))
+        finally:
+            self.reply_finished.disconnect(on_reply_finished)
+        reply = self._message(finished[-1]) if finished else None
+        return reply.content if reply is not None and reply.status == "complete" else None
+
     def _commit_user_message(self, text: str, attachments: list[Attachment]) -> Message | None:
         """Store the message (committed) before anything is sent; the input keeps the text
         when storing fails."""
@@ -711,7 +751,9 @@ class ChatTab(QWidget):
             task.cancel()
 
     def _on_escape(self) -> None:
-        if self.streaming:
+        if self.voice_input.active:
+            self.voice_input.stop()
+        elif self.streaming:
             self.stop()
         else:
             self._cancel_edit()
@@ -892,6 +934,7 @@ class ChatTab(QWidget):
         """Stop a running reply, keeping what arrived (written at once)."""
         self._closed = True
         self._start_timer.stop()
+        self.voice_input.shutdown()
         recorder = self._recorder
         if recorder is not None:
             try:

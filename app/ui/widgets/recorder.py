@@ -154,6 +154,7 @@ class Recorder(QObject):
         self._silence: SilenceDetector | None = None
         self._tokens = itertools.count(1)
         self._pending = 0
+        self._takes = 0
         self._bridge = _SaveBridge(self)
         self._bridge.saved.connect(self._on_bridge_saved)
         self._timer = QTimer(self)
@@ -211,6 +212,7 @@ class Recorder(QObject):
         source.stateChanged.connect(self._on_source_state_changed)
         self._data = bytearray()
         self._silence = SilenceDetector() if stop_on_silence else None
+        self._takes += 1
         self._timer.start()
         self._set_state(RECORDING)
         self.elapsed_changed.emit(0.0)
@@ -263,11 +265,13 @@ class Recorder(QObject):
 
         self.finished.connect(done)
         self.failed.connect(fail)
+        take = self._takes + 1
         try:
             self.start(stop_on_silence=stop_on_silence)
             return await future
         except asyncio.CancelledError:
-            self.cancel()
+            if self._takes == take:  # still this take, not one started since
+                self.cancel()
             raise
         finally:
             self.finished.disconnect(done)

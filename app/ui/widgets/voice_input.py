@@ -150,8 +150,8 @@ class VoiceInput(QWidget):
 
     @property
     def active(self) -> bool:
-        """True while voice mode runs."""
-        return self._loop_task is not None and not self._loop_task.done()
+        """True while voice mode is on."""
+        return self._loop_task is not None
 
     def state(self) -> str:
         return self._state
@@ -205,15 +205,18 @@ class VoiceInput(QWidget):
         self.voice_button.setChecked(False)
 
     def _on_voice_button_toggled(self, on: bool) -> None:
-        if on and not self.active:
+        if on and self._loop_task is None:
             loop = VoiceLoop(
                 VoiceSteps(self._listen, self._transcribe, self._reply, self._speak),
-                self._set_state,
+                self._on_loop_state,
             )
             self._loop_task = start_task(self._run(loop), owner=self, name="voice mode")
-        elif not on and self.active:
-            assert self._loop_task is not None
-            self._loop_task.cancel()
+        elif not on and self._loop_task is not None:
+            task, self._loop_task = self._loop_task, None
+            task.cancel()
+            self.voice_recorder.cancel()
+            self.player.stop()
+            self._set_state(IDLE)
         self._update_buttons()
 
     async def _run(self, loop: VoiceLoop) -> None:
@@ -223,10 +226,12 @@ class VoiceInput(QWidget):
             log.info("voice mode ended: %s", exc)
             self.message_bar.show_error(exc)
         finally:
-            self._loop_task = None
-            self.player.stop()
-            self.voice_button.setChecked(False)
-            self._update_buttons()
+            if self._loop_task is asyncio.current_task():  # it ended by itself
+                self.voice_button.setChecked(False)
+
+    def _on_loop_state(self, state: str) -> None:
+        if self._loop_task is not None and self._loop_task is asyncio.current_task():
+            self._set_state(state)
 
     async def _listen(self) -> Path | None:
         return await self.voice_recorder.record(stop_on_silence=True)
