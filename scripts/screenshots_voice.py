@@ -11,27 +11,40 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SCRATCH = tempfile.mkdtemp(prefix="aiml-voice-shots-")
+for _name in ("CONFIG", "DATA", "CACHE", "STATE"):
+    os.environ[f"XDG_{_name}_HOME"] = os.path.join(_SCRATCH, _name.lower())
+os.environ.pop("AIML_API_KEY", None)
+os.environ.pop("AIML_API_BASE_URL", None)
 
-import screenshots as shots
-from PySide6.QtMultimedia import QMediaDevices
-from PySide6.QtWidgets import QApplication
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+from PySide6.QtMultimedia import QMediaDevices  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-import qasync  # isort: skip
+import qasync  # noqa: E402  # isort: skip
 
-from app.services.context import Services
-from app.storage.settings import Settings
-from app.ui.app import create_application
-from app.ui.main_window import MainWindow
-from app.ui.theme import ThemeManager
-from app.ui.transcription.tab import TranscriptionTab
+from app.services.context import Services  # noqa: E402
+from app.services.voice_chat import LISTENING, SPEAKING  # noqa: E402
+from app.storage.settings import Settings  # noqa: E402
+from app.ui.app import create_application  # noqa: E402
+from app.ui.chat.tab import ChatTab  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.theme import ThemeManager  # noqa: E402
+from app.ui.transcription.tab import TranscriptionTab  # noqa: E402
+from tests.fake_api import FakeApi  # noqa: E402
 
-from tests.fake_api import FakeApi  # isort: skip
+WINDOW_SIZE = (1100, 720)
 
 MICROPHONE = "aiml_shots_microphone"
 QUESTION = "What should a beginner beekeeper buy first?"
@@ -39,6 +52,44 @@ ANSWER = (
     "Start small: a **veil**, a smoker and a good book. Add a hive tool and gloves once "
     "you have watched an experienced keeper open a colony."
 )
+
+
+class _MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords = {("aiml-desktop", "api-key"): "screenshot-key-0000"}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+async def _settle(seconds: float = 0.2) -> None:
+    app = QApplication.instance()
+    end = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < end:
+        app.processEvents()
+        await asyncio.sleep(0.02)
+
+
+async def _until(condition: Callable[[], object], timeout: float = 15.0) -> None:
+    end = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > end:
+            raise TimeoutError("the window did not get ready in time")
+        await asyncio.sleep(0.02)
+
+
+def _save(widget: QWidget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
 
 
 def _pactl(*args: str) -> str:
@@ -76,17 +127,38 @@ async def _shoot_recording(window: MainWindow, out: Path, speech: Path) -> None:
     control = tab.record_control
     control.toggle()
     _play(speech).wait()
-    await shots._settle(2.5)
+    await _settle(2.5)
     control.toggle()
-    await shots._until(lambda: [j.status for j in tab.queue.jobs()] == ["done"])
+    await _until(lambda: [j.status for j in tab.queue.jobs()] == ["done"])
     control.toggle()
     for scheme in ("light", "dark"):
         window.set_theme(scheme)
-        await shots._until(lambda: control.recorder.elapsed() > 2, timeout=15)
+        await _until(lambda: control.recorder.elapsed() > 2, timeout=15)
         _play(speech)
-        await shots._until(lambda: control.meter.value() > 50, timeout=15)
-        shots._save(window, out / f"stt-recording-{scheme}.png")
+        await _until(lambda: control.meter.value() > 50, timeout=15)
+        _save(window, out / f"stt-recording-{scheme}.png")
     control.recorder.cancel()
+
+
+async def _shoot_voice_mode(window: MainWindow, api: FakeApi, out: Path, speech: Path) -> None:
+    """One spoken question answered and read aloud; voice mode listening for the next."""
+    tab = window.findChild(ChatTab, "chatTab")
+    window.tabs.setCurrentWidget(tab)
+    api.options.chat_reply = ANSWER
+    voice = tab.voice_input
+    window.set_theme("light")
+    voice.start()
+    await _until(lambda: voice.state() == LISTENING, timeout=15)
+    _play(speech)
+    await _until(lambda: voice.state() == SPEAKING, timeout=30)
+    await _until(lambda: voice.state() == LISTENING, timeout=30)
+    _play(speech)
+    await _until(lambda: voice.level_meter.value() > 50, timeout=15)
+    for scheme in ("light", "dark"):
+        window.set_theme(scheme)
+        await _settle(0.2)
+        _save(window, out / f"chat-voice-mode-{scheme}.png")
+    voice.stop()
 
 
 async def _shoot(out: Path) -> None:
@@ -94,9 +166,8 @@ async def _shoot(out: Path) -> None:
     api.start()
     api.options.stt_statuses = []
     api.options.stt_text = QUESTION
-    memory = shots._MemoryKeyring()
-    memory.set_password("aiml-desktop", "api-key", "screenshot-key-0000")
-    shots.keyring.set_keyring(memory)
+    api.options.tts_seconds_per_char = 0.01
+    keyring.set_keyring(_MemoryKeyring())
     app = QApplication.instance()
     services = Services(Settings(), base_url=api.url)
     services.settings.max_retries = 0
@@ -104,14 +175,16 @@ async def _shoot(out: Path) -> None:
     theme = ThemeManager(app, "light")
     theme.apply()
     window = MainWindow(services, theme=theme)
-    window.resize(*shots.WINDOW_SIZE)
+    window.resize(*WINDOW_SIZE)
     window.show()
     window.start()
     module = _microphone_module()
     try:
-        await shots._until(lambda: QMediaDevices.defaultAudioInput().id() == MICROPHONE.encode())
-        await shots._until(lambda: window.model_combo("stt").model_ids())
-        await _shoot_recording(window, out, _speech(QUESTION))
+        await _until(lambda: QMediaDevices.defaultAudioInput().id() == MICROPHONE.encode())
+        await _until(lambda: window.model_combo("stt").model_ids())
+        speech = _speech(QUESTION)
+        await _shoot_recording(window, out, speech)
+        await _shoot_voice_mode(window, api, out, speech)
     finally:
         window.close()
         services.close()
@@ -121,7 +194,7 @@ async def _shoot(out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=shots.REPO / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_application()

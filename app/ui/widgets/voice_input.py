@@ -295,6 +295,7 @@ class VoiceInput(QWidget):
         elif not self._transcribing:
             self.dictate.set_blocked("")
         self.voice_button.setEnabled(voice or (available and not self._transcribing))
+        self.voice_button.setText("End voice mode" if voice else "Voice mode")
         if voice:
             tip = "Stop voice mode (Esc)"
         elif not available:
