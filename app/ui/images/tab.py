@@ -43,6 +43,7 @@ from app.ui.images.gallery import GalleryModel, GalleryView
 from app.ui.images.param_form import ParamForm
 from app.ui.images.viewer import ImageViewer
 from app.ui.message_bar import MessageBar
+from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 
 log = logging.getLogger(__name__)
@@ -195,6 +196,11 @@ class ImagesTab(QWidget):
                 self.services.images.store, self.services.runner, self
             )
             self.gallery.setModel(self._gallery_model)
+            self.gallery_hint = EmptyHint(
+                self.gallery,
+                "No images yet. Describe one on the left and press Generate; "
+                "every image you make is kept here.",
+            )
             self.gallery.selectionModel().selectionChanged.connect(self._update_actions)
             self._gallery_model.rowsInserted.connect(self._update_gallery_title)
             self._gallery_model.rowsRemoved.connect(self._update_gallery_title)

@@ -34,6 +34,7 @@ from app.ui.message_bar import MessageBar
 from app.ui.speech.history_list import SpeechHistoryList
 from app.ui.speech.voice_panel import OptionsRow, VoiceCombo
 from app.ui.widgets.audio_player import AudioPlayer, format_clock
+from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 
 log = logging.getLogger(__name__)
@@ -169,8 +170,14 @@ class SpeechTab(QWidget):
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("History", history)
-        heading.setProperty("role", "heading")
+        heading_font = heading.font()
+        heading_font.setBold(True)
+        heading.setFont(heading_font)
         history_layout.addWidget(heading)
+        self.history_hint = EmptyHint(
+            self.history_list,
+            "Nothing spoken yet. Everything you speak is kept here to play or save again.",
+        )
         history_layout.addWidget(self.history_list, 1)
         history_layout.addLayout(history_buttons)
 

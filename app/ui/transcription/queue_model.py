@@ -39,6 +39,8 @@ STATUS_TEXT = {
     "interrupted": "Interrupted",
 }
 
+FINISHED = ("done", "failed", "cancelled", "interrupted")
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -48,7 +50,7 @@ def _cost_text(job: SttJob) -> str:
         return f"${record.cost_usd:.4f}"
     if record.cost_credits is not None:
         return f"{record.cost_credits:g} credits"
-    return ""
+    return "—" if record.status in FINISHED else ""
 
 
 def _cell(job: SttJob, column: int) -> str:

@@ -50,6 +50,7 @@ from app.ui.transcription.queue_model import (
 )
 from app.ui.transcription.transcript_view import TranscriptView
 from app.ui.widgets.audio_player import AudioPlayer
+from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.recorder import RecordControl
 
@@ -192,6 +193,12 @@ class TranscriptionTab(QWidget):
         self.table.setObjectName("sttQueue")
         self.table.setAccessibleName("Transcriptions")
         self.table.setModel(self.filter_model)
+        self.queue_hint = EmptyHint(
+            self.table,
+            "No recordings yet. Add files, record, or paste the URL of a recording above; "
+            "you can also drop audio and video files (or folders) on this tab.",
+            model=self.queue_model,
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(STATUS, ProgressDelegate(self.table))

@@ -1,0 +1,67 @@
+"""An empty gallery, queue or history says what goes there, until something does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QLabel
+
+from app.ui.transcription.queue_model import COST
+from tests.fake_api import FakeApi
+from tests.ui.conftest import use_server
+
+WAIT_MS = 8000
+
+
+def _hint(tab: Any, name: str) -> QLabel:
+    hint = tab.findChild(QLabel, name)
+    assert hint is not None
+    return hint
+
+
+def _shown(window: Any, kind: str, hint: QLabel) -> bool:
+    window.tabs.setCurrentWidget(window.tab_pages[kind])
+    return hint.isVisible() and hint.width() > 100 and hint.height() > 50
+
+
+def test_each_empty_list_explains_itself_until_it_has_rows(
+    qtbot: Any, open_window: Any, fake_api: FakeApi, monkeypatch: Any, speech_wav: Path
+) -> None:
+    monkeypatch.setenv("AIML_API_KEY", "test-key")
+    use_server(fake_api.url)
+    window = open_window()
+    window.services.transcription.poll_interval = 0.02
+    images, stt, tts = (window.tab_pages[kind] for kind in ("image", "stt", "tts"))
+    qtbot.waitUntil(lambda: bool(tts.model_combo.model_ids()), timeout=WAIT_MS)
+
+    window.tabs.setCurrentWidget(images)  # the gallery opens when its tab is first shown
+    gallery_hint = _hint(images, "imageGalleryEmptyHint")
+    queue_hint = _hint(stt, "sttQueueEmptyHint")
+    history_hint = _hint(tts, "ttsHistoryEmptyHint")
+    assert _shown(window, "image", gallery_hint)
+    assert "Generate" in gallery_hint.text()
+    assert _shown(window, "stt", queue_hint)
+    assert "Add files" in queue_hint.text()
+    assert _shown(window, "tts", history_hint)
+
+    images.prompt.setPlainText("a fox in snow")
+    images.generate()
+    qtbot.waitUntil(lambda: images.gallery_model.rowCount() == 1, timeout=WAIT_MS)
+    assert not _shown(window, "image", gallery_hint)
+
+    stt.add_files([speech_wav])
+    qtbot.waitUntil(lambda: [j.status for j in stt.queue.jobs()] == ["done"], timeout=WAIT_MS)
+    assert not _shown(window, "stt", queue_hint)
+    assert stt.queue_model.index(0, COST).data() == "—"
+    stt.history_search.setText("no such words anywhere")
+    assert stt.filter_model.rowCount() == 0
+    assert not _shown(window, "stt", queue_hint)
+
+    tts.text_edit.setPlainText("Hello there.")
+    tts.speak()
+    qtbot.waitUntil(lambda: tts.history_list.count() == 1, timeout=WAIT_MS)
+    assert not _shown(window, "tts", history_hint)
+    tts.delete_record(tts.history_list.current_record())
+    qtbot.waitUntil(lambda: tts.history_list.count() == 0, timeout=WAIT_MS)
+    assert _shown(window, "tts", history_hint)
