@@ -114,6 +114,8 @@ def bundle_dir(source_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     if not sys.platform.startswith("linux"):
         pytest.skip("the bundle tests run on Linux")
     require_module("PyInstaller")
+    for tool in ("readelf", "icupkg", "genccode", "gcc"):  # the spec's smaller ICU data library
+        require_tool(tool)
     work = tmp_path_factory.mktemp("pyinstaller")
     spec = source_copy / "packaging" / "pyinstaller" / "aiml-desktop.spec"
     run_checked(
