@@ -924,9 +924,8 @@ class ChatTab(QWidget):
             return
         totals = self.store.totals(self.conversation.id)
         cost = f"${totals.cost_usd:.6f}" if totals.cost_usd else "—"
-        self.totals.setText(
-            f"This conversation: {totals.tokens:,} tokens · {cost} · {totals.replies} replies"
-        )
+        replies = f"{totals.replies} {'reply' if totals.replies == 1 else 'replies'}"
+        self.totals.setText(f"This conversation: {totals.tokens:,} tokens · {cost} · {replies}")
 
     # -- closing ------------------------------------------------------------------------
 
