@@ -439,6 +439,17 @@ def _cmd_restore(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_doctor(services: Services, args: argparse.Namespace) -> int:
+    from app.services.diagnostics import diagnose, report_lines
+
+    diagnosis = diagnose(keystore=services.keystore)
+    if args.json:
+        print(json.dumps(diagnosis.as_dict(), indent=2))
+    else:
+        print("\n".join(report_lines(diagnosis)))
+    return EXIT_OK
+
+
 # -- the parser ------------------------------------------------------------------------------
 
 
@@ -574,6 +585,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_text_commands(commands)
     _add_media_commands(commands)
     _add_account_commands(commands)
+    doctor = _subparser(
+        commands, "doctor", _cmd_doctor, "Show the ffmpeg, keyring, sound and folders found."
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
