@@ -5,13 +5,16 @@
     python packaging/build.py --no-ffmpeg     # bundle without ffmpeg/ffprobe
 
 Output goes to dist/ (wheel, bundle under dist/pyinstaller/, Linux tarball); PyInstaller's
-work files to build/pyinstaller/. Exits non-zero when a step fails or the bundle's
-``--self-test`` does not print "self-test ok".
+work files to build/pyinstaller/. Exits non-zero when a step fails, when the bundle's
+``--self-test`` does not print "self-test ok", when a bundle built with ffmpeg does not find
+and run its own ffmpeg/ffprobe (its ``doctor`` on a PATH without them), or when the Linux
+bundle with ffmpeg unpacks to more than 150 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +31,7 @@ SPEC_PATH = PACKAGING_DIR / "pyinstaller" / "aiml-desktop.spec"
 LOCAL_FFMPEG_DIR = PACKAGING_DIR / "build" / "ffmpeg"
 SELF_TEST_OK = "self-test ok"
 SELF_TEST_TIMEOUT_S = 180
+LINUX_BUNDLE_LIMIT_BYTES = 150_000_000  # unpacked, with ffmpeg and ffprobe
 
 sys.path.insert(0, str(REPO_ROOT))
 from app import APP_ID, APP_NAME, __version__  # noqa: E402
@@ -41,6 +45,7 @@ class BuildError(Exception):
 class Report:
     timings: dict[str, float] = field(default_factory=dict)
     artifacts: dict[str, Path] = field(default_factory=dict)
+    doctor: list[str] = field(default_factory=list)
 
     def timed(self, name: str, started: float) -> None:
         self.timings[name] = time.monotonic() - started
@@ -182,6 +187,44 @@ def self_test(executable: Path) -> str:
     return output
 
 
+def bundled_tools_check(executable: Path, bundle_dir: Path) -> list[str]:
+    """Run the bundle's ``doctor`` on a PATH without ffmpeg; fail unless it finds its own pair.
+
+    Returns the doctor's lines, for the build report.
+    """
+    with tempfile.TemporaryDirectory(prefix="aiml-doctor-") as home:
+        env = first_start_environment(Path(home))
+        env["PATH"] = str(Path(home) / "empty-path")
+        runs = [
+            subprocess.run(
+                [str(executable), "doctor", *extra],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=SELF_TEST_TIMEOUT_S,
+                check=False,
+            )
+            for extra in ([], ["--json"])
+        ]
+    if any(result.returncode != 0 for result in runs):
+        raise BuildError(f"doctor failed:\n{runs[0].stdout}{runs[0].stderr}{runs[1].stderr}")
+    tools = {tool["name"]: tool for tool in json.loads(runs[1].stdout)["tools"]}
+    for name in ("ffmpeg", "ffprobe"):
+        tool = tools[name]
+        inside = tool["path"] and Path(tool["path"]).resolve().is_relative_to(bundle_dir.resolve())
+        if tool["origin"] != "bundled" or not inside or not tool["version"]:
+            raise BuildError(f"the bundle does not find and run its own {name}:\n{runs[0].stdout}")
+    return runs[0].stdout.splitlines()
+
+
+def check_linux_size(bundle_dir: Path) -> None:
+    size = folder_size(bundle_dir)
+    if size > LINUX_BUNDLE_LIMIT_BYTES:
+        raise BuildError(
+            f"the bundle is {size / 1e6:.1f} MB, over {LINUX_BUNDLE_LIMIT_BYTES / 1e6:.0f} MB"
+        )
+
+
 def linux_tarball(bundle_dir: Path, out_dir: Path) -> Path:
     """dist/aiml-desktop-<version>-linux-<arch>.tar.gz: the bundle plus install/uninstall."""
     name = f"{APP_ID}-{__version__}-linux-{os.uname().machine}"
@@ -245,7 +288,13 @@ def build(args: argparse.Namespace) -> Report:
     started = time.monotonic()
     self_test(executable)
     report.timed("self-test", started)
+    if not args.no_ffmpeg:
+        started = time.monotonic()
+        report.doctor = bundled_tools_check(executable, report.artifacts["bundle"])
+        report.timed("doctor", started)
     if sys.platform.startswith("linux"):
+        if not args.no_ffmpeg:
+            check_linux_size(report.artifacts["bundle"])
         report.artifacts["tarball"] = linux_tarball(report.artifacts["bundle"], args.out)
     if args.installer:
         report.artifacts["installer"] = platform_installer(bundle_dist)
@@ -259,6 +308,10 @@ def print_report(report: Report) -> None:
     for name, path in report.artifacts.items():
         size = folder_size(path) if path.is_dir() else path.stat().st_size
         print(f"  {name:<10} {size / 1_000_000:7.1f} MB  {path}")
+    if report.doctor:
+        print("  the bundle's doctor, run with no ffmpeg on PATH:")
+        for line in report.doctor:
+            print(f"    {line}")
 
 
 def main(argv: list[str] | None = None) -> int:

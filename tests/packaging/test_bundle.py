@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
-from tests.packaging.conftest import REPO_ROOT
+from tests.packaging.conftest import REPO_ROOT, first_start_env, require_tool
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(600)]
 
@@ -144,6 +144,49 @@ def test_bundle_has_the_qt_plugins_the_app_needs_and_not_the_rest(bundle_dir: Pa
     assert not (internal / "PySide6" / "Qt" / "qml").exists()
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
     assert not [path for path in internal.rglob("*") if path.is_symlink() and not path.exists()]
+
+
+def run_doctor(program: Path, home: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """The bundle's ``doctor`` on a first start whose PATH has no ffmpeg."""
+    env = first_start_env(home)
+    env["PATH"] = str(home / "empty-path")
+    return subprocess.run(
+        [str(program), "doctor", *options],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_bundle_doctor_reports_a_bare_first_start(bundle_dir: Path, first_start_home: Path) -> None:
+    result = run_doctor(bundle_dir / "aiml-desktop", first_start_home)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert lines["installation"] == f"{bundle_dir / '_internal'} (bundle)"
+    assert lines["ffmpeg"] == "not found"
+    assert lines["keyring"] == "fail Keyring (not usable)"
+    assert lines["audio output"].startswith("not available")
+    assert lines["config folder"] == str(first_start_home / ".config" / "aiml-desktop")
+
+
+def test_bundle_finds_and_runs_the_ffmpeg_it_carries(
+    bundle_dir: Path, tmp_path: Path, first_start_home: Path
+) -> None:
+    bundle = tmp_path / "aiml-desktop"
+    shutil.copytree(bundle_dir, bundle, symlinks=True)
+    (bundle / "_internal" / "ffmpeg").mkdir()
+    for tool in ("ffmpeg", "ffprobe"):
+        shutil.copy2(require_tool(tool), bundle / "_internal" / "ffmpeg" / tool)
+    result = run_doctor(bundle / "aiml-desktop", first_start_home, "--json")
+    assert result.returncode == 0, result.stderr
+    tools = {tool["name"]: tool for tool in json.loads(result.stdout)["tools"]}
+    for tool in ("ffmpeg", "ffprobe"):
+        assert tools[tool]["path"] == str(bundle / "_internal" / "ffmpeg" / tool)
+        assert tools[tool]["origin"] == "bundled"
+        assert tools[tool]["version"], "the bundled program did not run"
 
 
 def test_bundle_carries_the_resources_where_the_app_looks(bundle_dir: Path) -> None:
