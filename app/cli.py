@@ -382,10 +382,6 @@ def _percent_printer(stage: str) -> Callable[[int, int], None]:
     return show
 
 
-def _megabytes(count: int) -> str:
-    return f"{count / 1_000_000:,.1f} MB"
-
-
 def _cmd_backup(services: Services, args: argparse.Namespace) -> int:
     from app.services.backup import BackupError, create_backup, default_backup_name
     from app.storage.history import HistoryError
@@ -399,7 +395,7 @@ def _cmd_backup(services: Services, args: argparse.Namespace) -> int:
     except (BackupError, HistoryError) as exc:
         raise CommandFailed(str(exc)) from exc
     print(summary.path, flush=True)
-    _say(f"backed up {summary.files} files ({_megabytes(summary.bytes)}).")
+    _say(f"backed up {summary.amount}.")
     return EXIT_OK
 
 
@@ -434,7 +430,7 @@ def _cmd_restore(services: Services, args: argparse.Namespace) -> int:
     except (BackupError, HistoryError) as exc:
         raise CommandFailed(str(exc)) from exc
     made = f" made {summary.created}" if summary.created else ""
-    print(f"Restored {summary.files} files ({_megabytes(summary.bytes)}) from the backup{made}.")
+    print(f"Restored {summary.amount} from the backup{made}.")
     print(f"The data it replaced is kept in {summary.safety_copy}")
     return EXIT_OK
 

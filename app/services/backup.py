@@ -79,6 +79,11 @@ class BackupSummary:
     files: int
     bytes: int
 
+    @property
+    def amount(self) -> str:
+        """``"1 file (0.2 MB)"`` / ``"12 files (3.4 MB)"``."""
+        return files_and_size(self.files, self.bytes)
+
 
 @dataclass(frozen=True)
 class RestoreSummary:
@@ -89,6 +94,10 @@ class RestoreSummary:
     bytes: int
     created: str
     app_version: str
+
+    @property
+    def amount(self) -> str:
+        return files_and_size(self.files, self.bytes)
 
 
 @dataclass(frozen=True)
@@ -437,6 +446,11 @@ def _check_space(root: Path, needed: int, source: Path) -> None:
 
 def _megabytes(count: int) -> str:
     return f"{count / 1_000_000:,.1f} MB"
+
+
+def files_and_size(files: int, size: int) -> str:
+    """How much a backup holds, in words: ``"1 file (0.2 MB)"``."""
+    return f"{files:,} file{'' if files == 1 else 's'} ({_megabytes(size)})"
 
 
 def _extract_member(

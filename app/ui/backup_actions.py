@@ -34,10 +34,6 @@ ARCHIVE_FILTER = "Backup archives (*.zip);;All files (*)"
 PROGRESS_STEPS = 1000
 
 
-def _megabytes(count: int) -> str:
-    return f"{count / 1_000_000:,.1f} MB"
-
-
 class BackupActions(QObject):
     """The two menu actions of one window; ``back_up`` and ``restore`` are plain slots."""
 
@@ -85,9 +81,7 @@ class BackupActions(QObject):
             log.info("backup failed: %s", exc)
             bar.show_error(_sentence(exc, "The backup could not be written"))
             return
-        bar.show_info(
-            f"Backed up {summary.files} files ({_megabytes(summary.bytes)}) to {summary.path}."
-        )
+        bar.show_info(f"Backed up {summary.amount} to {summary.path}.")
 
     # -- restoring -------------------------------------------------------------------------
 

@@ -373,3 +373,10 @@ def test_restore_keeps_the_replaced_data_in_a_safety_copy(filled, current_data):
     assert titles == [("Current conversation",)]
     assert not (data_dir() / "images" / "current.png").exists()
     assert (data_dir() / "images" / "fox.png").exists()
+
+
+def test_amounts_are_said_in_words_a_person_reads() -> None:
+    from app.services.backup import files_and_size
+
+    assert files_and_size(1, 200_000) == "1 file (0.2 MB)"
+    assert files_and_size(1234, 3_400_000) == "1,234 files (3.4 MB)"
