@@ -81,6 +81,7 @@ def test_a_refused_key_is_explained_in_a_sentence(qtbot, open_window, fake_api, 
     result = dialog.findChild(QLabel, "apiKeyResult")
     qtbot.waitUntil(lambda: "refused" in result.text(), timeout=5000)
     assert result.text().startswith("The API key was refused")
+    assert "Settings" not in result.text()  # the person is already where keys are entered
     assert memory_keyring.passwords == {}
 
 

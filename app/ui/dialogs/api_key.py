@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import ApiError, NotFoundError, describe
+from app.api.errors import ApiError, AuthenticationError, NotFoundError, describe
 from app.ui.asyncutils import async_slot
 from app.ui.widgets.password_field import PasswordField
 from app.ui.widgets.status_panel import balance_text
@@ -122,6 +122,14 @@ class ApiKeyForm(QWidget):
                 "This server does not report a balance, so the key could not be checked "
                 "here. You can still save it.",
                 "warning",
+            )
+            self.tested.emit(False)
+            return
+        except AuthenticationError:
+            self.show_result(
+                "The API key was refused. Check that the whole key was pasted, "
+                "and that it belongs to this provider.",
+                "error",
             )
             self.tested.emit(False)
             return
