@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any
@@ -14,7 +15,14 @@ from typing import Any
 import requests
 import urllib3
 
-from app.api.chat_parsing import ChunkAccumulator, parse_chat_completion, parse_chat_event
+from app.api.chat_parsing import (
+    ChunkAccumulator,
+    DeltaMerger,
+    event_json,
+    parse_chat_completion,
+    parse_chat_event,
+)
+from app.api.chunked import chunked_reader
 from app.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -30,7 +38,7 @@ log = logging.getLogger(__name__)
 
 CHAT_PATH = "/v1/chat/completions"
 COMPLETIONS_PATH = "/v1/completions"
-READ_SIZE = 16 * 1024
+READ_SIZE = 64 * 1024
 
 _READ_FAILURES = (
     urllib3.exceptions.HTTPError,
@@ -54,9 +62,11 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
 class ChatStream:
     """Iterator of ``ChatChunk`` over one streamed reply.
 
-    ``close()`` may be called from any thread: it shuts the socket down so a reader blocked in
-    a read returns at once, and iteration then ends quietly. ``result()`` is the reply as far as
-    it arrived, also after an error.
+    Iterating gives one chunk per event; ``next_batch()`` gives every chunk of the next network
+    read at once, a run of text-only events merged into one chunk. ``close()`` may be called
+    from any thread: it shuts the socket down so a reader blocked in a read returns at once,
+    and iteration then ends quietly. ``result()`` is the reply as far as it arrived, also after
+    an error.
     """
 
     def __init__(self, response: requests.Response) -> None:
@@ -64,7 +74,8 @@ class ChatStream:
         self.headers: Mapping[str, str] = response.headers
         self._socket = _socket_of(response)
         self._decoder = SseDecoder()
-        self._pending: list[SseEvent] = []
+        self._ready: deque[ChatChunk] = deque()
+        self._failure: ApiError | None = None
         self._accumulator = ChunkAccumulator()
         self._closed = threading.Event()
         self._finished = False
@@ -73,6 +84,7 @@ class ChatStream:
         self._events_seen = 0
         self._eof = False
         self._is_event_stream = "json" not in response.headers.get("content-type", "").lower()
+        self._read_body = chunked_reader(response.raw, READ_SIZE) or self._read_response
 
     @property
     def closed(self) -> bool:
@@ -82,55 +94,100 @@ class ChatStream:
         return self
 
     def __next__(self) -> ChatChunk:
+        self._wait_for_chunks(merge=False)
+        return self._ready.popleft()
+
+    def next_batch(self) -> list[ChatChunk]:
+        """Every chunk that the next read brought (never empty); ``StopIteration`` at the end."""
+        self._wait_for_chunks(merge=True)
+        batch = list(self._ready)
+        self._ready.clear()
+        return batch
+
+    def batches(self) -> Iterator[list[ChatChunk]]:
+        """``next_batch()`` until the reply ends."""
         while True:
-            if self._finished or self._closed.is_set():
+            try:
+                yield self.next_batch()
+            except StopIteration:
+                return
+
+    def _wait_for_chunks(self, *, merge: bool) -> None:
+        while True:
+            if self._closed.is_set():
                 self._finish()
                 raise StopIteration
-            event = self._next_event()
-            if event is None or event.is_done:
+            if self._ready:
+                return
+            if self._failure is not None:
+                failure, self._failure = self._failure, None
+                raise failure
+            if self._finished:
+                raise StopIteration
+            events = self._next_events()
+            if events is None:
                 self._finish()
-                if event is None and not self._events_seen and not self._closed.is_set():
+                if not self._events_seen and not self._closed.is_set():
                     raise self._no_events_error()
                 raise StopIteration
-            chunk = self._chunk_of(event)
-            if chunk is not None:
-                self._accumulator.add(chunk)
-                return chunk
+            self._take(events, merge)
+
+    def _take(self, events: list[SseEvent], merge: bool) -> None:
+        """Turn events into ready chunks; stops at ``[DONE]`` or at the first bad event."""
+        merger = DeltaMerger() if merge else None
+        try:
+            for event in events:
+                self._events_seen += 1
+                if event.is_done:
+                    self._finish()
+                    break
+                if merger is not None and event.event == "message":
+                    merger.add(event_json(event.data))
+                    continue
+                if merger is not None:
+                    self._ready.extend(merger.take())
+                chunk = self._chunk_of(event)
+                if chunk is not None:
+                    self._ready.append(chunk)
+        except ApiError as exc:
+            self._failure = exc
+            self._finish()
+        finally:
+            if merger is not None:
+                self._ready.extend(merger.take())
+        for chunk in self._ready:
+            self._accumulator.add(chunk)
 
     def _chunk_of(self, event: SseEvent) -> ChatChunk | None:
-        try:
-            chunk = parse_chat_event(event.data)
-        except ApiError:
-            self._finish()
-            raise
+        chunk = parse_chat_event(event.data)
         if event.event == "error" and chunk is None:
-            self._finish()
             raise StreamError(event.data.strip() or "The server reported an error.")
         return chunk
 
-    def _next_event(self) -> SseEvent | None:
-        while not self._pending:
+    def _next_events(self) -> list[SseEvent] | None:
+        """The events of the next read(s) (never empty); None at the end of the stream."""
+        events: list[SseEvent] = []
+        while not events:
             if self._eof:
                 return None
             if not self._is_event_stream:
-                self._queue_whole_json_reply()
+                events.append(self._whole_json_reply())
                 continue
             data = self._read()
             if data is None:
                 return None
             if data:
-                self._pending.extend(self._decoder.feed(data))
+                events = self._decoder.feed(data)
             else:
                 self._eof = True
-                self._pending.extend(self._decoder.flush())
-        self._events_seen += 1
-        return self._pending.pop(0)
+                events = self._decoder.flush()
+        return events
 
     def _no_events_error(self) -> ResponseFormatError:
         kind = self.headers.get("content-type") or "no content type"
         return ResponseFormatError(f"The streamed reply held no events ({kind}).")
 
-    def _queue_whole_json_reply(self) -> None:
+    def _whole_json_reply(self) -> SseEvent:
         """A server that ignored ``stream: true`` answered with one JSON body."""
         self._is_event_stream = True
         self._eof = True
@@ -149,12 +206,15 @@ class ChatStream:
             "usage": body.get("usage"),
             "meta": body.get("meta"),
         }
-        self._pending.append(SseEvent(data=json.dumps(payload)))
+        return SseEvent(data=json.dumps(payload))
+
+    def _read_response(self) -> bytes:
+        return self._response.raw.read1(READ_SIZE)
 
     def _read(self) -> bytes | None:
         """Next bytes; ``b""`` at EOF; ``None`` once closed from elsewhere."""
         try:
-            data = self._response.raw.read1(READ_SIZE)
+            data = self._read_body()
         except _READ_FAILURES as exc:
             if self._closed.is_set():
                 return None

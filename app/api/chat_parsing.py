@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from app.api.errors import ResponseFormatError, StreamError
 from app.api.errors import parse_error_body as parse_error_message
 from app.api.types import ChatChunk, ChatCompletion, Cost, Usage
 from app.api.values import as_dict, as_int, as_list, as_str, cost_from_meta, parse_cost, parse_usage
+
+_fast_loads: Callable[[str], Any] | None
+try:
+    from orjson import loads as _fast_loads
+except ImportError:  # optional: the standard parser gives the same values, more slowly
+    _fast_loads = None
 
 
 def _text_of(content: Any) -> str:
@@ -97,13 +104,101 @@ def parse_chat_chunk(body: Any) -> ChatChunk | None:
     return chunk
 
 
+def _plain_delta(body: Any) -> tuple[str, str] | None:
+    """(content, reasoning) of an event that carries only reply text; None for any other."""
+    if type(body) is not dict:
+        return None
+    choices = body.get("choices")
+    if type(choices) is not list or len(choices) != 1:
+        return None
+    if body.get("usage") is not None or body.get("meta") is not None or body.get("error"):
+        return None
+    first = choices[0]
+    if type(first) is not dict or first.get("finish_reason") is not None:
+        return None
+    delta = first.get("delta")
+    if type(delta) is not dict or not delta:
+        return None
+    content = delta.get("content")
+    if content is None:
+        content = ""
+    elif type(content) is not str:
+        return None
+    if "reasoning_content" in delta or "reasoning" in delta:
+        return content, _reasoning_of(delta)
+    return content, ""
+
+
+def _identity(body: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return body.get("id"), body.get("model"), body.get("created")
+
+
+class DeltaMerger:
+    """Turns the bodies of consecutive stream events into as few chunks as say the same.
+
+    A run of events that carry only text (content and reasoning) of one reply (same id, model
+    and created) becomes one chunk with the texts joined; anything else (finish reason, usage,
+    cost, several choices) is a chunk of its own, as ``parse_chat_chunk`` makes it. Folding the
+    merged chunks gives the same ``ChatCompletion`` as folding one chunk per event.
+    """
+
+    def __init__(self) -> None:
+        self.chunks: list[ChatChunk] = []
+        self._run: ChatChunk | None = None
+        self._run_identity: tuple[Any, Any, Any] | None = None
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+
+    def add(self, body: Any) -> None:
+        """Take one event's JSON; ``StreamError`` for an ``error`` event."""
+        plain = _plain_delta(body)
+        if plain is not None and self._run is not None and _identity(body) == self._run_identity:
+            self._content.append(plain[0])
+            self._reasoning.append(plain[1])
+            return
+        self._end_run()
+        chunk = parse_chat_chunk(body)
+        if chunk is None:
+            return
+        if plain is not None and chunk.usage is None and chunk.cost is None:
+            self._run, self._run_identity = chunk, _identity(body)
+            self._content, self._reasoning = [chunk.content], [chunk.reasoning]
+        else:
+            self.chunks.append(chunk)
+
+    def _end_run(self) -> None:
+        run = self._run
+        if run is None:
+            return
+        if len(self._content) > 1:
+            run = replace(run, content="".join(self._content), reasoning="".join(self._reasoning))
+        self.chunks.append(run)
+        self._run = self._run_identity = None
+
+    def take(self) -> list[ChatChunk]:
+        """The chunks so far (a run in progress is ended); the merger starts afresh."""
+        self._end_run()
+        chunks, self.chunks = self.chunks, []
+        return chunks
+
+
 def parse_chat_event(data: str) -> ChatChunk | None:
     """The ``data`` of one SSE event (not ``[DONE]``)."""
+    return parse_chat_chunk(event_json(data))
+
+
+def event_json(data: str) -> Any:
+    """The JSON of one stream event's ``data`` (with ``orjson`` where it is installed: a long
+    reply is thousands of events)."""
+    if _fast_loads is not None:
+        try:
+            return _fast_loads(data)
+        except ValueError:
+            pass  # what orjson refuses (NaN, Infinity) the standard parser decides
     try:
-        body = json.loads(data)
+        return json.loads(data)
     except ValueError as exc:
         raise ResponseFormatError("A streamed event was not valid JSON.") from exc
-    return parse_chat_chunk(body)
 
 
 class ChunkAccumulator:

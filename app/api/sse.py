@@ -11,15 +11,14 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 DONE_SENTINEL = "[DONE]"
 
 
-@dataclass(frozen=True, slots=True)
-class SseEvent:
+class SseEvent(NamedTuple):
     """One dispatched event."""
 
     data: str
@@ -63,12 +62,47 @@ class SseDecoder:
         return events
 
     def _consume(self, text: str) -> list[SseEvent]:
+        if self._first_line and text:
+            self._first_line = False
+            text = text.removeprefix("\ufeff")
+        if self._pending_cr or "\r" in text or "\r" in self._buffer:
+            events: list[SseEvent] = []
+            self._consume_lines(self._split_lines(text), events)
+            return events
+        return self._consume_blocks(self._buffer + text)
+
+    def _consume_blocks(self, text: str) -> list[SseEvent]:
+        """LF-only text, one event block (up to a blank line) at a time; an event of a single
+        ``data: …`` line, the usual kind, is taken whole."""
         events: list[SseEvent] = []
-        for line in self._split_lines(text):
-            event = self._process_line(line)
-            if event is not None:
-                events.append(event)
+        blocks = text.split("\n\n")
+        tail = blocks.pop()
+        for block in blocks:
+            if block.startswith("data: ") and "\n" not in block and not self._data:
+                events.append(SseEvent(block[6:], self._event or "message", self._id, self._retry))
+                self._event = ""
+            else:
+                self._consume_lines([*block.split("\n"), ""], events)
+        lines = tail.split("\n")
+        self._buffer = lines.pop()
+        self._consume_lines(lines, events)
         return events
+
+    def _consume_lines(self, lines: list[str], events: list[SseEvent]) -> None:
+        data = self._data
+        for line in lines:
+            # The usual lines (``data: …`` and the blank line after it) without a call each.
+            if line.startswith("data: "):
+                data.append(line[6:])
+            elif line:
+                self._process_line(line)
+            elif data:
+                joined = data[0] if len(data) == 1 else "\n".join(data)
+                events.append(SseEvent(joined, self._event or "message", self._id, self._retry))
+                data = self._data = []
+                self._event = ""
+            else:
+                self._event = ""
 
     def _split_lines(self, text: str) -> list[str]:
         if self._pending_cr and text.startswith("\n"):
@@ -80,9 +114,6 @@ class SseDecoder:
         return lines
 
     def _process_line(self, line: str) -> SseEvent | None:
-        if self._first_line:
-            self._first_line = False
-            line = line.removeprefix("\ufeff")
         if not line:
             return self._dispatch()
         if line.startswith(":"):
@@ -104,12 +135,8 @@ class SseDecoder:
         if not self._data:
             self._event = ""
             return None
-        event = SseEvent(
-            data="\n".join(self._data),
-            event=self._event or "message",
-            id=self._id,
-            retry=self._retry,
-        )
+        data = self._data[0] if len(self._data) == 1 else "\n".join(self._data)
+        event = SseEvent(data, self._event or "message", self._id, self._retry)
         self._data = []
         self._event = ""
         return event

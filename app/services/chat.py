@@ -57,6 +57,14 @@ class ClosingChatStream(Iterator[ChatChunk]):
             self.close()
             raise
 
+    def next_batch(self) -> list[ChatChunk]:
+        """Every chunk of the next network read (see ``ChatStream.next_batch``)."""
+        try:
+            return self.stream.next_batch()
+        except BaseException:
+            self.close()
+            raise
+
     def close(self) -> None:
         with self._lock:
             if self._closed:
@@ -156,9 +164,10 @@ class ChatService:
 class ChunkBatches:
     """A chat stream read on a worker thread and handed to the event loop in batches.
 
-    Each wake-up of the loop takes every chunk that arrived since the last one, and wake-ups
-    are at least ``min_interval`` seconds apart, so a fast stream costs the loop one callback
-    per batch rather than one per token. ``close()`` (also
+    The worker hands over every chunk of one network read at once (a stream with
+    ``next_batch``), each wake-up of the loop takes every chunk that arrived since the last
+    one, and wake-ups are at least ``min_interval`` seconds apart, so a fast stream costs the
+    loop one callback per batch rather than one per token. ``close()`` (also
     from another thread) closes the HTTP stream; the worker ends within one read.
     """
 
@@ -184,13 +193,28 @@ class ChunkBatches:
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
             loop.call_soon_threadsafe(ready.set)
 
-    def _put(self, chunk: ChatChunk) -> None:
+    def _put(self, chunks: list[ChatChunk]) -> None:
         with self._lock:
-            self._items.append(chunk)
+            self._items.extend(chunks)
             wake = not self._wake_pending
             self._wake_pending = True
         if wake:
             self._wake()
+
+    def _read(self, stream: Iterator[ChatChunk]) -> None:
+        next_batch = getattr(stream, "next_batch", None)
+        if next_batch is None:
+            for chunk in stream:
+                if self._closed:
+                    return
+                self._put([chunk])
+            return
+        while not self._closed:
+            try:
+                batch = next_batch()
+            except StopIteration:
+                return
+            self._put(batch)
 
     def produce(self) -> None:
         """Worker side: read the stream to its end, an error, or ``close()``."""
@@ -202,10 +226,7 @@ class ChunkBatches:
             if closed:
                 _close_iterator(stream)
                 return
-            for chunk in stream:
-                if self._closed:
-                    break
-                self._put(chunk)
+            self._read(stream)
         except BaseException as exc:
             self._error = exc
         finally:
