@@ -76,7 +76,12 @@ async def app_run(
     def paint(painter, option, index):  # type: ignore[no-untyped-def]
         original_paint(painter, option, index)
         message = index.data(MESSAGE_ROLE)
-        if message is not None and message.role == "assistant" and message.content == reply:
+        if (
+            message is not None
+            and message.role == "assistant"
+            and message.content == reply
+            and message.id not in delegate.shown_chars  # laid out in full, not a first part
+        ):
             painted["at"] = painted["at"] or time.perf_counter()
 
     delegate.paint = paint  # type: ignore[method-assign]

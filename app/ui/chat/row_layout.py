@@ -167,8 +167,11 @@ class RowLayoutCache:
         width: int,
         flags: RowFlags,
         actions: list[tuple[str, str]],
+        shown_chars: int | None = None,
     ) -> RowLayout:
-        builder = _RowBuilder(self, message, width)
+        """Lay out ``message``; with ``shown_chars``, only that much of its text (a reply that
+        the view is still catching up with)."""
+        builder = _RowBuilder(self, message, width, shown_chars)
         builder.header()
         if message.reasoning:
             builder.reasoning(flags.reasoning_open)
@@ -253,9 +256,12 @@ class RowLayoutCache:
 
 
 class _RowBuilder:
-    def __init__(self, cache: RowLayoutCache, message: Message, width: int) -> None:
+    def __init__(
+        self, cache: RowLayoutCache, message: Message, width: int, shown_chars: int | None
+    ) -> None:
         self.cache = cache
         self.message = message
+        self.shown_chars = shown_chars
         self.width = max(60, width)
         self.metrics = QFontMetrics(cache.font)
         self.y = PAD
@@ -317,6 +323,8 @@ class _RowBuilder:
 
     def body(self) -> None:
         text = self.message.content
+        if self.shown_chars is not None:
+            text = text[: self.shown_chars]
         if not text and self.message.status == "streaming":
             text = "…"
         groups = self.cache.groups(self.message.id, "body", text)

@@ -201,11 +201,18 @@ class MessageDelegate(QStyledItemDelegate):
         self.layouts = RowLayoutCache(renderer)
         self.flags: dict[int, RowFlags] = {}
         self.work_seconds = 0.0
+        self.shown_chars: dict[int, int] = {}
 
     # -- geometry -----------------------------------------------------------------------
 
     def content_width(self) -> int:
-        return max(120, self.view.viewport().width() - 2 * MARGIN - 2 * 10)
+        """The text width of rows; the same with or without the scroll bar, so a reply that
+        grows past the bottom is not laid out again when the bar appears."""
+        width = self.view.viewport().width()
+        bar = self.view.verticalScrollBar()
+        if not bar.isVisible():
+            width -= bar.sizeHint().width()
+        return max(120, width - 2 * MARGIN - 2 * 10)
 
     def flags_for(self, message_id: int) -> RowFlags:
         return self.flags.setdefault(message_id, RowFlags())
@@ -222,6 +229,7 @@ class MessageDelegate(QStyledItemDelegate):
             is_last,
             model.busy,
             self.layouts.renderer.scheme,
+            self.shown_chars.get(message.id),
         )
 
     def layout_for(self, index: _Index) -> RowLayout:
@@ -234,7 +242,14 @@ class MessageDelegate(QStyledItemDelegate):
             started = time.perf_counter()
             is_last = model.last_reply_id() == message.id
             actions = actions_for(message, is_last_reply=is_last, busy=model.busy)
-            layout = self.layouts.build(message, key, width, self.flags_for(message.id), actions)
+            layout = self.layouts.build(
+                message,
+                key,
+                width,
+                self.flags_for(message.id),
+                actions,
+                self.shown_chars.get(message.id),
+            )
             self.work_seconds += time.perf_counter() - started
         return layout
 
