@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,7 +29,7 @@ os.environ.pop("AIML_API_BASE_URL", None)
 import keyring  # noqa: E402
 import keyring.backend  # noqa: E402
 from PySide6.QtMultimedia import QMediaDevices  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import qasync  # noqa: E402  # isort: skip
 
@@ -44,7 +43,15 @@ from app.ui.theme import ThemeManager  # noqa: E402
 from app.ui.transcription.tab import TranscriptionTab  # noqa: E402
 from tests.fake_api import FakeApi  # noqa: E402
 
-WINDOW_SIZE = (1100, 720)
+sys.path.insert(0, str(REPO / "scripts"))
+from screenshots_common import (  # noqa: E402
+    SCREENSHOT_KEY,
+    WINDOW_SIZE,
+    MemoryKeyring,
+)
+from screenshots_common import save as _save  # noqa: E402
+from screenshots_common import settle as _settle  # noqa: E402
+from screenshots_common import until as _until  # noqa: E402
 
 MICROPHONE = "aiml_shots_microphone"
 QUESTION = "What should a beginner beekeeper buy first?"
@@ -52,44 +59,6 @@ ANSWER = (
     "Start small: a **veil**, a smoker and a good book. Add a hive tool and gloves once "
     "you have watched an experienced keeper open a colony."
 )
-
-
-class _MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords = {("aiml-desktop", "api-key"): "screenshot-key-0000"}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
-
-async def _settle(seconds: float = 0.2) -> None:
-    app = QApplication.instance()
-    end = asyncio.get_running_loop().time() + seconds
-    while asyncio.get_running_loop().time() < end:
-        app.processEvents()
-        await asyncio.sleep(0.02)
-
-
-async def _until(condition: Callable[[], object], timeout: float = 15.0) -> None:
-    end = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > end:
-            raise TimeoutError("the window did not get ready in time")
-        await asyncio.sleep(0.02)
-
-
-def _save(widget: QWidget, path: Path) -> None:
-    widget.grab().save(str(path))
-    print(path)
 
 
 def _pactl(*args: str) -> str:
@@ -167,7 +136,9 @@ async def _shoot(out: Path) -> None:
     api.options.stt_statuses = []
     api.options.stt_text = QUESTION
     api.options.tts_seconds_per_char = 0.01
-    keyring.set_keyring(_MemoryKeyring())
+    memory = MemoryKeyring()
+    memory.passwords[("aiml-desktop", "api-key")] = SCREENSHOT_KEY
+    keyring.set_keyring(memory)
     app = QApplication.instance()
     services = Services(Settings(), base_url=api.url)
     services.settings.max_retries = 0
