@@ -80,6 +80,18 @@ class ChatService:
     def __init__(self, services: Services) -> None:
         self._services = services
 
+    def _open_stream(
+        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any]
+    ) -> ClosingChatStream:
+        """Open a chat stream on a fresh client (runs on a worker thread)."""
+        client = self._services.client()
+        try:
+            stream = client.chat.stream(model=model, messages=messages, **params)
+        except BaseException:
+            client.close()
+            raise
+        return ClosingChatStream(client, stream)
+
     async def stream(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> AsyncIterator[ChatChunk]:
@@ -87,13 +99,7 @@ class ChatService:
         _require_messages(messages)
 
         def open_stream() -> ClosingChatStream:
-            client = self._services.client()
-            try:
-                stream = client.chat.stream(model=model, messages=messages, **params)
-            except BaseException:
-                client.close()
-                raise
-            return ClosingChatStream(client, stream)
+            return self._open_stream(model, messages, params)
 
         chunks = self._services.runner.stream(open_stream, close=_close_iterator)
         try:
@@ -111,13 +117,7 @@ class ChatService:
         _require_messages(messages)
 
         def open_stream() -> ClosingChatStream:
-            client = self._services.client()
-            try:
-                stream = client.chat.stream(model=model, messages=messages, **params)
-            except BaseException:
-                client.close()
-                raise
-            return ClosingChatStream(client, stream)
+            return self._open_stream(model, messages, params)
 
         async for batch in ChunkBatches(open_stream).batches(self._services.runner):
             yield batch
