@@ -34,6 +34,8 @@ def test_settings_persist_across_a_restart(qtbot, open_window, fake_api):
     dialog.findChild(QLineEdit, "proxyEdit").setText("http://127.0.0.1:3128")
     dialog.read_timeout.setValue(600)
     dialog.max_retries.setValue(3)
+    dialog.stt_parallel.setValue(4)
+    dialog.stt_upload_limit.setValue(10)
     dialog.default_model_combos["chat"].setEditText("my/default-chat")
     dialog.accept()
     assert not dialog.isVisible()
@@ -48,6 +50,7 @@ def test_settings_persist_across_a_restart(qtbot, open_window, fake_api):
     )
     again = open_window(start=False)
     assert again.services.settings.read_timeout == 600
+    assert (saved.stt_parallel, saved.stt_upload_limit_mb) == (4, 10)
     assert again.services.settings.max_retries in (3, 0)
     assert again.tabs.currentIndex() == 2
     assert (again.width(), again.height()) == (900, 640)

@@ -285,8 +285,20 @@ class SettingsDialog(QDialog):
             self.theme_combo.addItem(THEME_LABELS[mode], mode)
         self.send_with_enter = QCheckBox("Enter sends a chat message (Shift+Enter: new line)", page)
         self.send_with_enter.setObjectName("sendWithEnter")
+        self.stt_parallel = QSpinBox(page)
+        self.stt_parallel.setObjectName("sttParallel")
+        self.stt_parallel.setAccessibleName("Transcriptions at a time")
+        self.stt_parallel.setRange(1, 16)
+        self.stt_parallel.setSuffix(" at a time")
+        self.stt_upload_limit = QSpinBox(page)
+        self.stt_upload_limit.setObjectName("sttUploadLimit")
+        self.stt_upload_limit.setAccessibleName("Largest upload before a file is split")
+        self.stt_upload_limit.setRange(1, 2000)
+        self.stt_upload_limit.setSuffix(" MB; larger files are split")
         form.addRow("Theme", self.theme_combo)
         form.addRow("Chat", self.send_with_enter)
+        form.addRow("Transcriptions", self.stt_parallel)
+        form.addRow("Upload limit", self.stt_upload_limit)
         return page
 
     def _folders_page(self, folders: Mapping[str, Path]) -> QWidget:
@@ -319,6 +331,8 @@ class SettingsDialog(QDialog):
         self.max_retries.setValue(settings.max_retries)
         self._select(self.theme_combo, settings.theme)
         self.send_with_enter.setChecked(settings.send_with_enter)
+        self.stt_parallel.setValue(settings.stt_parallel)
+        self.stt_upload_limit.setValue(settings.stt_upload_limit_mb)
         for kind, combo in self.default_model_combos.items():
             combo.set_current_model_id(settings.default_models.get(kind, ""))
 
@@ -345,6 +359,8 @@ class SettingsDialog(QDialog):
             max_retries=self.max_retries.value(),
             theme=self.theme_combo.currentData(),
             send_with_enter=self.send_with_enter.isChecked(),
+            stt_parallel=self.stt_parallel.value(),
+            stt_upload_limit_mb=self.stt_upload_limit.value(),
             default_models=defaults,
             last_models=dict(self._original.last_models),
             extra=dict(self._original.extra),
