@@ -51,7 +51,12 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 
 def running_tasks() -> set[asyncio.Task[Any]]:
-    """Tasks started through ``start_task``/``async_slot`` that have not finished yet."""
+    """Tasks started through ``start_task``/``async_slot`` that have not finished yet.
+
+    A task whose event loop is closed can never run again; it is forgotten, not counted.
+    """
+    stale = {task for task in _tasks if not task.done() and task.get_loop().is_closed()}
+    _tasks.difference_update(stale)
     return {task for task in _tasks if not task.done()}
 
 

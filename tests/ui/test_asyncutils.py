@@ -43,3 +43,25 @@ def test_a_task_whose_owner_lives_runs_to_the_end(qtbot: Any, qloop: Any) -> Non
     task = start_task(work(), owner=label)
     qtbot.waitUntil(task.done, timeout=2000)
     assert label.text() == "done"
+
+
+def test_a_task_left_on_a_closed_loop_is_not_counted_as_running() -> None:
+    import app.ui.asyncutils as asyncutils
+
+    loop = asyncio.new_event_loop()
+    never = loop.create_future()
+
+    async def wait_forever() -> None:
+        await never
+
+    coro = wait_forever()
+    task = loop.create_task(coro)
+    loop.run_until_complete(asyncio.sleep(0))  # the task starts and waits
+    asyncutils._tasks.add(task)
+    loop.close()  # the task stays pending forever
+    try:
+        assert task not in running_tasks()
+        assert task not in asyncutils._tasks
+    finally:
+        asyncutils._tasks.discard(task)
+        coro.close()
