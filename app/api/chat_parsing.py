@@ -207,6 +207,8 @@ class ChunkAccumulator:
     def __init__(self) -> None:
         self._content: list[str] = []
         self._reasoning: list[str] = []
+        self._content_text = ""
+        self._reasoning_text = ""
         self.id: str | None = None
         self.model: str | None = None
         self.created: int | None = None
@@ -214,9 +216,26 @@ class ChunkAccumulator:
         self.usage: Usage | None = None
         self.cost: Cost | None = None
 
+    @property
+    def content(self) -> str:
+        """The reply text so far (pieces are joined once, when asked for)."""
+        if self._content:
+            self._content_text += "".join(self._content)
+            self._content.clear()
+        return self._content_text
+
+    @property
+    def reasoning(self) -> str:
+        if self._reasoning:
+            self._reasoning_text += "".join(self._reasoning)
+            self._reasoning.clear()
+        return self._reasoning_text
+
     def add(self, chunk: ChatChunk) -> None:
-        self._content.append(chunk.content)
-        self._reasoning.append(chunk.reasoning)
+        if chunk.content:
+            self._content.append(chunk.content)
+        if chunk.reasoning:
+            self._reasoning.append(chunk.reasoning)
         self.id = self.id or chunk.id
         self.model = self.model or chunk.model
         self.created = self.created or chunk.created
@@ -226,8 +245,8 @@ class ChunkAccumulator:
 
     def result(self) -> ChatCompletion:
         return ChatCompletion(
-            content="".join(self._content),
-            reasoning="".join(self._reasoning),
+            content=self.content,
+            reasoning=self.reasoning,
             id=self.id,
             model=self.model,
             created=self.created,

@@ -11,8 +11,9 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from app.api.chat_parsing import ChunkAccumulator
 from app.api.errors import BadRequestError, InvalidInputError, NotFoundError
-from app.api.types import ChatChunk, ChatCompletion, Cost, Usage
+from app.api.types import ChatChunk, ChatCompletion
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ChatStream
@@ -385,49 +386,29 @@ class ReplyRecorder:
         self.message_id = message_id
         self.interval = interval
         self._clock = clock
-        self._content: list[str] = []
-        self._reasoning: list[str] = []
-        self._content_text = ""
-        self._reasoning_text = ""
+        self._reply = ChunkAccumulator()
         self._dirty = False
         self._last_write = clock()
-        self.id: str | None = None
-        self.model: str | None = None
-        self.created: int | None = None
-        self.finish_reason: str | None = None
-        self.usage: Usage | None = None
-        self.cost: Cost | None = None
         self.chunks = 0
 
     @property
     def content(self) -> str:
-        if self._content:
-            self._content_text += "".join(self._content)
-            self._content.clear()
-        return self._content_text
+        return self._reply.content
 
     @property
     def reasoning(self) -> str:
-        if self._reasoning:
-            self._reasoning_text += "".join(self._reasoning)
-            self._reasoning.clear()
-        return self._reasoning_text
+        return self._reply.reasoning
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self._reply.finish_reason
 
     def add(self, chunk: ChatChunk) -> None:
         """Take one chunk; writes to the store when ``interval`` has passed since the last write."""
         self.chunks += 1
-        if chunk.content:
-            self._content.append(chunk.content)
+        self._reply.add(chunk)
+        if chunk.content or chunk.reasoning:
             self._dirty = True
-        if chunk.reasoning:
-            self._reasoning.append(chunk.reasoning)
-            self._dirty = True
-        self.id = chunk.id or self.id
-        self.model = chunk.model or self.model
-        self.created = chunk.created or self.created
-        self.finish_reason = chunk.finish_reason or self.finish_reason
-        self.usage = chunk.usage or self.usage
-        self.cost = chunk.cost or self.cost
         if self._dirty and self._clock() - self._last_write >= self.interval:
             self.save()
 
@@ -440,16 +421,7 @@ class ReplyRecorder:
         self._last_write = self._clock()
 
     def result(self) -> ChatCompletion:
-        return ChatCompletion(
-            content=self.content,
-            reasoning=self.reasoning,
-            id=self.id,
-            model=self.model,
-            created=self.created,
-            finish_reason=self.finish_reason,
-            usage=self.usage or Usage(),
-            cost=self.cost or Cost(),
-        )
+        return self._reply.result()
 
     def finish(self, status: str, error: str | None = None) -> dict[str, Any]:
         """Write the whole reply with ``status``; returns the columns written."""
