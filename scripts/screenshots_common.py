@@ -9,36 +9,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import keyring
-import keyring.backend
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.context import Services
 from app.storage.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.theme import ThemeManager
+from tests.conftest import MemoryKeyring
 from tests.fake_api import FakeApi
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="aiml-shots-"))
 WINDOW_SIZE = (1100, 720)
 SCHEMES = ("light", "dark")
 SCREENSHOT_KEY = "screenshot-key-0000"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
 
 
 async def settle(seconds: float = 0.15) -> None:
