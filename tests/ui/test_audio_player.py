@@ -148,11 +148,13 @@ def test_without_a_sound_server_the_player_says_so(tmp_path: Path) -> None:
     clip.write_bytes(tone_wav(0.2))
     script = textwrap.dedent(
         f"""
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
         from app.ui.widgets.audio_player import AudioPlayer
         app = QApplication([])
         player = AudioPlayer()
-        player.loaded.connect(lambda _d: (player.play(), app.quit()))
+        # A decode that ends before app.exec() starts emits loaded at once: quit must be queued.
+        player.loaded.connect(lambda _d: (player.play(), QTimer.singleShot(0, app.quit)))
         player.load_file({str(clip)!r})
         app.exec()
         print(player.state(), player.duration())
