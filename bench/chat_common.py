@@ -139,7 +139,9 @@ def _serve(reply: str, stream_delay: float, connection: Any) -> None:
     api.options.chat_reply = reply
     api.options.stream_delay = stream_delay
     connection.send(api.url)
-    connection.recv()
+    while (command := connection.recv()) != "stop":
+        api.options.chat_reply = command
+        connection.send("ok")
     api.stop()
 
 
@@ -155,6 +157,11 @@ class StandInProcess:
         )
         self._process.start()
         self.url: str = self._connection.recv()
+
+    def set_reply(self, reply: str) -> None:
+        """Stream ``reply`` from now on."""
+        self._connection.send(reply)
+        self._connection.recv()
 
     def stop(self) -> None:
         self._connection.send("stop")

@@ -7,10 +7,12 @@
   become a link the person may click, so nothing remote is ever fetched.
 - Fenced and indented code is highlighted by Pygments with inline colours of a light or dark
   style, under a bar with the language and a ``copy-code:N`` link (N counts the code blocks of
-  the whole message).
+  its group).
 
 Long text is split into top-level blocks (at blank lines outside code fences) that are rendered
-and cached one by one, so a reply that grows while it streams re-renders only its last block.
+and cached one by one, and blocks are gathered into groups of about ``GROUP_CHARS`` characters,
+each shown as its own document: a reply that grows while it streams re-renders only its last
+group, and a long message needs only the groups on screen rendered.
 """
 
 from __future__ import annotations
@@ -87,12 +89,11 @@ class RenderedBlock:
 
 @dataclass(frozen=True)
 class RenderedGroup:
-    """Consecutive blocks joined into one piece of HTML (one text document in the view)."""
+    """Consecutive blocks joined into one piece of HTML (one text document in the view) and
+    the code blocks it holds, in order."""
 
     html: str
     code: tuple[str, ...]
-    first_code_index: int
-    source: str
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -330,29 +331,14 @@ class MarkdownRenderer:
             blocks.append(block)
         return blocks
 
-    def render_groups(
-        self, text: str, group_chars: int = GROUP_CHARS, first_code_index: int = 0
-    ) -> list[RenderedGroup]:
-        """``text`` as groups of blocks of at least ``group_chars`` source characters each
-        (the last group may be shorter).
-
-        The grouping depends only on the text before each group ends, so while a reply grows
-        every group but the last stays the same.
-        """
-        groups: list[RenderedGroup] = []
-        pending: list[RenderedBlock] = []
-        first_code = code_count = first_code_index
-        chars = 0
-        for block in self.render_blocks(text, first_code_index):
-            pending.append(block)
-            chars += len(block.source)
-            code_count += len(block.code)
-            if chars >= group_chars:
-                groups.append(_join(pending, first_code))
-                pending, chars, first_code = [], 0, code_count
-        if pending or not groups:
-            groups.append(_join(pending, first_code))
-        return groups
+    def render_group(self, source: str) -> RenderedGroup:
+        """One group of blocks (see ``split_groups``) as one piece of HTML; its code blocks are
+        numbered from 0 in its ``copy-code:N`` links."""
+        blocks = self.render_blocks(source)
+        return RenderedGroup(
+            html="".join(block.html for block in blocks),
+            code=tuple(code for block in blocks for code in block.code),
+        )
 
     def render(self, text: str) -> str:
         """The whole text as one piece of HTML."""
@@ -362,42 +348,43 @@ class MarkdownRenderer:
         return [code for block in self.render_blocks(text) for code in block.code]
 
 
-def _join(blocks: list[RenderedBlock], first_code_index: int) -> RenderedGroup:
-    return RenderedGroup(
-        html="".join(block.html for block in blocks),
-        code=tuple(code for block in blocks for code in block.code),
-        first_code_index=first_code_index,
-        source="".join(block.source for block in blocks),
-    )
+def split_groups(text: str, group_chars: int = GROUP_CHARS) -> list[str]:
+    """``text`` as consecutive groups of whole blocks of at least ``group_chars`` characters
+    each (the last may be shorter). Each group is rendered and laid out on its own, so a long
+    message is shown group by group."""
+    groups: list[str] = []
+    pending: list[str] = []
+    chars = 0
+    for block in split_blocks(text):
+        pending.append(block)
+        chars += len(block)
+        if chars >= group_chars:
+            groups.append("".join(pending))
+            pending, chars = [], 0
+    if pending or not groups:
+        groups.append("".join(pending))
+    return groups
 
 
 class GrowingText:
-    """The groups of a text that grows at its end (a streamed reply), rendering only what
-    changed: groups followed by another group can no longer change and are kept.
+    """The groups of a text that grows at its end (a streamed reply), splitting only what
+    changed: a group followed by another group can no longer change and is kept.
 
-    A text that no longer starts with the kept part (an edit, a new scheme) starts over.
+    A text that no longer starts with the kept part (an edit) starts over.
     """
 
-    def __init__(self, renderer: MarkdownRenderer, group_chars: int = GROUP_CHARS) -> None:
-        self._renderer = renderer
+    def __init__(self, group_chars: int = GROUP_CHARS) -> None:
         self._group_chars = group_chars
-        self._reset()
-
-    def _reset(self) -> None:
-        self._stable: list[RenderedGroup] = []
+        self._stable: list[str] = []
         self._stable_source = ""
-        self._stable_code = 0
-        self._scheme = self._renderer.scheme
 
-    def groups(self, text: str) -> list[RenderedGroup]:
-        if self._scheme != self._renderer.scheme or not text.startswith(self._stable_source):
-            self._reset()
-        tail = text[len(self._stable_source) :]
-        fresh = self._renderer.render_groups(tail, self._group_chars, self._stable_code)
+    def groups(self, text: str) -> list[str]:
+        if not text.startswith(self._stable_source):
+            self._stable, self._stable_source = [], ""
+        fresh = split_groups(text[len(self._stable_source) :], self._group_chars)
         for group in fresh[:-1]:
             self._stable.append(group)
-            self._stable_source += group.source
-            self._stable_code += len(group.code)
+            self._stable_source += group
         return [*self._stable, fresh[-1]]
 
 

@@ -3,6 +3,11 @@ Markdown body as a stack of text documents, error line, details and action links
 
 Layouts are built only for rows that are painted (or are about to be) and kept in a small LRU
 cache; other rows get a cheap height estimate so a long conversation opens at once.
+
+A long text is a stack of groups (``split_groups``), each rendered and laid out on its own. Only
+the groups on screen are laid out while the row is built; the others keep an estimated height
+("pending" pieces) and are laid out later, a few at a time, by ``complete_step`` — so a reply
+streaming in at full speed costs a frame only the text that is visible.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +30,7 @@ PAD = 10
 GAP = 6
 THUMB = 96
 LAYOUT_CACHE = 300
+EAGER_CHARS = 8000  # a row with at most this much text still to lay out is laid out whole
 ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
 STATUS_LABELS = {"streaming": "writing…", "stopped": "stopped", "error": "failed"}
 
@@ -37,14 +44,20 @@ class SafeTextDocument(QTextDocument):
 
 @dataclass
 class Piece:
-    """A positioned part of a row, in row coordinates (0, 0 is the row's top-left)."""
+    """A positioned part of a row, in row coordinates (0, 0 is the row's top-left).
+
+    A "body" or "reasoning" piece holds the document of one text group and the code blocks
+    its ``copy-code:N`` links point at; a "pending" piece stands for a group not laid out yet
+    (``group`` says which: section kind and index).
+    """
 
     kind: str
     rect: QRect
     doc: QTextDocument | None = None
     text: str = ""
-    code_offset: int = 0
+    code: tuple[str, ...] = ()
     pixmap: QPixmap | None = None
+    group: tuple[str, int] | None = None
 
 
 @dataclass
@@ -52,7 +65,34 @@ class RowLayout:
     key: tuple[Any, ...]
     height: int
     pieces: list[Piece] = field(default_factory=list)
-    code: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every text group of the row is laid out."""
+        return not any(piece.kind == "pending" for piece in self.pieces)
+
+
+@dataclass
+class TextGroup:
+    """One group of a message's body or reasoning; ``doc`` once rendered, laid out at
+    ``width`` (a document laid out at another width is stale)."""
+
+    source: str
+    doc: QTextDocument | None = None
+    code: tuple[str, ...] = ()
+    height: int = 0
+    width: int = -1
+
+    def ready(self, width: int) -> bool:
+        return self.doc is not None and self.width == width
+
+
+@dataclass
+class _Section:
+    kind: str
+    groups: list[TextGroup]
+    x: int
+    width: int
 
 
 @dataclass
@@ -100,15 +140,20 @@ def details_text(message: Message) -> str:
 
 
 class RowLayoutCache:
-    """Builds and keeps row layouts; reuses a message's documents while it streams."""
+    """Builds and keeps row layouts; reuses a message's text groups while it streams.
+
+    ``incomplete`` maps (message id, "body"/"reasoning") to the width its pending groups wait
+    to be laid out at, most recently built last.
+    """
 
     def __init__(self, renderer: MarkdownRenderer) -> None:
         self.renderer = renderer
         self._layouts: OrderedDict[int, RowLayout] = OrderedDict()
-        self._docs: dict[tuple[int, str], list[tuple[str, QTextDocument, int]]] = {}
+        self._groups: dict[tuple[int, str], list[TextGroup]] = {}
         self._texts: dict[tuple[int, str], GrowingText] = {}
         self._pixmaps: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
         self.heights: dict[int, int] = {}
+        self.incomplete: OrderedDict[tuple[int, str], int] = OrderedDict()
         self.font = QFont()
         self.code_font = QFont("monospace")
         self.code_font.setStyleHint(QFont.StyleHint.Monospace)
@@ -117,16 +162,42 @@ class RowLayoutCache:
 
     def clear(self) -> None:
         self._layouts.clear()
-        self._docs.clear()
+        self._groups.clear()
         self._texts.clear()
         self.heights.clear()
+        self.incomplete.clear()
 
-    def groups(self, message_id: int, kind: str, text: str) -> list[Any]:
-        """Rendered groups of a message's body or reasoning, reusing what did not change."""
-        growing = self._texts.get((message_id, kind))
+    def text_groups(self, message_id: int, kind: str, text: str) -> list[TextGroup]:
+        """The groups of a message's body or reasoning, keeping those whose text is unchanged."""
+        key = (message_id, kind)
+        growing = self._texts.get(key)
         if growing is None:
-            growing = self._texts[(message_id, kind)] = GrowingText(self.renderer)
-        return growing.groups(text)
+            growing = self._texts[key] = GrowingText()
+        previous = self._groups.get(key, [])
+        groups = [
+            previous[index]
+            if index < len(previous) and previous[index].source == source
+            else TextGroup(source)
+            for index, source in enumerate(growing.groups(text))
+        ]
+        self._groups[key] = groups
+        return groups
+
+    def realize(self, group: TextGroup, width: int, muted: bool) -> None:
+        """Render (once) and lay out ``group`` at ``width``."""
+        if group.doc is None:
+            rendered = self.renderer.render_group(group.source)
+            group.doc = self._new_document(rendered.html, muted)
+            group.code = rendered.code
+        group.doc.setTextWidth(width)
+        group.height = math.ceil(group.doc.size().height())
+        group.width = width
+
+    def group_height(self, group: TextGroup, width: int) -> int:
+        """The laid-out height of ``group``, or an estimate while it is pending."""
+        if group.doc is not None:
+            return group.height
+        return self._text_height(group.source, width)
 
     def cached(self, message_id: int, key: tuple[Any, ...]) -> RowLayout | None:
         layout = self._layouts.get(message_id)
@@ -138,20 +209,58 @@ class RowLayoutCache:
     def forget(self, message_id: int) -> None:
         self._layouts.pop(message_id, None)
         self.heights.pop(message_id, None)
+        self._forget_text(message_id)
+
+    def _forget_text(self, message_id: int) -> None:
         for kind in ("body", "reasoning"):
-            self._docs.pop((message_id, kind), None)
+            self._groups.pop((message_id, kind), None)
             self._texts.pop((message_id, kind), None)
+            self.incomplete.pop((message_id, kind), None)
+
+    # -- laying out what is off screen, a little at a time --------------------------------
+
+    def complete_step(self, deadline: float) -> set[int]:
+        """Lay out pending groups, the most recently built rows first, until ``deadline``
+        (``time.perf_counter()``); the ids of the messages that changed."""
+        changed: set[int] = set()
+        for key in reversed(list(self.incomplete)):
+            width = self.incomplete[key]
+            for group in self._pending(key, width):
+                self.realize(group, width, muted=key[1] == "reasoning")
+                changed.add(key[0])
+                if time.perf_counter() >= deadline:
+                    return changed
+            self.incomplete.pop(key, None)
+        return changed
+
+    def realize_pending(self, message_id: int, kind: str, index: int) -> bool:
+        """Lay out one pending group (one that came on screen); False if it is gone."""
+        width = self.incomplete.get((message_id, kind))
+        groups = self._groups.get((message_id, kind), [])
+        if width is None or not 0 <= index < len(groups):
+            return False
+        if not groups[index].ready(width):
+            self.realize(groups[index], width, muted=kind == "reasoning")
+        return True
+
+    def _pending(self, key: tuple[int, str], width: int) -> Iterator[TextGroup]:
+        for group in self._groups.get(key, []):
+            if not group.ready(width):
+                yield group
 
     # -- estimates ----------------------------------------------------------------------
 
-    def estimate(self, message: Message, width: int, flags: RowFlags) -> int:
+    def _text_height(self, text: str, width: int) -> int:
         metrics = QFontMetrics(self.font)
-        line = metrics.lineSpacing()
         per_line = max(8, width // max(1, metrics.averageCharWidth()))
         lines = 0
-        for text_line in message.content.splitlines() or [""]:
+        for text_line in text.splitlines() or [""]:
             lines += max(1, math.ceil(len(text_line) / per_line))
-        height = 2 * PAD + 2 * line + GAP * 3 + int(lines * line * 1.15)
+        return int(lines * metrics.lineSpacing() * 1.15)
+
+    def estimate(self, message: Message, width: int, flags: RowFlags) -> int:
+        line = QFontMetrics(self.font).lineSpacing()
+        height = 2 * PAD + 2 * line + GAP * 3 + self._text_height(message.content, width)
         if message.reasoning:
             height += line + GAP
         if message.attachments:
@@ -167,54 +276,38 @@ class RowLayoutCache:
         width: int,
         flags: RowFlags,
         actions: list[tuple[str, str]],
-        shown_chars: int | None = None,
+        shown_end: int = 0,
     ) -> RowLayout:
-        """Lay out ``message``; with ``shown_chars``, only that much of its text (a reply that
-        the view is still catching up with)."""
-        builder = _RowBuilder(self, message, width, shown_chars)
+        """Lay out ``message``. A row with little text is laid out whole; of a long one only
+        the last ``shown_end`` pixels (a row the view keeps scrolled to its end), the rest
+        when it comes on screen or at idle time."""
+        builder = _RowBuilder(self, message, width)
         builder.header()
+        sections = builder.sections(flags.reasoning_open)
+        builder.realize_needed(sections, shown_end)
         if message.reasoning:
-            builder.reasoning(flags.reasoning_open)
+            builder.reasoning(flags.reasoning_open, sections)
         if message.attachments:
             builder.thumbnails()
-        builder.body()
+        builder.text(sections[-1])
         if message.status == "error":
             builder.error()
         if flags.details_open:
             builder.details()
         builder.actions(actions)
-        layout = RowLayout(
-            key=key, height=builder.y + PAD, pieces=builder.pieces, code=builder.code
-        )
+        layout = RowLayout(key=key, height=builder.y + PAD, pieces=builder.pieces)
         self._layouts[message.id] = layout
         self._layouts.move_to_end(message.id)
         while len(self._layouts) > LAYOUT_CACHE:
             old_id, _ = self._layouts.popitem(last=False)
-            for kind in ("body", "reasoning"):
-                self._docs.pop((old_id, kind), None)
-                self._texts.pop((old_id, kind), None)
+            self._forget_text(old_id)
         self.heights[message.id] = layout.height
+        for section in sections:
+            section_key = (message.id, section.kind)
+            self.incomplete.pop(section_key, None)
+            if any(not group.ready(section.width) for group in section.groups):
+                self.incomplete[section_key] = section.width
         return layout
-
-    def documents(
-        self, message_id: int, kind: str, htmls: list[str], width: int, muted: bool = False
-    ) -> list[tuple[QTextDocument, int]]:
-        """Documents and their heights for ``htmls``, reusing those whose HTML is unchanged."""
-        previous = self._docs.get((message_id, kind), [])
-        docs: list[tuple[str, QTextDocument, int]] = []
-        for index, html in enumerate(htmls):
-            if index < len(previous) and previous[index][0] == html:
-                _html, doc, height = previous[index]
-                if doc.textWidth() != width:
-                    doc.setTextWidth(width)
-                    height = math.ceil(doc.size().height())
-            else:
-                doc = self._new_document(html, muted)
-                doc.setTextWidth(width)
-                height = math.ceil(doc.size().height())
-            docs.append((html, doc, height))
-        self._docs[(message_id, kind)] = docs
-        return [(doc, height) for _html, doc, height in docs]
 
     def _new_document(self, html: str, muted: bool) -> QTextDocument:
         doc = SafeTextDocument()
@@ -256,12 +349,9 @@ class RowLayoutCache:
 
 
 class _RowBuilder:
-    def __init__(
-        self, cache: RowLayoutCache, message: Message, width: int, shown_chars: int | None
-    ) -> None:
+    def __init__(self, cache: RowLayoutCache, message: Message, width: int) -> None:
         self.cache = cache
         self.message = message
-        self.shown_chars = shown_chars
         self.width = max(60, width)
         self.metrics = QFontMetrics(cache.font)
         self.y = PAD
@@ -293,22 +383,61 @@ class _RowBuilder:
             self._line("header_right", right, PAD + self.width - advance)
         self.y += self.metrics.height() + GAP
 
-    def reasoning(self, is_open: bool) -> None:
+    def sections(self, reasoning_open: bool) -> list[_Section]:
+        """The row's text sections: the reasoning when it is unfolded, then the body."""
+        message, cache = self.message, self.cache
+        sections = []
+        if message.reasoning and reasoning_open:
+            groups = cache.text_groups(message.id, "reasoning", message.reasoning)
+            sections.append(_Section("reasoning", groups, PAD + 12, self.width - 12))
+        text = message.content
+        if not text and message.status == "streaming":
+            text = "…"
+        sections.append(
+            _Section("body", cache.text_groups(message.id, "body", text), PAD, self.width)
+        )
+        return sections
+
+    def realize_needed(self, sections: list[_Section], shown_end: int) -> None:
+        """Lay out every group of a row with little text to lay out, else the groups that
+        fill its last ``shown_end`` pixels."""
+        pending = [
+            (section, group)
+            for section in sections
+            for group in section.groups
+            if not group.ready(section.width)
+        ]
+        if sum(len(group.source) for _section, group in pending) <= EAGER_CHARS:
+            for section, group in pending:
+                self.cache.realize(group, section.width, section.kind == "reasoning")
+            return
+        covered = 0
+        for section in reversed(sections):
+            for group in reversed(section.groups):
+                if covered >= shown_end:
+                    return
+                if not group.ready(section.width):
+                    self.cache.realize(group, section.width, section.kind == "reasoning")
+                covered += group.height
+
+    def reasoning(self, is_open: bool, sections: list[_Section]) -> None:
         words = len((self.message.reasoning or "").split())
         arrow = "▾" if is_open else "▸"
         thinking = " (thinking…)" if self.message.status == "streaming" else ""
         self._line("toggle_reasoning", f"{arrow} Reasoning · {words:,} words{thinking}")
         self.y += self.metrics.height() + GAP
-        if not is_open:
-            return
-        groups = self.cache.groups(self.message.id, "reasoning", self.message.reasoning or "")
-        docs = self.cache.documents(
-            self.message.id, "reasoning", [g.html for g in groups], self.width - 12, muted=True
-        )
-        for doc, height in docs:
-            self.pieces.append(
-                Piece("reasoning", QRect(PAD + 12, self.y, self.width - 12, height), doc)
-            )
+        if is_open:
+            self.text(sections[0])
+
+    def text(self, section: _Section) -> None:
+        """Place the groups of ``section``, pending ones at their estimated height."""
+        for index, group in enumerate(section.groups):
+            height = self.cache.group_height(group, section.width)
+            rect = QRect(section.x, self.y, section.width, height)
+            if group.ready(section.width):
+                self.pieces.append(Piece(section.kind, rect, group.doc, code=group.code))
+            else:
+                self.pieces.append(Piece("pending", rect, group=(section.kind, index)))
             self.y += height
         self.y += GAP
 
@@ -320,21 +449,6 @@ class _RowBuilder:
             self.pieces.append(Piece("thumbnail", rect, text=attachment.name, pixmap=pixmap))
             x += pixmap.width() + GAP
         self.y += THUMB + GAP
-
-    def body(self) -> None:
-        text = self.message.content
-        if self.shown_chars is not None:
-            text = text[: self.shown_chars]
-        if not text and self.message.status == "streaming":
-            text = "…"
-        groups = self.cache.groups(self.message.id, "body", text)
-        docs = self.cache.documents(self.message.id, "body", [g.html for g in groups], self.width)
-        for group, (doc, height) in zip(groups, docs, strict=True):
-            rect = QRect(PAD, self.y, self.width, height)
-            self.pieces.append(Piece("body", rect, doc, code_offset=group.first_code_index))
-            self.code.extend(group.code)
-            self.y += height
-        self.y += GAP
 
     def _wrapped(self, kind: str, text: str) -> None:
         flags = int(Qt.TextFlag.TextWordWrap)

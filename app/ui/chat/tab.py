@@ -35,7 +35,6 @@ from app.storage.chat_store import Attachment, ChatStore, Conversation, Message
 from app.ui.asyncutils import async_slot
 from app.ui.chat.composer import AttachmentStrip, ChatInput, image_attachment
 from app.ui.chat.conversation_files import ConversationFiles
-from app.ui.chat.reveal import RevealPacer
 from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
 from app.ui.chat.transcript import MessageDelegate, TranscriptModel, TranscriptView
@@ -53,7 +52,6 @@ FALLBACK_MODEL = "gpt-4o"
 PAGE_SIZE = 120
 RENDER_INTERVAL_MS = 33
 MAX_RENDER_INTERVAL_MS = 150
-CATCH_UP_INTERVAL_MS = 16
 FALLBACK_NOTICE = (
     "This model or server does not offer text completion, so the prompt was sent as a chat "
     "message instead."
@@ -92,10 +90,6 @@ class ChatTab(QWidget):
         self._recorder: ReplyRecorder | None = None
         self._reply_task: asyncio.Task[Any] | None = None
         self._render_pending = False
-        self._pacer = RevealPacer()
-        self._reveal_id: int | None = None
-        self._shown_chars = 0
-        self._revealed_chars = 0
         self._editing: Message | None = None
         self._paging = False
         self.renderer = MarkdownRenderer(self._scheme())
@@ -275,9 +269,10 @@ class ChatTab(QWidget):
         self.stop_button.setEnabled(replying)
         self.transcript_model.busy = replying
         self.transcript_model.touch_all()
+        self.delegate.defer_idle = replying
         if replying:
             self._render_timer.start(RENDER_INTERVAL_MS)
-        elif self._reveal_id is None:
+        else:
             self._render_timer.stop()
 
     def apply_settings(self) -> None:
@@ -666,7 +661,6 @@ class ChatTab(QWidget):
         )
         self.transcript_model.append(reply)
         self.transcript.follow_bottom()
-        self._start_reveal(reply.id)
         recorder = ReplyRecorder(self.store, reply.id)
         self._recorder = recorder
         error: ApiError | None = None
@@ -696,10 +690,6 @@ class ChatTab(QWidget):
         except sqlite3.Error as exc:
             log.warning("the reply could not be saved: %s", exc)
             changes = {"content": recorder.content, "status": status}
-        if self._reveal_id == recorder.message_id and not self._reveal(
-            recorder.message_id, str(changes["content"])
-        ):
-            self._reveal_id = None
         self.transcript_model.update_message(recorder.message_id, **changes)
         self.reply_finished.emit(recorder.message_id)
         if error is not None:
@@ -744,67 +734,17 @@ class ChatTab(QWidget):
             self.message_bar.show_notice(FALLBACK_NOTICE)
 
     def _on_render_timer_timeout(self) -> None:
+        """Show what arrived of the reply; the slower frames are, the fewer of them."""
         spent_ms = self.delegate.take_work_seconds() * 1000
-        self._pacer.learn(self._revealed_chars, spent_ms / 1000)
-        self._revealed_chars = 0
         recorder = self._recorder
-        if recorder is None:
-            self._catch_up()
-            return
-        behind = recorder.message_id in self.delegate.shown_chars
-        if not self._render_pending and not behind:
+        if recorder is None or not self._render_pending:
             return
         self._render_pending = False
-        behind = self._reveal(recorder.message_id, recorder.content)
         self.transcript_model.update_message(
             recorder.message_id, content=recorder.content, reasoning=recorder.reasoning or None
         )
         interval = min(MAX_RENDER_INTERVAL_MS, max(RENDER_INTERVAL_MS, int(spent_ms * 4)))
-        self._render_timer.setInterval(CATCH_UP_INTERVAL_MS if behind else interval)
-
-    # -- showing a reply that arrives faster than it can be laid out --------------------
-
-    def _start_reveal(self, message_id: int) -> None:
-        if self._reveal_id is not None:
-            self._end_reveal()
-        self._reveal_id = message_id
-        self._shown_chars = 0
-        self._revealed_chars = 0
-
-    def _reveal(self, message_id: int, text: str) -> bool:
-        """Let the next layout of the reply show as much of ``text`` as fits in one frame;
-        True while it is still behind."""
-        limit = self._pacer.next_limit(self._shown_chars, text)
-        shown = len(text) if limit is None else limit
-        self._revealed_chars = max(0, shown - self._shown_chars)
-        self._shown_chars = shown
-        if limit is None:
-            self.delegate.shown_chars.pop(message_id, None)
-            return False
-        self.delegate.shown_chars[message_id] = limit
-        return True
-
-    def _catch_up(self) -> None:
-        """After the reply ended: the next step of a reply the view is still behind on."""
-        message_id = self._reveal_id
-        message = None if message_id is None else self._message(message_id)
-        if message is None or message.id not in self.delegate.shown_chars:
-            self._end_reveal()
-            return
-        if self._reveal(message.id, message.content):
-            self._render_timer.setInterval(CATCH_UP_INTERVAL_MS)
-        else:
-            self._end_reveal()
-        self.transcript_model.touch(message.id)
-
-    def _end_reveal(self) -> None:
-        if self._reveal_id is not None:
-            if self.delegate.shown_chars.pop(self._reveal_id, None) is not None:
-                self.transcript_model.touch(self._reveal_id)
-            self._reveal_id = None
-        if not self.streaming:
-            self._render_timer.stop()
-            self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.setInterval(interval)
 
     def stop(self) -> None:
         """Stop the reply; what arrived so far stays, marked as stopped."""
@@ -908,13 +848,8 @@ class ChatTab(QWidget):
         if is_safe_link(href):
             QDesktopServices.openUrl(QUrl(href))
 
-    def _on_delegate_code_copy_requested(self, message_id: int, number: int) -> None:
-        row = self.transcript_model.row_of(message_id)
-        if row is None:
-            return
-        code = self.delegate.layout_for(self.transcript_model.index(row)).code
-        if 0 <= number < len(code):
-            self._copy_text(code[number], "Code copied.")
+    def _on_delegate_code_copy_requested(self, code: str) -> None:
+        self._copy_text(code, "Code copied.")
 
     def _on_transcript_context_menu(self, point: QPoint) -> None:
         index = self.transcript.indexAt(point)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 EAGER_ROWS = 12
+IDLE_STEP_SECONDS = 0.008  # layout work per step for text off screen
+IDLE_STEP_INTERVAL_MS = 4
+IDLE_START_MS = 30
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -184,16 +188,20 @@ class TranscriptModel(QAbstractListModel):
 class MessageDelegate(QStyledItemDelegate):
     """Paints message rows and turns clicks on their links into signals.
 
+    Text of a row that is off screen is laid out in short steps between frames; a step is
+    taken at once for text that comes on screen, and otherwise waits while ``defer_idle`` is
+    set (a reply is streaming: the stream comes first).
+
     Signals:
         action_requested(str, int): an action link ("copy", "edit", "regenerate", "delete",
             "details", "retry") was clicked under message (id).
         link_activated(str): a web link in a message was clicked.
-        code_copy_requested(int, int): the Copy link of code block (number) in message (id).
+        code_copy_requested(str): the Copy link of a code block was clicked (its code).
     """
 
     action_requested = Signal(str, int)
     link_activated = Signal(str)
-    code_copy_requested = Signal(int, int)
+    code_copy_requested = Signal(str)
 
     def __init__(self, view: TranscriptView, renderer: MarkdownRenderer) -> None:
         super().__init__(view)
@@ -201,7 +209,12 @@ class MessageDelegate(QStyledItemDelegate):
         self.layouts = RowLayoutCache(renderer)
         self.flags: dict[int, RowFlags] = {}
         self.work_seconds = 0.0
-        self.shown_chars: dict[int, int] = {}
+        self._painting = 0
+        self._defer_idle = False
+        self._wanted: set[tuple[int, str, int]] = set()
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self._on_idle_timer_timeout)
 
     # -- geometry -----------------------------------------------------------------------
 
@@ -229,7 +242,6 @@ class MessageDelegate(QStyledItemDelegate):
             is_last,
             model.busy,
             self.layouts.renderer.scheme,
-            self.shown_chars.get(message.id),
         )
 
     def layout_for(self, index: _Index) -> RowLayout:
@@ -243,15 +255,53 @@ class MessageDelegate(QStyledItemDelegate):
             is_last = model.last_reply_id() == message.id
             actions = actions_for(message, is_last_reply=is_last, busy=model.busy)
             layout = self.layouts.build(
-                message,
-                key,
-                width,
-                self.flags_for(message.id),
-                actions,
-                self.shown_chars.get(message.id),
+                message, key, width, self.flags_for(message.id), actions, self._shown_end(index)
             )
             self.work_seconds += time.perf_counter() - started
+            if not layout.complete:
+                self._schedule_idle(IDLE_START_MS)
         return layout
+
+    def _shown_end(self, index: _Index) -> int:
+        """How many pixels at the end of row ``index`` are on screen for sure: the viewport's
+        height for the last row while the view follows the bottom, else 0 (pending text that
+        is painted is laid out before the next frame)."""
+        if self.view.following_bottom and index.row() == index.model().rowCount() - 1:
+            return self.view.viewport().height()
+        return 0
+
+    # -- text off screen ----------------------------------------------------------------
+
+    @property
+    def defer_idle(self) -> bool:
+        return self._defer_idle
+
+    @defer_idle.setter
+    def defer_idle(self, defer: bool) -> None:
+        self._defer_idle = defer
+        if not defer and self.layouts.incomplete:
+            self._schedule_idle(IDLE_START_MS)
+
+    def _schedule_idle(self, delay_ms: int) -> None:
+        if not self._idle_timer.isActive() or delay_ms < self._idle_timer.remainingTime():
+            self._idle_timer.start(delay_ms)
+
+    def _on_idle_timer_timeout(self) -> None:
+        started = time.perf_counter()
+        changed = set()
+        for message_id, kind, index in self._wanted:
+            if self.layouts.realize_pending(message_id, kind, index):
+                changed.add(message_id)
+        self._wanted.clear()
+        if not self._defer_idle:
+            changed |= self.layouts.complete_step(started + IDLE_STEP_SECONDS)
+        self.work_seconds += time.perf_counter() - started
+        model = self.view.model()
+        if isinstance(model, TranscriptModel):
+            for message_id in changed:
+                model.touch(message_id)
+        if self.layouts.incomplete and not self._defer_idle:
+            self._schedule_idle(IDLE_STEP_INTERVAL_MS)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         model: TranscriptModel = index.model()  # type: ignore[assignment]
@@ -284,6 +334,7 @@ class MessageDelegate(QStyledItemDelegate):
     def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         layout = self.layout_for(index)
         message: Message = index.data(MESSAGE_ROLE)
+        self._painting = message.id
         row_rect = QRect(option.rect.left() + MARGIN, option.rect.top(), 0, layout.height)
         row_rect.setWidth(option.rect.width() - 2 * MARGIN)
         if option.rect.height() != layout.height + MARGIN:
@@ -302,6 +353,11 @@ class MessageDelegate(QStyledItemDelegate):
                 self._paint_piece(painter, palette, piece, target, visible)
         painter.restore()
 
+    def _want(self, group: tuple[str, int]) -> None:
+        """A pending group came on screen: lay it out before the next frame."""
+        self._wanted.add((self._painting, *group))
+        self._schedule_idle(0)
+
     def _background(self, palette: QPalette, message: Message) -> QColor:
         if message.role == "user":
             return palette.color(QPalette.ColorRole.AlternateBase)
@@ -310,6 +366,9 @@ class MessageDelegate(QStyledItemDelegate):
     def _paint_piece(
         self, painter: QPainter, palette: QPalette, piece: Piece, target: QRect, visible: QRect
     ) -> None:
+        if piece.group is not None:
+            self._want(piece.group)
+            return
         if piece.doc is not None:
             painter.save()
             painter.translate(target.topLeft())
@@ -395,15 +454,16 @@ class MessageDelegate(QStyledItemDelegate):
             return True
         if piece.doc is not None:
             href = piece.doc.documentLayout().anchorAt(inside.toPointF())
-            return self._activate(message_id, href)
+            return self._activate(piece, href)
         return False
 
-    def _activate(self, message_id: int, href: str) -> bool:
+    def _activate(self, piece: Piece, href: str) -> bool:
         if not href:
             return False
         number = copy_index(href)
         if number is not None:
-            self.code_copy_requested.emit(message_id, number)
+            if 0 <= number < len(piece.code):
+                self.code_copy_requested.emit(piece.code[number])
         else:
             self.link_activated.emit(href)
         return True

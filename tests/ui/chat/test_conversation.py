@@ -33,7 +33,7 @@ def test_send_streams_a_rendered_reply_and_titles_the_conversation(qtbot, chat_t
     assert body["messages"][-1] == {"role": "user", "content": "Show me a Python hello world"}
 
     layout = chat_tab.delegate.layout_for(chat_tab.transcript_model.index(1))
-    assert layout.code == ["print('hello')\n"]
+    assert [code for piece in layout.pieces for code in piece.code] == ["print('hello')\n"]
     html = "".join(p.doc.toHtml() for p in layout.pieces if p.kind == "body")
     assert "copy-code:0" in html and "Anything else?" in html
 

@@ -1,8 +1,10 @@
-"""A long reply that arrives faster than it can be laid out: shown in steps, then whole."""
+"""Long replies: only the text on screen is laid out at once, the rest in idle steps."""
 
 from __future__ import annotations
 
-from app.ui.chat.reveal import RevealPacer
+from PySide6.QtCore import QRect
+
+from app.ui.chat.row_layout import MARGIN, RowLayout
 from tests.ui.chat.conftest import messages, type_and_send, wait_reply
 
 PARAGRAPH = "Streams, buffers and tokens arrive faster than a frame can lay them out. " * 6
@@ -14,43 +16,83 @@ def long_reply(paragraphs: int) -> str:
     return "\n\n".join(parts) + "\n\nThe very end."
 
 
+def row_layout(tab, row: int) -> RowLayout:
+    return tab.delegate.layout_for(tab.transcript_model.index(row))
+
+
 def shown_text(tab, row: int) -> str:
-    layout = tab.delegate.layout_for(tab.transcript_model.index(row))
-    return "".join(p.doc.toPlainText() for p in layout.pieces if p.kind == "body")
+    pieces = row_layout(tab, row).pieces
+    return "".join(p.doc.toPlainText() for p in pieces if p.kind == "body")
+
+
+def on_screen(tab, row: int) -> list[str]:
+    """Kinds of the row's pieces that lie inside the viewport."""
+    view = tab.transcript
+    top_left = view.visualRect(tab.transcript_model.index(row)).topLeft()
+    viewport = view.viewport().rect()
+    return [
+        p.kind
+        for p in row_layout(tab, row).pieces
+        if QRect(p.rect).translated(top_left.x() + MARGIN, top_left.y()).intersects(viewport)
+    ]
+
+
+def open_stored(qtbot, tab, text: str) -> None:
+    conversation = tab.store.create_conversation("Long one")
+    tab.store.add_message(conversation.id, "user", "a long answer please")
+    tab.store.add_message(conversation.id, "assistant", text, model="openai/gpt-4o")
+    tab.refresh_conversations()
+    tab.open_conversation(conversation.id)
+    qtbot.waitUntil(lambda: len(messages(tab)) == 2, timeout=5000)
 
 
 def test_a_long_fast_reply_ends_laid_out_in_full(qtbot, chat_tab, fake_api):
     reply = long_reply(120)
     fake_api.options.chat_reply = reply
-    chat_tab._pacer.chars_per_frame = chat_tab._pacer.min_chars  # many steps, as on a slow machine
-    partly_shown: list[bool] = []
-    chat_tab.transcript_model.dataChanged.connect(
-        lambda *_: partly_shown.append(bool(chat_tab.delegate.shown_chars))
-    )
     type_and_send(qtbot, chat_tab, "a long answer please")
     stored = wait_reply(qtbot, chat_tab, 2, timeout=15000)
     assert stored.content == reply and stored.status == "complete"
 
-    qtbot.waitUntil(lambda: not chat_tab.delegate.shown_chars, timeout=10000)
-    assert any(partly_shown)  # it was shown in steps
+    qtbot.waitUntil(lambda: not chat_tab.delegate.layouts.incomplete, timeout=10000)
+    layout = row_layout(chat_tab, 1)
+    assert layout.complete
     text = shown_text(chat_tab, 1)
     assert text.rstrip().endswith("The very end.")
     assert text.count("Part ") == 120
-    layout = chat_tab.delegate.layout_for(chat_tab.transcript_model.index(1))
-    assert layout.code == ["print('middle')\n"]
+    code = [c for p in layout.pieces if p.kind == "body" for c in p.code]
+    assert code == ["print('middle')\n"]
     assert messages(chat_tab)[1].content == reply
 
 
-def test_steps_end_at_line_breaks_and_follow_the_measured_speed():
-    pacer = RevealPacer(frame_seconds=0.01, chars_per_frame=1000, min_chars=100)
-    text = ("word " * 30 + "\n") * 100
-    limit = pacer.next_limit(0, text)
-    assert limit is not None and limit <= 1000 and text[limit - 1] == "\n"
-    assert pacer.next_limit(len(text) - 500, text) is None  # the rest fits: show everything
+def test_a_long_message_shows_its_end_first_and_lays_out_the_rest_when_idle(qtbot, chat_tab):
+    chat_tab.delegate.defer_idle = True  # hold the idle steps to look at the first layout
+    open_stored(qtbot, chat_tab, long_reply(200))
+    qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
 
-    pacer.learn(1000, 0.05)  # five times slower than a frame allows
-    assert pacer.chars_per_frame < 1000
-    slow = pacer.chars_per_frame
-    for _ in range(6):
-        pacer.learn(pacer.chars_per_frame, 0.001)  # much faster
-    assert pacer.chars_per_frame > slow
+    first = row_layout(chat_tab, 1)
+    assert not first.complete  # most of the text waits
+    kinds = on_screen(chat_tab, 1)
+    assert "pending" not in kinds  # but the end, on screen, is laid out
+    assert shown_text(chat_tab, 1).rstrip().endswith("The very end.")
+
+    chat_tab.delegate.defer_idle = False
+    qtbot.waitUntil(lambda: row_layout(chat_tab, 1).complete, timeout=10000)
+    assert shown_text(chat_tab, 1).count("Part ") == 200
+    assert not chat_tab.delegate.layouts.incomplete
+
+
+def test_scrolling_onto_text_not_laid_out_lays_it_out(qtbot, chat_tab):
+    chat_tab.delegate.defer_idle = True  # only what comes on screen may be laid out
+    open_stored(qtbot, chat_tab, long_reply(200))
+    qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
+    bar = chat_tab.transcript.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+
+    def middle_laid_out() -> bool:
+        kinds = on_screen(chat_tab, 1)
+        return "body" in kinds and "pending" not in kinds
+
+    qtbot.waitUntil(middle_laid_out, timeout=5000)
+    assert not row_layout(chat_tab, 1).complete  # what is still off screen waits
+    chat_tab.delegate.defer_idle = False
+    qtbot.waitUntil(lambda: row_layout(chat_tab, 1).complete, timeout=10000)
