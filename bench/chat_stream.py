@@ -20,6 +20,7 @@ an earlier run is reused.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
 import statistics
@@ -85,8 +86,6 @@ def on_screen_laid_out(tab: ChatTab, option, index) -> bool:  # type: ignore[no-
 async def app_run(
     tab: ChatTab, app, reply: str, monitor: TickMonitor
 ) -> tuple[float, float, float, float]:
-    import asyncio
-
     painted = {"at": 0.0}
     delegate = tab.delegate
     original_paint = delegate.paint
@@ -143,6 +142,8 @@ def main() -> None:
     tab = ChatTab(services, bar)
     tab.resize(1100, 760)
     tab.show()
+    # As before anyone can type: the tab opens the history and warms up highlighting.
+    loop.run_until_complete(asyncio.sleep(1.0))
     monitor = TickMonitor()
     tokens = len(reply.split())
     print(f"replies of about {tokens:,} tokens, {len(reply):,} characters, one SSE event per token")

@@ -18,6 +18,7 @@ import urllib3
 from app.api.chat_parsing import (
     ChunkAccumulator,
     DeltaMerger,
+    event_array,
     event_json,
     parse_chat_completion,
     parse_chat_event,
@@ -57,6 +58,19 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
         fp = getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None)
         sock = getattr(fp, "_sock", None)
     return sock if isinstance(sock, socket.socket) else None
+
+
+def _message_bodies(events: list[SseEvent]) -> Iterator[Any] | None:
+    """The JSON of the ``message`` events before ``[DONE]``, in one parse (see
+    ``event_array``); None when they must be parsed one by one."""
+    datas = []
+    for event in events:
+        if event.is_done:
+            break
+        if event.event == "message":
+            datas.append(event.data)
+    values = event_array(datas)
+    return None if values is None else iter(values)
 
 
 class ChatStream:
@@ -136,13 +150,14 @@ class ChatStream:
         """Turn events into ready chunks; stops at ``[DONE]`` or at the first bad event."""
         merger = DeltaMerger() if merge else None
         try:
+            bodies = _message_bodies(events) if merger is not None else None
             for event in events:
                 self._events_seen += 1
                 if event.is_done:
                     self._finish()
                     break
                 if merger is not None and event.event == "message":
-                    merger.add(event_json(event.data))
+                    merger.add(next(bodies) if bodies is not None else event_json(event.data))
                     continue
                 if merger is not None:
                     self._ready.extend(merger.take())

@@ -201,6 +201,24 @@ def event_json(data: str) -> Any:
         raise ResponseFormatError("A streamed event was not valid JSON.") from exc
 
 
+def event_array(datas: list[str]) -> list[Any] | None:
+    """The JSON of several events' ``data`` (one network read's worth) parsed as one array,
+    where that is sure to give what ``event_json`` gives one by one: every ``data`` is one
+    object (``{`` … ``}``) and the array holds exactly one value per event. None otherwise
+    (an event that is not valid JSON among them, or no fast parser): parse them one by one."""
+    if _fast_loads is None or len(datas) < 2 or not all(map(_is_object_text, datas)):
+        return None
+    try:
+        values = _fast_loads("[" + ",".join(datas) + "]")
+    except ValueError:
+        return None
+    return values if type(values) is list and len(values) == len(datas) else None
+
+
+def _is_object_text(data: str) -> bool:
+    return data[:1] == "{" and data[-1:] == "}"
+
+
 class ChunkAccumulator:
     """Folds chunks into the ``ChatCompletion`` they add up to."""
 
