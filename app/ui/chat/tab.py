@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
@@ -58,9 +59,14 @@ FALLBACK_NOTICE = (
 )
 
 
-def _warm_up_highlighting() -> None:
-    """Import the Markdown and highlighting machinery before the first reply needs it."""
+def _warm_up() -> None:
+    """Import the Markdown and highlighting machinery before the first reply needs it, then
+    set everything made so far aside from garbage collection (``gc.freeze``): it all lives as
+    long as the app, and a full collection that walked it would hold a streaming reply up for
+    tens of milliseconds."""
     MarkdownRenderer().render("# x\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n")
+    gc.collect()
+    gc.freeze()
 
 
 class ChatTab(QWidget):
@@ -332,7 +338,7 @@ class ChatTab(QWidget):
         conversations = await self.services.runner.run(load)
         if not self.alive:
             return
-        self.services.runner.executor.submit(_warm_up_highlighting)
+        self.services.runner.executor.submit(_warm_up)
         self.sidebar.set_conversations(conversations, None)
         if conversations and self.conversation is None and not self.transcript_model.rowCount():
             await self._open(conversations[0].id, None)
@@ -740,9 +746,15 @@ class ChatTab(QWidget):
         if recorder is None or not self._render_pending:
             return
         self._render_pending = False
-        self.transcript_model.update_message(
+        model = self.transcript_model
+        model.update_message(
             recorder.message_id, content=recorder.content, reasoning=recorder.reasoning or None
         )
+        row = model.row_of(recorder.message_id)
+        if row is not None:
+            # Lay the row out now, so that the view's own layout pass and the painting that
+            # follow (in later turns of the event loop) find it done.
+            self.delegate.layout_for(model.index(row))
         interval = min(MAX_RENDER_INTERVAL_MS, max(RENDER_INTERVAL_MS, int(spent_ms * 4)))
         self._render_timer.setInterval(interval)
 
