@@ -309,6 +309,13 @@ class RowLayoutCache:
                 self.incomplete[section_key] = section.width
         return layout
 
+    def warm_up(self, html: str) -> None:
+        """Lay out ``html`` once: the first text layout of a process loads fonts and shaping
+        data, better at start than on a reply's first frame."""
+        doc = self._new_document(html, muted=False)
+        doc.setTextWidth(600)
+        doc.size()
+
     def _new_document(self, html: str, muted: bool) -> QTextDocument:
         doc = SafeTextDocument()
         doc.setDocumentMargin(0)

@@ -59,14 +59,17 @@ FALLBACK_NOTICE = (
 )
 
 
-def _warm_up() -> None:
+def _warm_up() -> str:
     """Import the Markdown and highlighting machinery before the first reply needs it, then
     set everything made so far aside from garbage collection (``gc.freeze``): it all lives as
     long as the app, and a full collection that walked it would hold a streaming reply up for
-    tens of milliseconds."""
-    MarkdownRenderer().render("# x\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n")
+    tens of milliseconds. Returns sample HTML for warming up the text layout."""
+    html = MarkdownRenderer().render(
+        "# x\n\nSome *text*.\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n"
+    )
     gc.collect()
     gc.freeze()
+    return html
 
 
 class ChatTab(QWidget):
@@ -338,12 +341,15 @@ class ChatTab(QWidget):
         conversations = await self.services.runner.run(load)
         if not self.alive:
             return
-        self.services.runner.executor.submit(_warm_up)
+        warming_up = asyncio.wrap_future(self.services.runner.executor.submit(_warm_up))
         self.sidebar.set_conversations(conversations, None)
         if conversations and self.conversation is None and not self.transcript_model.rowCount():
             await self._open(conversations[0].id, None)
         elif not conversations:
             self._show_settings(self._chat_defaults())
+        sample = await warming_up
+        if self.alive:
+            self.delegate.layouts.warm_up(sample)
 
     def refresh_conversations(self, *, leave_search: bool = False) -> None:
         current = self.conversation.id if self.conversation else None
