@@ -10,7 +10,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 import urllib3
@@ -18,6 +18,7 @@ import urllib3
 from app.api.chat_parsing import (
     ChunkAccumulator,
     DeltaMerger,
+    TextEventTemplate,
     event_array,
     event_json,
     parse_chat_completion,
@@ -60,17 +61,13 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
     return sock if isinstance(sock, socket.socket) else None
 
 
-def _message_bodies(events: list[SseEvent]) -> Iterator[Any] | None:
-    """The JSON of the ``message`` events before ``[DONE]``, in one parse (see
-    ``event_array``); None when they must be parsed one by one."""
-    datas = []
-    for event in events:
-        if event.is_done:
-            break
-        if event.event == "message":
-            datas.append(event.data)
-    values = event_array(datas)
-    return None if values is None else iter(values)
+class _Text(NamedTuple):
+    """The text of an event shaped like the stream's ``TextEventTemplate``."""
+
+    text: str
+
+
+_UNSORTED = object()  # an event to parse on its own
 
 
 class ChatStream:
@@ -91,6 +88,7 @@ class ChatStream:
         self._ready: deque[ChatChunk] = deque()
         self._failure: ApiError | None = None
         self._accumulator = ChunkAccumulator()
+        self._template = TextEventTemplate()
         self._closed = threading.Event()
         self._finished = False
         self._close_lock = threading.Lock()
@@ -148,16 +146,18 @@ class ChatStream:
 
     def _take(self, events: list[SseEvent], merge: bool) -> None:
         """Turn events into ready chunks; stops at ``[DONE]`` or at the first bad event."""
+        if merge and self._take_texts(events):
+            return
         merger = DeltaMerger() if merge else None
         try:
-            bodies = _message_bodies(events) if merger is not None else None
+            values = self._message_values(events) if merger is not None else iter(())
             for event in events:
                 self._events_seen += 1
                 if event.is_done:
                     self._finish()
                     break
                 if merger is not None and event.event == "message":
-                    merger.add(next(bodies) if bodies is not None else event_json(event.data))
+                    self._merge(merger, event.data, next(values))
                     continue
                 if merger is not None:
                     self._ready.extend(merger.take())
@@ -172,6 +172,62 @@ class ChatStream:
                 self._ready.extend(merger.take())
         for chunk in self._ready:
             self._accumulator.add(chunk)
+
+    def _take_texts(self, events: list[SseEvent]) -> bool:
+        """The usual read of a fast stream: text events that all match the template (and
+        maybe ``[DONE]``) become one chunk; False (nothing taken) for any other read."""
+        done = bool(events) and events[-1].is_done
+        texts_events = events[:-1] if done else events
+        if not texts_events or any(event.event != "message" for event in texts_events):
+            return False
+        texts = self._template.texts_of([event.data for event in texts_events])
+        if texts is None:  # (``[DONE]`` never matches: the template is a JSON object)
+            return False
+        merger = DeltaMerger()
+        merger.add_text(self._template, "".join(texts))
+        chunks = merger.take()
+        self._events_seen += len(events)
+        self._ready.extend(chunks)
+        for chunk in chunks:
+            self._accumulator.add(chunk)
+        if done:
+            self._finish()
+        return True
+
+    def _message_values(self, events: list[SseEvent]) -> Iterator[Any]:
+        """For each ``message`` event before ``[DONE]``: its text when it matches the template,
+        else its JSON, all those parsed at once (see ``event_array``) — or, when that cannot
+        be done, ``_UNSORTED`` (parse it on its own)."""
+        values: list[Any] = []
+        slots: list[int] = []
+        datas: list[str] = []
+        for event in events:
+            if event.is_done:
+                break
+            if event.event != "message":
+                continue
+            text = self._template.text_of(event.data)
+            if text is None:
+                slots.append(len(values))
+                datas.append(event.data)
+                values.append(_UNSORTED)
+            else:
+                values.append(_Text(text))
+        parsed = event_array(datas)
+        if parsed is not None:
+            for slot, body in zip(slots, parsed, strict=True):
+                values[slot] = body
+        return iter(values)
+
+    def _merge(self, merger: DeltaMerger, data: str, value: Any) -> None:
+        if value is _UNSORTED:
+            text = self._template.text_of(data)
+            value = event_json(data) if text is None else _Text(text)
+        if type(value) is _Text:
+            merger.add_text(self._template, value.text)
+            return
+        self._template.learn(data, value)
+        merger.add(value)
 
     def _chunk_of(self, event: SseEvent) -> ChatChunk | None:
         chunk = parse_chat_event(event.data)

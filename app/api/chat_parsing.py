@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -175,11 +176,118 @@ class DeltaMerger:
         self.chunks.append(run)
         self._run = self._run_identity = None
 
+    def add_text(self, template: TextEventTemplate, text: str) -> None:
+        """Take an event that is ``template``'s event with ``text`` as its text."""
+        content, reasoning = ("", text) if template.is_reasoning else (text, "")
+        if self._run is not None and template.identity == self._run_identity:
+            self._content.append(content)
+            self._reasoning.append(reasoning)
+            return
+        self._end_run()
+        self._run = replace(template.chunk, content=content, reasoning=reasoning)
+        self._run_identity = template.identity
+        self._content, self._reasoning = [content], [reasoning]
+
     def take(self) -> list[ChatChunk]:
         """The chunks so far (a run in progress is ended); the merger starts afresh."""
         self._end_run()
         chunks, self.chunks = self.chunks, []
         return chunks
+
+
+_TEXT_FIELDS = ("content", "reasoning_content", "reasoning")
+_NAME_SEPARATOR = re.compile(r"[ \t\r\n]*:[ \t\r\n]*")
+_RAW_DECODER = json.JSONDecoder()
+
+
+class TextEventTemplate:
+    """Recognises the events of a stream that are an earlier text-only event with other text.
+
+    Streams repeat one event shape per token, only the text changing. ``learn`` keeps the data
+    before and after the text's JSON string of an event that carries only text, in a single
+    text field whose name occurs once in it; ``text_of`` then takes the text of an event with
+    exactly that data around one JSON string — the same values a full parse would give, for the
+    cost of decoding the string alone. Each event that does not match (and is parsed) is learnt
+    instead, until ``MAX_MISSES`` in a row show the stream has no repeating shape.
+    """
+
+    MAX_MISSES = 32
+
+    def __init__(self) -> None:
+        self._prefix: str | None = None
+        self._misses = 0
+        self._suffix = ""
+        self.is_reasoning = False
+        self.chunk = ChatChunk()
+        self.identity: tuple[Any, Any, Any] = (None, None, None)
+
+    def learn(self, data: str, body: Any) -> None:
+        """Take ``data`` (parsed: ``body``) as the template if it is a text-only event."""
+        if self._misses >= self.MAX_MISSES or _plain_delta(body) is None:
+            return
+        self._misses += 1
+        delta = body["choices"][0]["delta"]
+        fields = [name for name in _TEXT_FIELDS if name in delta]
+        if len(fields) != 1 or type(delta[fields[0]]) is not str:
+            return
+        name = f'"{fields[0]}"'
+        if data.count(name) != 1:
+            return
+        separator = _NAME_SEPARATOR.match(data, data.index(name) + len(name))
+        if separator is None or data[separator.end() : separator.end() + 1] != '"':
+            return
+        try:
+            value, end = _RAW_DECODER.raw_decode(data, separator.end())
+        except ValueError:
+            return
+        chunk = parse_chat_chunk(body)
+        if value != delta[fields[0]] or chunk is None:
+            return
+        self._prefix, self._suffix = data[: separator.end()], data[end:]
+        self.is_reasoning = fields[0] != "content"
+        self.chunk = chunk
+        self.identity = _identity(body)
+
+    def text_of(self, data: str) -> str | None:
+        """The text of an event shaped like the template; None for any other event."""
+        prefix, suffix = self._prefix, self._suffix
+        if prefix is None or not data.startswith(prefix) or not data.endswith(suffix):
+            return None
+        literal = data[len(prefix) : len(data) - len(suffix)]
+        if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
+            return None
+        try:
+            value = _fast_loads(literal) if _fast_loads is not None else json.loads(literal)
+        except ValueError:
+            return None
+        if type(value) is not str:
+            return None
+        self._misses = 0
+        return value
+
+    def texts_of(self, datas: list[str]) -> list[str] | None:
+        """The texts of events that all match the template; None unless every one does."""
+        prefix, suffix = self._prefix, self._suffix
+        if prefix is None:
+            return None
+        start, tail = len(prefix), len(suffix)
+        loads = _fast_loads or json.loads
+        texts = []
+        try:
+            for data in datas:
+                if not data.startswith(prefix) or not data.endswith(suffix):
+                    return None
+                literal = data[start : len(data) - tail]
+                if literal[:1] != '"' or literal[-1:] != '"' or len(literal) < 2:
+                    return None
+                value = loads(literal)
+                if type(value) is not str:
+                    return None
+                texts.append(value)
+        except ValueError:
+            return None
+        self._misses = 0
+        return texts
 
 
 def parse_chat_event(data: str) -> ChatChunk | None:

@@ -28,7 +28,8 @@ class SseEvent(NamedTuple):
 
     @property
     def is_done(self) -> bool:
-        return self.data.strip() == DONE_SENTINEL
+        data = self.data
+        return data == DONE_SENTINEL or (len(data) < 32 and data.strip() == DONE_SENTINEL)
 
 
 class SseDecoder:

@@ -18,6 +18,16 @@ def send_reply(ex: Exchange, reply: Reply) -> None:
     if not ex.wait(reply.delay):
         ex.cut()
         return
+    if reply.json is None and not reply.body and reply.pieces:
+        content_type = reply.content_type or "application/octet-stream"
+        ex.send_chunked(
+            reply.status,
+            reply.pieces,
+            content_type=content_type,
+            headers=reply.headers,
+            delay=reply.piece_delay,
+        )
+        return
     if reply.json is not None:
         body = json.dumps(reply.json).encode()
         content_type = reply.content_type or "application/json; charset=utf-8"

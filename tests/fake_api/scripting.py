@@ -9,7 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Reply:
-    """A literal answer. ``json`` wins over ``body``; ``delay`` waits before answering."""
+    """A literal answer. ``json`` wins over ``body``, ``body`` over ``pieces`` (sent as HTTP
+    chunks ``piece_delay`` seconds apart); ``delay`` waits before answering."""
 
     status: int = 200
     json: Any = None
@@ -17,6 +18,8 @@ class Reply:
     headers: dict[str, str] | None = None
     content_type: str | None = None
     delay: float = 0.0
+    pieces: tuple[bytes, ...] = ()
+    piece_delay: float = 0.0
 
 
 @dataclass(frozen=True)
