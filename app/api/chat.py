@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 CHAT_PATH = "/v1/chat/completions"
 COMPLETIONS_PATH = "/v1/completions"
 READ_SIZE = 64 * 1024
+# A read smaller than this means the reader has caught up with the server; the next read then
+# waits a moment, so a reply pouring in as one tiny event per token is taken a few thousand
+# bytes at a time rather than one event per read (each read has a fixed cost).
+CAUGHT_UP_BYTES = 16 * 1024
+CAUGHT_UP_PAUSE_S = 0.002
 
 _READ_FAILURES = (
     urllib3.exceptions.HTTPError,
@@ -93,6 +98,7 @@ class ChatStream:
         self._finished = False
         self._close_lock = threading.Lock()
         self._received_any = False
+        self._caught_up = False
         self._events_seen = 0
         self._eof = False
         self._is_event_stream = "json" not in response.headers.get("content-type", "").lower()
@@ -284,6 +290,8 @@ class ChatStream:
 
     def _read(self) -> bytes | None:
         """Next bytes; ``b""`` at EOF; ``None`` once closed from elsewhere."""
+        if self._caught_up and self._closed.wait(CAUGHT_UP_PAUSE_S):
+            return None  # closed during the pause
         try:
             data = self._read_body()
         except _READ_FAILURES as exc:
@@ -295,6 +303,7 @@ class ChatStream:
             return None
         if data:
             self._received_any = True
+        self._caught_up = 0 < len(data) < CAUGHT_UP_BYTES
         return data
 
     def _read_error(self, exc: BaseException) -> ApiError:
