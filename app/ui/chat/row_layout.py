@@ -206,6 +206,10 @@ class RowLayoutCache:
             return layout
         return None
 
+    def drop_layout(self, message_id: int) -> None:
+        """Build the row's layout again next time (its text groups are kept)."""
+        self._layouts.pop(message_id, None)
+
     def forget(self, message_id: int) -> None:
         self._layouts.pop(message_id, None)
         self.heights.pop(message_id, None)

@@ -188,9 +188,9 @@ class TranscriptModel(QAbstractListModel):
 class MessageDelegate(QStyledItemDelegate):
     """Paints message rows and turns clicks on their links into signals.
 
-    Text of a row that is off screen is laid out in short steps between frames; a step is
-    taken at once for text that comes on screen, and otherwise waits while ``defer_idle`` is
-    set (a reply is streaming: the stream comes first).
+    Text of a row that is off screen is laid out in short steps between frames, which wait
+    while ``defer_idle`` is set (a reply is streaming: the stream comes first); text that comes
+    on screen is laid out as it is painted.
 
     Signals:
         action_requested(str, int): an action link ("copy", "edit", "regenerate", "delete",
@@ -209,9 +209,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.layouts = RowLayoutCache(renderer)
         self.flags: dict[int, RowFlags] = {}
         self.work_seconds = 0.0
-        self._painting = 0
         self._defer_idle = False
-        self._wanted: set[tuple[int, str, int]] = set()
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._on_idle_timer_timeout)
@@ -287,14 +285,10 @@ class MessageDelegate(QStyledItemDelegate):
             self._idle_timer.start(delay_ms)
 
     def _on_idle_timer_timeout(self) -> None:
+        if self._defer_idle:
+            return
         started = time.perf_counter()
-        changed = set()
-        for message_id, kind, index in self._wanted:
-            if self.layouts.realize_pending(message_id, kind, index):
-                changed.add(message_id)
-        self._wanted.clear()
-        if not self._defer_idle:
-            changed |= self.layouts.complete_step(started + IDLE_STEP_SECONDS)
+        changed = self.layouts.complete_step(started + IDLE_STEP_SECONDS)
         self.work_seconds += time.perf_counter() - started
         model = self.view.model()
         if isinstance(model, TranscriptModel):
@@ -332,9 +326,8 @@ class MessageDelegate(QStyledItemDelegate):
             self.work_seconds += time.perf_counter() - started
 
     def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        layout = self.layout_for(index)
         message: Message = index.data(MESSAGE_ROLE)
-        self._painting = message.id
+        layout = self._with_visible_text(index, message.id, option.rect)
         row_rect = QRect(option.rect.left() + MARGIN, option.rect.top(), 0, layout.height)
         row_rect.setWidth(option.rect.width() - 2 * MARGIN)
         if option.rect.height() != layout.height + MARGIN:
@@ -353,10 +346,25 @@ class MessageDelegate(QStyledItemDelegate):
                 self._paint_piece(painter, palette, piece, target, visible)
         painter.restore()
 
-    def _want(self, group: tuple[str, int]) -> None:
-        """A pending group came on screen: lay it out before the next frame."""
-        self._wanted.add((self._painting, *group))
-        self._schedule_idle(0)
+    def _with_visible_text(self, index: _Index, message_id: int, rect: QRect) -> RowLayout:
+        """The row's layout with every text group that lies on screen laid out (those that
+        came on screen by scrolling are laid out now, before they are painted)."""
+        layout = self.layout_for(index)
+        visible = rect.intersected(self.view.viewport().rect())
+        visible.translate(-rect.left() - MARGIN, -rect.top())
+        for _attempt in range(4):  # laying out a group moves the ones below it
+            groups = [
+                piece.group
+                for piece in layout.pieces
+                if piece.group is not None and piece.rect.intersects(visible)
+            ]
+            if not groups:
+                break
+            for kind, number in groups:
+                self.layouts.realize_pending(message_id, kind, number)
+            self.layouts.drop_layout(message_id)
+            layout = self.layout_for(index)
+        return layout
 
     def _background(self, palette: QPalette, message: Message) -> QColor:
         if message.role == "user":
@@ -367,8 +375,7 @@ class MessageDelegate(QStyledItemDelegate):
         self, painter: QPainter, palette: QPalette, piece: Piece, target: QRect, visible: QRect
     ) -> None:
         if piece.group is not None:
-            self._want(piece.group)
-            return
+            return  # not laid out yet (off screen)
         if piece.doc is not None:
             painter.save()
             painter.translate(target.topLeft())

@@ -81,18 +81,16 @@ def test_a_long_message_shows_its_end_first_and_lays_out_the_rest_when_idle(qtbo
     assert not chat_tab.delegate.layouts.incomplete
 
 
-def test_scrolling_onto_text_not_laid_out_lays_it_out(qtbot, chat_tab):
+def test_text_scrolled_onto_is_laid_out_before_it_is_painted(qtbot, chat_tab):
     chat_tab.delegate.defer_idle = True  # only what comes on screen may be laid out
     open_stored(qtbot, chat_tab, long_reply(200))
     qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
     bar = chat_tab.transcript.verticalScrollBar()
-    bar.setValue(bar.maximum() // 2)
-
-    def middle_laid_out() -> bool:
+    for fraction in (0.5, 0.2, 0.0):
+        bar.setValue(int(bar.maximum() * fraction))
+        chat_tab.transcript.viewport().repaint()  # one frame, nothing else in between
         kinds = on_screen(chat_tab, 1)
-        return "body" in kinds and "pending" not in kinds
-
-    qtbot.waitUntil(middle_laid_out, timeout=5000)
+        assert "body" in kinds and "pending" not in kinds, fraction
     assert not row_layout(chat_tab, 1).complete  # what is still off screen waits
     chat_tab.delegate.defer_idle = False
     qtbot.waitUntil(lambda: row_layout(chat_tab, 1).complete, timeout=10000)
