@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QUrl
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap, QTextDocument, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPixmap,
+    QTextDocument,
+    QTextOption,
+)
 
 from app.services.markdown_render import GrowingText, MarkdownRenderer
 from app.storage.chat_store import Message
@@ -314,11 +322,17 @@ class RowLayoutCache:
         return layout
 
     def warm_up(self, html: str) -> None:
-        """Lay out ``html`` once: the first text layout of a process loads fonts and shaping
-        data, better at start than on a reply's first frame."""
+        """Lay out and paint ``html`` once, off screen: the first text layout and painting of a
+        process load fonts, shaping data and glyphs, better at start than in a reply's first
+        frame."""
         doc = self._new_document(html, muted=False)
         doc.setTextWidth(600)
-        doc.size()
+        image = QImage(600, math.ceil(doc.size().height()) + 1, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        doc.drawContents(painter)
+        painter.end()
 
     def _new_document(self, html: str, muted: bool) -> QTextDocument:
         doc = SafeTextDocument()

@@ -349,7 +349,7 @@ class ChatTab(QWidget):
             self._show_settings(self._chat_defaults())
         sample = await warming_up
         if self.alive:
-            self.delegate.layouts.warm_up(sample)
+            self.delegate.warm_up(sample)
 
     def refresh_conversations(self, *, leave_search: bool = False) -> None:
         current = self.conversation.id if self.conversation else None

@@ -225,6 +225,13 @@ class MessageDelegate(QStyledItemDelegate):
             width -= bar.sizeHint().width()
         return max(120, width - 2 * MARGIN - 2 * 10)
 
+    def warm_up(self, html: str) -> None:
+        """Do once, at start, what a first reply would otherwise pay for in its first frame:
+        the first text layout and painting (fonts, glyphs), and the first calls of the view's
+        geometry methods (their Python types are made on first use)."""
+        self.layouts.warm_up(html)
+        self.content_width()
+
     def flags_for(self, message_id: int) -> RowFlags:
         return self.flags.setdefault(message_id, RowFlags())
 
