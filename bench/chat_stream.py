@@ -33,7 +33,6 @@ import requests
 
 from app.services.context import Services
 from app.storage.settings import Settings
-from app.ui.chat.row_layout import MARGIN
 from app.ui.chat.tab import ChatTab
 from app.ui.chat.transcript import MESSAGE_ROLE
 from app.ui.message_bar import MessageBar
@@ -74,11 +73,10 @@ def percentile(values: list[float], fraction: float) -> float:
 def on_screen_laid_out(tab: ChatTab, option, index) -> bool:  # type: ignore[no-untyped-def]
     """True if every piece of the row that lies on screen is laid out (none is pending)."""
     layout = tab.delegate.layout_for(index)
-    viewport = tab.transcript.viewport().rect()
-    origin = option.rect.topLeft()
+    visible = option.rect.intersected(tab.transcript.viewport().rect())
+    origin = tab.delegate.row_origin(index)
     return not any(
-        piece.kind == "pending"
-        and piece.rect.translated(origin.x() + MARGIN, origin.y()).intersects(viewport)
+        piece.kind == "pending" and piece.rect.translated(origin).intersects(visible)
         for piece in layout.pieces
     )
 

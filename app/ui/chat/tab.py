@@ -463,9 +463,9 @@ class ChatTab(QWidget):
             )
             if self.conversation is conversation:
                 top = self.transcript.top_row()
-                model.prepend(page, has_earlier=len(page) == PAGE_SIZE)
+                added = model.prepend(page, has_earlier=len(page) == PAGE_SIZE)
                 if top is not None:
-                    self.transcript.keep_row_at(top[0] + len(page), top[1])
+                    self.transcript.keep_row_at(top[0] + added, top[1])
         finally:
             self._paging = False
 
@@ -648,9 +648,7 @@ class ChatTab(QWidget):
         if self.conversation is None:
             return
         self.store.delete_from(self.conversation.id, message.position)
-        row = self.transcript_model.row_of(message.id)
-        if row is not None:
-            self.transcript_model.remove_rows(row, self.transcript_model.rowCount() - row)
+        self.transcript_model.remove_from(message.id, and_later=True)
         self.transcript_model.has_later = False
 
     async def _run_reply(self, work: Any) -> None:
@@ -832,9 +830,7 @@ class ChatTab(QWidget):
         if message.status == "streaming" and self.streaming:
             return
         self.store.delete_message(message.id)
-        row = self.transcript_model.row_of(message.id)
-        if row is not None:
-            self.transcript_model.remove_rows(row)
+        self.transcript_model.remove_from(message.id)
         self.delegate.layouts.forget(message.id)
         self.delegate.flags.pop(message.id, None)
         self._update_totals()

@@ -4,6 +4,7 @@ row from its layout, and a list view that keeps its place when rows change heigh
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import Any
 
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+PART_ROLE = Qt.ItemDataRole.UserRole + 3
+SLICE_HEIGHT = 16_000  # the tallest row; a taller message takes several (Qt's limit: 32,767)
 EAGER_ROWS = 12
 IDLE_STEP_SECONDS = 0.008  # layout work per step for text off screen
 IDLE_STEP_INTERVAL_MS = 4
@@ -62,13 +65,18 @@ _Index = QModelIndex | QPersistentModelIndex
 class TranscriptModel(QAbstractListModel):
     """A contiguous window of one conversation's messages, in position order.
 
-    ``has_earlier``/``has_later`` say whether the store holds messages outside the window.
+    A message takes one row, or several when it is taller than one list row may be (Qt keeps
+    item heights in 16 bits): part N of it shows the slice of its layout that starts
+    ``N * SLICE_HEIGHT`` pixels down. ``has_earlier``/``has_later`` say whether the store holds
+    messages outside the window.
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._messages: list[Message] = []
-        self._rows: dict[int, int] = {}
+        self._parts: dict[int, int] = {}
+        self._row_items: list[tuple[int, int]] = []  # row → (index in _messages, part)
+        self._rows: dict[int, int] = {}  # message id → its first row
         self.versions: dict[int, int] = {}
         self.has_earlier = False
         self.has_later = False
@@ -77,48 +85,62 @@ class TranscriptModel(QAbstractListModel):
     # -- Qt model -----------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._messages)
+        return 0 if parent.isValid() else len(self._row_items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._messages):
+        if not index.isValid() or not 0 <= index.row() < len(self._row_items):
             return None
-        message = self._messages[index.row()]
+        position, part = self._row_items[index.row()]
+        message = self._messages[position]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return message.content
+            return message.content if part == 0 else ""
         if role == MESSAGE_ROLE:
             return message
         if role == MESSAGE_ID_ROLE:
             return message.id
+        if role == PART_ROLE:
+            return part
         return None
 
     # -- contents -----------------------------------------------------------------------
 
     def _reindex(self) -> None:
-        self._rows = {m.id: row for row, m in enumerate(self._messages)}
+        self._rows = {}
+        self._row_items = []
+        for position, message in enumerate(self._messages):
+            self._rows[message.id] = len(self._row_items)
+            parts = self._parts.get(message.id, 1)
+            self._row_items.extend((position, part) for part in range(parts))
+
+    def _rows_of(self, messages: list[Message]) -> int:
+        return sum(self._parts.get(m.id, 1) for m in messages)
 
     def reset(self, messages: list[Message], *, has_earlier: bool, has_later: bool) -> None:
         self.beginResetModel()
         self._messages = list(messages)
+        self._parts = {}
         self.versions = {m.id: 0 for m in messages}
         self.has_earlier, self.has_later = has_earlier, has_later
         self._reindex()
         self.endResetModel()
 
-    def prepend(self, messages: list[Message], *, has_earlier: bool) -> None:
+    def prepend(self, messages: list[Message], *, has_earlier: bool) -> int:
+        """Add earlier messages; the number of rows added."""
         self.has_earlier = has_earlier
         if not messages:
-            return
+            return 0
         self.beginInsertRows(QModelIndex(), 0, len(messages) - 1)
         self._messages[:0] = messages
         self.versions.update({m.id: 0 for m in messages})
         self._reindex()
         self.endInsertRows()
+        return len(messages)
 
     def extend(self, messages: list[Message], *, has_later: bool) -> None:
         self.has_later = has_later
         if not messages:
             return
-        first = len(self._messages)
+        first = len(self._row_items)
         self.beginInsertRows(QModelIndex(), first, first + len(messages) - 1)
         self._messages.extend(messages)
         self.versions.update({m.id: 0 for m in messages})
@@ -127,43 +149,68 @@ class TranscriptModel(QAbstractListModel):
 
     def append(self, message: Message) -> int:
         self.extend([message], has_later=self.has_later)
-        return len(self._messages) - 1
+        return len(self._row_items) - 1
 
-    def remove_rows(self, first: int, count: int = 1) -> list[Message]:
-        if count <= 0 or first >= len(self._messages):
+    def remove_from(self, message_id: int, *, and_later: bool = False) -> list[Message]:
+        """Remove a message (and, with ``and_later``, every one after it)."""
+        first = self._rows.get(message_id)
+        if first is None:
             return []
-        last = min(len(self._messages), first + count) - 1
-        self.beginRemoveRows(QModelIndex(), first, last)
-        removed = self._messages[first : last + 1]
-        del self._messages[first : last + 1]
+        position = self._row_items[first][0]
+        end = len(self._messages) if and_later else position + 1
+        removed = self._messages[position:end]
+        self.beginRemoveRows(QModelIndex(), first, first + self._rows_of(removed) - 1)
+        del self._messages[position:end]
+        for message in removed:
+            self._parts.pop(message.id, None)
         self._reindex()
         self.endRemoveRows()
         return removed
+
+    def set_parts(self, message_id: int, parts: int) -> None:
+        """Let a message take ``parts`` rows (it grew or shrank past a slice)."""
+        first = self._rows.get(message_id)
+        old = self._parts.get(message_id, 1)
+        if first is None or parts == old or parts < 1:
+            return
+        if parts > old:
+            self.beginInsertRows(QModelIndex(), first + old, first + parts - 1)
+            self._parts[message_id] = parts
+            self._reindex()
+            self.endInsertRows()
+        else:
+            self.beginRemoveRows(QModelIndex(), first + parts, first + old - 1)
+            self._parts[message_id] = parts
+            self._reindex()
+            self.endRemoveRows()
+
+    def parts(self, message_id: int) -> int:
+        return self._parts.get(message_id, 1)
 
     def update_message(self, message_id: int, **changes: Any) -> None:
         row = self._rows.get(message_id)
         if row is None:
             return
-        message = self._messages[row]
+        message = self._messages[self._row_items[row][0]]
         for name, value in changes.items():
             if hasattr(message, name):
                 setattr(message, name, value)
         self.touch(message_id)
 
     def touch(self, message_id: int) -> None:
-        """Mark a message changed so its row is laid out and painted again."""
+        """Mark a message changed so its rows are laid out and painted again."""
         row = self._rows.get(message_id)
         if row is None:
             return
         self.versions[message_id] = self.versions.get(message_id, 0) + 1
-        index = self.index(row)
-        self.dataChanged.emit(index, index)
+        last = row + self._parts.get(message_id, 1) - 1
+        self.dataChanged.emit(self.index(row), self.index(last))
 
     def touch_all(self) -> None:
         for message_id in list(self._rows):
             self.versions[message_id] = self.versions.get(message_id, 0) + 1
-        if self._messages:
-            self.dataChanged.emit(self.index(0), self.index(len(self._messages) - 1))
+        if self._row_items:
+            self.dataChanged.emit(self.index(0), self.index(len(self._row_items) - 1))
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -171,10 +218,15 @@ class TranscriptModel(QAbstractListModel):
         return list(self._messages)
 
     def message(self, row: int) -> Message:
-        return self._messages[row]
+        """The message shown in ``row`` (any of its parts)."""
+        return self._messages[self._row_items[row][0]]
 
     def row_of(self, message_id: int) -> int | None:
+        """The first row of a message."""
         return self._rows.get(message_id)
+
+    def is_last_message(self, message_id: int) -> bool:
+        return bool(self._messages) and self._messages[-1].id == message_id
 
     def last_reply_id(self) -> int | None:
         for message in reversed(self._messages):
@@ -183,6 +235,19 @@ class TranscriptModel(QAbstractListModel):
             if message.role == "user":
                 return None
         return None
+
+
+def _parts_for(height: int) -> int:
+    """How many rows a message of ``height`` pixels takes."""
+    return max(1, math.ceil(height / SLICE_HEIGHT))
+
+
+def _slice_height(height: int, part: int, parts: int) -> int:
+    """The height of row ``part`` of a message of ``height`` pixels shown in ``parts`` rows;
+    the last row also holds the gap below the message."""
+    if part < parts - 1:
+        return SLICE_HEIGHT
+    return max(0, height - part * SLICE_HEIGHT) + MARGIN
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -210,6 +275,10 @@ class MessageDelegate(QStyledItemDelegate):
         self.flags: dict[int, RowFlags] = {}
         self.work_seconds = 0.0
         self._defer_idle = False
+        self._new_parts: dict[int, int] = {}
+        self._repart_timer = QTimer(self)
+        self._repart_timer.setSingleShot(True)
+        self._repart_timer.timeout.connect(self._on_repart_timer_timeout)
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._on_idle_timer_timeout)
@@ -271,7 +340,8 @@ class MessageDelegate(QStyledItemDelegate):
         """How many pixels at the end of row ``index`` are on screen for sure: the viewport's
         height for the last row while the view follows the bottom, else 0 (pending text that
         is painted is laid out before the next frame)."""
-        if self.view.following_bottom and index.row() == index.model().rowCount() - 1:
+        model: TranscriptModel = index.model()  # type: ignore[assignment]
+        if self.view.following_bottom and model.is_last_message(index.data(MESSAGE_ID_ROLE)):
             return self.view.viewport().height()
         return 0
 
@@ -316,7 +386,23 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             known = self.layouts.heights.get(message.id)
             height = known or self.layouts.estimate(message, width, self.flags_for(message.id))
-        return QSize(self.view.viewport().width(), height + MARGIN)
+        parts = model.parts(message.id)
+        if parts != _parts_for(height):
+            self._repart(message.id, _parts_for(height))
+        slice_height = _slice_height(height, index.data(PART_ROLE) or 0, parts)
+        return QSize(self.view.viewport().width(), slice_height)
+
+    def _repart(self, message_id: int, parts: int) -> None:
+        """Give a message the rows its height needs, once the view's layout pass is over."""
+        self._new_parts[message_id] = parts
+        self._repart_timer.start(0)
+
+    def _on_repart_timer_timeout(self) -> None:
+        model = self.view.model()
+        pending, self._new_parts = self._new_parts, {}
+        if isinstance(model, TranscriptModel):
+            for message_id, parts in pending.items():
+                model.set_parts(message_id, parts)
 
     # -- painting -----------------------------------------------------------------------
 
@@ -334,31 +420,37 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         message: Message = index.data(MESSAGE_ROLE)
-        layout = self._with_visible_text(index, message.id, option.rect)
-        row_rect = QRect(option.rect.left() + MARGIN, option.rect.top(), 0, layout.height)
-        row_rect.setWidth(option.rect.width() - 2 * MARGIN)
-        if option.rect.height() != layout.height + MARGIN:
+        model: TranscriptModel = index.model()  # type: ignore[assignment]
+        part = index.data(PART_ROLE) or 0
+        visible = option.rect.intersected(self.view.viewport().rect())
+        origin = QPoint(option.rect.left() + MARGIN, option.rect.top() - part * SLICE_HEIGHT)
+        layout = self._with_visible_text(index, message.id, visible, origin)
+        row_rect = QRect(origin, QSize(option.rect.width() - 2 * MARGIN, layout.height))
+        expected = _slice_height(layout.height, part, model.parts(message.id))
+        if option.rect.height() != expected:
             self.sizeHintChanged.emit(index)
         painter.save()
+        painter.setClipRect(option.rect)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = option.palette
         background = self._background(palette, message)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.setBrush(background)
         painter.drawRoundedRect(row_rect.adjusted(0, 0, -1, -1), 8, 8)
-        visible = option.rect.intersected(self.view.viewport().rect())
         for piece in layout.pieces:
             target = piece.rect.translated(row_rect.topLeft())
             if target.intersects(visible):
                 self._paint_piece(painter, palette, piece, target, visible)
         painter.restore()
 
-    def _with_visible_text(self, index: _Index, message_id: int, rect: QRect) -> RowLayout:
-        """The row's layout with every text group that lies on screen laid out (those that
-        came on screen by scrolling are laid out now, before they are painted)."""
+    def _with_visible_text(
+        self, index: _Index, message_id: int, visible: QRect, origin: QPoint
+    ) -> RowLayout:
+        """The message's layout with every text group that lies in ``visible`` (viewport
+        coordinates; the message's top-left is at ``origin``) laid out: those that came on
+        screen by scrolling are laid out now, before they are painted."""
         layout = self.layout_for(index)
-        visible = rect.intersected(self.view.viewport().rect())
-        visible.translate(-rect.left() - MARGIN, -rect.top())
+        visible = visible.translated(-origin)
         for _attempt in range(4):  # laying out a group moves the ones below it
             groups = [
                 piece.group
@@ -422,8 +514,10 @@ class MessageDelegate(QStyledItemDelegate):
     # -- clicks -------------------------------------------------------------------------
 
     def row_origin(self, index: _Index) -> QPoint:
+        """Where the top-left of the message shown in row ``index`` is, in the viewport."""
         rect = self.view.visualRect(index)
-        return QPoint(rect.left() + MARGIN, rect.top())
+        part = index.data(PART_ROLE) or 0
+        return QPoint(rect.left() + MARGIN, rect.top() - part * SLICE_HEIGHT)
 
     def piece_at(self, index: _Index, point: QPoint) -> tuple[Piece | None, QPoint]:
         """The piece of row ``index`` under viewport ``point`` and the point inside it."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
 
-from app.ui.chat.row_layout import MARGIN, RowLayout
+from app.ui.chat.row_layout import RowLayout
 from tests.ui.chat.conftest import messages, type_and_send, wait_reply
 
 PARAGRAPH = "Streams, buffers and tokens arrive faster than a frame can lay them out. " * 6
@@ -27,13 +28,12 @@ def shown_text(tab, row: int) -> str:
 
 def on_screen(tab, row: int) -> list[str]:
     """Kinds of the row's pieces that lie inside the viewport."""
-    view = tab.transcript
-    top_left = view.visualRect(tab.transcript_model.index(row)).topLeft()
-    viewport = view.viewport().rect()
+    origin = tab.delegate.row_origin(tab.transcript_model.index(row))
+    viewport = tab.transcript.viewport().rect()
     return [
         p.kind
         for p in row_layout(tab, row).pieces
-        if QRect(p.rect).translated(top_left.x() + MARGIN, top_left.y()).intersects(viewport)
+        if QRect(p.rect).translated(origin).intersects(viewport)
     ]
 
 
@@ -94,3 +94,26 @@ def test_text_scrolled_onto_is_laid_out_before_it_is_painted(qtbot, chat_tab):
     assert not row_layout(chat_tab, 1).complete  # what is still off screen waits
     chat_tab.delegate.defer_idle = False
     qtbot.waitUntil(lambda: row_layout(chat_tab, 1).complete, timeout=10000)
+
+
+def test_a_message_taller_than_a_list_row_can_be_is_shown_to_its_end(qtbot, chat_tab):
+    # Qt keeps list item heights in 16 bits: a message this long spans several rows.
+    text = long_reply(420)
+    open_stored(qtbot, chat_tab, text)
+    model, view = chat_tab.transcript_model, chat_tab.transcript
+    qtbot.waitUntil(lambda: model.rowCount() > 2, timeout=10000)
+    layout = row_layout(chat_tab, 1)
+    assert layout.height > 32_767
+    parts = model.parts(model.message(1).id)
+    assert model.rowCount() == 1 + parts
+    assert all(view.visualRect(model.index(row)).height() <= 16_010 for row in range(1, 1 + parts))
+
+    view.follow_bottom()
+    qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
+    rect = chat_tab.delegate.action_rect(model.index(1), "copy")
+    assert rect is not None and view.viewport().rect().contains(rect.center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert QGuiApplication.clipboard().text() == text
+
+    chat_tab.delete_message(model.message(1))
+    assert model.rowCount() == 1 and [m.role for m in messages(chat_tab)] == ["user"]
