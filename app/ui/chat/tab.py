@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import sqlite3
+import threading
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -59,16 +60,22 @@ FALLBACK_NOTICE = (
 )
 
 
+_start_up_objects_frozen = threading.Event()
+
+
 def _warm_up() -> str:
     """Import the Markdown and highlighting machinery before the first reply needs it, then
-    set everything made so far aside from garbage collection (``gc.freeze``): it all lives as
-    long as the app, and a full collection that walked it would hold a streaming reply up for
-    tens of milliseconds. Returns sample HTML for warming up the text layout."""
+    (once per process) set everything made so far aside from garbage collection
+    (``gc.freeze``): it lives as long as the app, and a full collection that walked it would
+    hold a streaming reply up for tens of milliseconds. Returns sample HTML for warming up the
+    text layout."""
     html = MarkdownRenderer().render(
         "# x\n\nSome *text*.\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n"
     )
-    gc.collect()
-    gc.freeze()
+    if not _start_up_objects_frozen.is_set():
+        _start_up_objects_frozen.set()
+        gc.collect()
+        gc.freeze()
     return html
 
 
