@@ -34,7 +34,7 @@ import requests
 from app.services.context import Services
 from app.storage.settings import Settings
 from app.ui.chat.tab import ChatTab
-from app.ui.chat.transcript import MESSAGE_ROLE
+from app.ui.chat.transcript_model import MESSAGE_ROLE
 from app.ui.message_bar import MessageBar
 
 BODY = {"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "go"}]}

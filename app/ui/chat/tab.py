@@ -39,7 +39,8 @@ from app.ui.chat.composer import AttachmentStrip, ChatInput, image_attachment
 from app.ui.chat.conversation_files import ConversationFiles
 from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
-from app.ui.chat.transcript import MessageDelegate, TranscriptModel, TranscriptView
+from app.ui.chat.transcript import MessageDelegate, TranscriptView
+from app.ui.chat.transcript_model import TranscriptModel
 from app.ui.events import app_events, notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.widgets.model_combo import ModelCombo
