@@ -10,13 +10,13 @@
   its group).
 
 Long text is split into top-level blocks (at blank lines outside code fences) that are rendered
-and cached one by one, and blocks are gathered into groups of about ``GROUP_CHARS`` characters,
-each shown as its own document: a reply that grows while it streams re-renders only its last
-group, and a long message needs only the groups on screen rendered.
+and cached one by one; ``markdown_groups`` gathers them into the groups the transcript shows as
+separate documents.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import OrderedDict
@@ -36,7 +36,6 @@ from pygments.util import ClassNotFound
 
 COPY_SCHEME = "copy-code"
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
-GROUP_CHARS = 1500
 MAX_HIGHLIGHT_CHARS = 60_000
 
 
@@ -105,6 +104,27 @@ def _fence_closes(line: str, marker: str) -> bool:
         return False
     found = match.group(1)
     return found[0] == marker[0] and len(found) >= len(marker) and not match.group(2).strip()
+
+
+def fence_opening(block: str) -> tuple[str, str] | None:
+    """(marker, language) when ``block`` starts with the opening line of a fenced code block."""
+    line = block.split("\n", 1)[0]
+    match = _FENCE.match(line)
+    if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
+        return None
+    info = match.group(2).strip()
+    return match.group(1), info.split(maxsplit=1)[0] if info else ""
+
+
+def closing_fence_end(text: str, marker: str, *, skip_first: bool = False) -> int | None:
+    """Where the first line of ``text`` that closes a ``marker`` fence ends (past its line
+    break); None if no line does. ``skip_first``: the first line is the opening one."""
+    position = 0
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        position += len(line)
+        if (number or not skip_first) and _fence_closes(line, marker):
+            return position
+    return None
 
 
 def split_blocks(text: str) -> list[str]:
@@ -230,7 +250,9 @@ def _formatter(style: str) -> HtmlFormatter[str]:
     return formatter
 
 
+@functools.lru_cache(maxsize=64)
 def _lexer(language: str) -> Any:
+    """The Pygments lexer of ``language`` (made once: a lexer keeps no state between texts)."""
     if not language:
         return None
     try:
@@ -331,14 +353,45 @@ class MarkdownRenderer:
             blocks.append(block)
         return blocks
 
-    def render_group(self, source: str) -> RenderedGroup:
-        """One group of blocks (see ``split_groups``) as one piece of HTML; its code blocks are
-        numbered from 0 in its ``copy-code:N`` links."""
+    def render_group(
+        self, source: str, fence: tuple[str, str] | None = None, code_goes_on: bool = False
+    ) -> RenderedGroup:
+        """One group of blocks (see ``markdown_groups``) as one piece of HTML; its code blocks
+        are numbered from 0 in its ``copy-code:N`` links. ``fence``: the group starts inside
+        that cut code block (its lines are shown without a bar); ``code_goes_on``: its last
+        code block continues in the next group (no gap below it)."""
+        html_parts: list[str] = []
+        if fence is not None:
+            end = closing_fence_end(source, fence[0])
+            code_part, source = (source, "") if end is None else (source[:end], source[end:])
+            html_parts.append(self._continued_code(code_part, fence, closed=end is not None))
         blocks = self.render_blocks(source)
-        return RenderedGroup(
-            html="".join(block.html for block in blocks),
-            code=tuple(code for block in blocks for code in block.code),
+        html_parts.extend(block.html for block in blocks)
+        body = "".join(html_parts)
+        if code_goes_on:
+            body = _without_gap_below(body)
+        return RenderedGroup(html=body, code=tuple(code for block in blocks for code in block.code))
+
+    def _continued_code(self, code: str, fence: tuple[str, str], *, closed: bool) -> str:
+        lines = code.splitlines(keepends=True)
+        if closed and lines:
+            lines.pop()  # the closing fence line
+        if not lines:
+            return ""
+        theme = self.theme
+        body = highlight_code("".join(lines), fence[1], theme)
+        return (
+            f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
+            f'style="margin-top:0px; margin-bottom:8px" bgcolor="{theme.code_background}">'
+            f'<tr><td style="padding-top:0px"><pre style="margin:0">{body}</pre></td></tr>'
+            "</table>\n"
         )
+
+    def fenced_code(self, text: str, offset: int) -> str:
+        """The code of the fenced block whose opening line starts at ``offset`` in ``text``."""
+        blocks = split_blocks(text[offset:])
+        code = self.render_block(blocks[0]).code if blocks else ()
+        return code[0] if code else ""
 
     def render(self, text: str) -> str:
         """The whole text as one piece of HTML."""
@@ -348,44 +401,24 @@ class MarkdownRenderer:
         return [code for block in self.render_blocks(text) for code in block.code]
 
 
-def split_groups(text: str, group_chars: int = GROUP_CHARS) -> list[str]:
-    """``text`` as consecutive groups of whole blocks of at least ``group_chars`` characters
-    each (the last may be shorter). Each group is rendered and laid out on its own, so a long
-    message is shown group by group."""
-    groups: list[str] = []
-    pending: list[str] = []
-    chars = 0
-    for block in split_blocks(text):
-        pending.append(block)
-        chars += len(block)
-        if chars >= group_chars:
-            groups.append("".join(pending))
-            pending, chars = [], 0
-    if pending or not groups:
-        groups.append("".join(pending))
-    return groups
+_GAP_BELOW_TABLE = ('margin-bottom:8px" bgcolor=', 'margin-bottom:0px" bgcolor=')
+_GAP_BELOW_CELL = (
+    ('<td colspan="2"><pre', '<td colspan="2" style="padding-bottom:0px"><pre'),
+    ('<td style="padding-top:0px"><pre', '<td style="padding-top:0px; padding-bottom:0px"><pre'),
+)
 
 
-class GrowingText:
-    """The groups of a text that grows at its end (a streamed reply), splitting only what
-    changed: a group followed by another group can no longer change and is kept.
+def _replace_last(body: str, found: str, wanted: str) -> str:
+    at = body.rfind(found)
+    return body if at < 0 else body[:at] + wanted + body[at + len(found) :]
 
-    A text that no longer starts with the kept part (an edit) starts over.
-    """
 
-    def __init__(self, group_chars: int = GROUP_CHARS) -> None:
-        self._group_chars = group_chars
-        self._stable: list[str] = []
-        self._stable_source = ""
-
-    def groups(self, text: str) -> list[str]:
-        if not text.startswith(self._stable_source):
-            self._stable, self._stable_source = [], ""
-        fresh = split_groups(text[len(self._stable_source) :], self._group_chars)
-        for group in fresh[:-1]:
-            self._stable.append(group)
-            self._stable_source += group
-        return [*self._stable, fresh[-1]]
+def _without_gap_below(body: str) -> str:
+    """``body`` with the space below its last code block removed (the block goes on in the
+    next group)."""
+    body = _replace_last(body, *_GAP_BELOW_TABLE)
+    found, wanted = max(_GAP_BELOW_CELL, key=lambda pair: body.rfind(pair[0]))
+    return _replace_last(body, found, wanted)
 
 
 def copy_index(href: str) -> int | None:

@@ -4,7 +4,7 @@ Markdown body as a stack of text documents, error line, details and action links
 Layouts are built only for rows that are painted (or are about to be) and kept in a small LRU
 cache; other rows get a cheap height estimate so a long conversation opens at once.
 
-A long text is a stack of groups (``split_groups``), each rendered and laid out on its own. Only
+A long text is a stack of groups (``markdown_groups``), each rendered and laid out on its own. Only
 the groups on screen are laid out while the row is built; the others keep an estimated height
 ("pending" pieces) and are laid out later, a few at a time, by ``complete_step`` — so a reply
 streaming in at full speed costs a frame only the text that is visible.
@@ -30,7 +30,8 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from app.services.markdown_render import GrowingText, MarkdownRenderer
+from app.services.markdown_groups import GrowingText, SourceGroup
+from app.services.markdown_render import MarkdownRenderer
 from app.storage.chat_store import Message
 
 MARGIN = 10
@@ -39,6 +40,7 @@ GAP = 6
 THUMB = 96
 LAYOUT_CACHE = 300
 EAGER_CHARS = 8000  # a row with at most this much text still to lay out is laid out whole
+END_BUDGET_S = 0.010  # layout time for the end of a row the view follows, per build
 ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
 STATUS_LABELS = {"streaming": "writing…", "stopped": "stopped", "error": "failed"}
 
@@ -55,8 +57,9 @@ class Piece:
     """A positioned part of a row, in row coordinates (0, 0 is the row's top-left).
 
     A "body" or "reasoning" piece holds the document of one text group and the code blocks
-    its ``copy-code:N`` links point at; a "pending" piece stands for a group not laid out yet
-    (``group`` says which: section kind and index).
+    its ``copy-code:N`` links point at (``cut_code_at``: where in the message's text the last
+    of them starts, when it goes on in later groups); a "pending" piece stands for a group not
+    laid out yet (``group`` says which: section kind and index).
     """
 
     kind: str
@@ -66,6 +69,7 @@ class Piece:
     code: tuple[str, ...] = ()
     pixmap: QPixmap | None = None
     group: tuple[str, int] | None = None
+    cut_code_at: int | None = None
 
 
 @dataclass
@@ -82,10 +86,12 @@ class RowLayout:
 
 @dataclass
 class TextGroup:
-    """One group of a message's body or reasoning; ``doc`` once rendered, laid out at
-    ``width`` (a document laid out at another width is stale)."""
+    """One group of a message's body or reasoning, starting ``start`` characters into it;
+    ``doc`` once rendered, laid out at ``width`` (a document laid out at another width is
+    stale)."""
 
-    source: str
+    part: SourceGroup
+    start: int
     doc: QTextDocument | None = None
     code: tuple[str, ...] = ()
     height: int = 0
@@ -93,6 +99,15 @@ class TextGroup:
 
     def ready(self, width: int) -> bool:
         return self.doc is not None and self.width == width
+
+    @property
+    def source(self) -> str:
+        return self.part.source
+
+    @property
+    def cut_code_at(self) -> int | None:
+        at = self.part.cut_fence_at
+        return None if at is None else self.start + at
 
 
 @dataclass
@@ -182,19 +197,22 @@ class RowLayoutCache:
         if growing is None:
             growing = self._texts[key] = GrowingText()
         previous = self._groups.get(key, [])
-        groups = [
-            previous[index]
-            if index < len(previous) and previous[index].source == source
-            else TextGroup(source)
-            for index, source in enumerate(growing.groups(text))
-        ]
+        groups = []
+        start = 0
+        for index, part in enumerate(growing.groups(text)):
+            kept = index < len(previous) and previous[index].part == part
+            groups.append(previous[index] if kept else TextGroup(part, start))
+            start += len(part.source)
         self._groups[key] = groups
         return groups
 
     def realize(self, group: TextGroup, width: int, muted: bool) -> None:
         """Render (once) and lay out ``group`` at ``width``."""
         if group.doc is None:
-            rendered = self.renderer.render_group(group.source)
+            part = group.part
+            rendered = self.renderer.render_group(
+                part.source, part.fence, code_goes_on=part.open_fence is not None
+            )
             group.doc = self._new_document(rendered.html, muted)
             group.code = rendered.code
         group.doc.setTextWidth(width)
@@ -289,14 +307,16 @@ class RowLayoutCache:
         flags: RowFlags,
         actions: list[tuple[str, str]],
         shown_end: int = 0,
+        hurry: bool = False,
     ) -> RowLayout:
         """Lay out ``message``. A row with little text is laid out whole; of a long one only
         the last ``shown_end`` pixels (a row the view keeps scrolled to its end), the rest
-        when it comes on screen or at idle time."""
+        when it comes on screen or at idle time. ``hurry`` (a reply is streaming): the end of
+        the row gets ``END_BUDGET_S`` of layout time, the rest waits."""
         builder = _RowBuilder(self, message, width)
         builder.header()
         sections = builder.sections(flags.reasoning_open)
-        builder.realize_needed(sections, shown_end)
+        builder.realize_needed(sections, shown_end, hurry)
         if message.reasoning:
             builder.reasoning(flags.reasoning_open, sections)
         if message.attachments:
@@ -423,23 +443,27 @@ class _RowBuilder:
         )
         return sections
 
-    def realize_needed(self, sections: list[_Section], shown_end: int) -> None:
+    def realize_needed(self, sections: list[_Section], shown_end: int, hurry: bool) -> None:
         """Lay out every group of a row with little text to lay out, else the groups that
-        fill its last ``shown_end`` pixels."""
+        fill its last ``shown_end`` pixels. In a ``hurry``, a row the view follows is laid out
+        from its end up for at most ``END_BUDGET_S``: what is left on screen is laid out as it
+        is painted, in a later turn of the event loop."""
         pending = [
             (section, group)
             for section in sections
             for group in section.groups
             if not group.ready(section.width)
         ]
-        if sum(len(group.source) for _section, group in pending) <= EAGER_CHARS:
-            for section, group in pending:
+        little = sum(len(group.source) for _section, group in pending) <= EAGER_CHARS
+        if not shown_end or (little and not hurry):
+            for section, group in pending if little else ():
                 self.cache.realize(group, section.width, section.kind == "reasoning")
             return
         covered = 0
+        deadline = time.perf_counter() + END_BUDGET_S if hurry else math.inf
         for section in reversed(sections):
             for group in reversed(section.groups):
-                if covered >= shown_end:
+                if (covered >= shown_end and not little) or time.perf_counter() > deadline:
                     return
                 if not group.ready(section.width):
                     self.cache.realize(group, section.width, section.kind == "reasoning")
@@ -460,7 +484,9 @@ class _RowBuilder:
             height = self.cache.group_height(group, section.width)
             rect = QRect(section.x, self.y, section.width, height)
             if group.ready(section.width):
-                self.pieces.append(Piece(section.kind, rect, group.doc, code=group.code))
+                piece = Piece(section.kind, rect, group.doc, code=group.code)
+                piece.cut_code_at = group.cut_code_at
+                self.pieces.append(piece)
             else:
                 self.pieces.append(Piece("pending", rect, group=(section.kind, index)))
             self.y += height

@@ -60,6 +60,7 @@ EAGER_ROWS = 12
 IDLE_STEP_SECONDS = 0.008  # layout work per step for text off screen
 IDLE_STEP_INTERVAL_MS = 4
 IDLE_START_MS = 30
+PAINT_BUDGET_S = 0.012  # layout time for text coming on screen per paint, while a reply streams
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -156,7 +157,13 @@ class MessageDelegate(QStyledItemDelegate):
             is_last = model.last_reply_id() == message.id
             actions = actions_for(message, is_last_reply=is_last, busy=model.busy)
             layout = self.layouts.build(
-                message, key, width, self.flags_for(message.id), actions, self._shown_end(index)
+                message,
+                key,
+                width,
+                self.flags_for(message.id),
+                actions,
+                self._shown_end(index),
+                hurry=self._defer_idle,
             )
             self.work_seconds += time.perf_counter() - started
             if not layout.complete:
@@ -275,9 +282,11 @@ class MessageDelegate(QStyledItemDelegate):
     ) -> RowLayout:
         """The message's layout with every text group that lies in ``visible`` (viewport
         coordinates; the message's top-left is at ``origin``) laid out: those that came on
-        screen by scrolling are laid out now, before they are painted."""
+        screen are laid out now, before they are painted. While a reply streams this takes at
+        most ``PAINT_BUDGET_S``; the rest is painted in the next turn of the event loop."""
         layout = self.layout_for(index)
         visible = visible.translated(-origin)
+        deadline = time.perf_counter() + PAINT_BUDGET_S
         for _attempt in range(4):  # laying out a group moves the ones below it
             groups = [
                 piece.group
@@ -286,8 +295,13 @@ class MessageDelegate(QStyledItemDelegate):
             ]
             if not groups:
                 break
+            if self._defer_idle and time.perf_counter() > deadline:
+                QTimer.singleShot(0, self.view.viewport().update)
+                break
             for kind, number in groups:
                 self.layouts.realize_pending(message_id, kind, number)
+                if self._defer_idle and time.perf_counter() > deadline:
+                    break
             self.layouts.drop_layout(message_id)
             layout = self.layout_for(index)
         return layout
@@ -389,18 +403,22 @@ class MessageDelegate(QStyledItemDelegate):
             return True
         if piece.doc is not None:
             href = piece.doc.documentLayout().anchorAt(inside.toPointF())
-            return self._activate(piece, href)
+            return self._activate(index.data(MESSAGE_ROLE), piece, href)
         return False
 
-    def _activate(self, piece: Piece, href: str) -> bool:
+    def _activate(self, message: Message, piece: Piece, href: str) -> bool:
         if not href:
             return False
         number = copy_index(href)
-        if number is not None:
-            if 0 <= number < len(piece.code):
-                self.code_copy_requested.emit(piece.code[number])
-        else:
+        if number is None:
             self.link_activated.emit(href)
+        elif number == len(piece.code) - 1 and piece.cut_code_at is not None:
+            # a code block cut into several groups: copy all of it
+            text = (message.reasoning or "") if piece.kind == "reasoning" else message.content
+            code = self.layouts.renderer.fenced_code(text, piece.cut_code_at)
+            self.code_copy_requested.emit(code)
+        elif 0 <= number < len(piece.code):
+            self.code_copy_requested.emit(piece.code[number])
         return True
 
     def toggle(self, message_id: int, what: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.ui.chat.row_layout import RowLayout
@@ -117,3 +117,35 @@ def test_a_message_taller_than_a_list_row_can_be_is_shown_to_its_end(qtbot, chat
 
     chat_tab.delete_message(model.message(1))
     assert model.rowCount() == 1 and [m.role for m in messages(chat_tab)] == ["user"]
+
+
+def anchor_point(doc, href: str):  # type: ignore[no-untyped-def]
+    """A point of ``doc`` where the link ``href`` is, or None."""
+    size = doc.size()
+    for y in range(0, int(size.height()), 3):
+        for x in range(0, int(size.width()), 6):
+            if doc.documentLayout().anchorAt(QPointF(x, y)) == href:
+                return QPoint(x, y)
+    return None
+
+
+def test_copy_on_a_code_block_cut_into_chunks_copies_all_of_it(qtbot, chat_tab, fake_api):
+    code = "".join(f"def f{n}(x):\n    return x + {n}\n" for n in range(400))
+    fake_api.options.chat_reply = f"Here:\n\n```python\n{code}```\n\nThat is all."
+    type_and_send(qtbot, chat_tab, "a long file please")
+    wait_reply(qtbot, chat_tab, 2, timeout=15000)
+    qtbot.waitUntil(lambda: row_layout(chat_tab, 1).complete, timeout=10000)
+    pieces = row_layout(chat_tab, 1).pieces
+    first = next(p for p in pieces if p.kind == "body" and p.cut_code_at is not None)
+    assert len([p for p in pieces if p.kind == "body"]) > 3  # the block spans several groups
+
+    index = chat_tab.transcript_model.index(1)
+    view = chat_tab.transcript
+    view.scroll_to_row(1)
+    qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
+    point = anchor_point(first.doc, "copy-code:0")
+    assert point is not None
+    target = chat_tab.delegate.row_origin(index) + first.rect.topLeft() + point
+    assert view.viewport().rect().contains(target)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert QGuiApplication.clipboard().text() == code
