@@ -14,7 +14,10 @@ until the whole reply is laid out.
 Every run streams a different reply (and starts a fresh stand-in), so no Markdown rendered in
 an earlier run is reused.
 
-    python bench/chat_stream.py [--tokens 20000] [--runs 7] [--delay 0.0002]
+    python bench/chat_stream.py [--tokens 20000] [--runs 7] [--delay 0.0002] [--code]
+
+``--code``: the reply is one long Python code block (a model writing out a whole file)
+instead of mixed Markdown.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import statistics
 import sys
 import time
 
-from chat_common import StandInProcess, TickMonitor, markdown_text, qt_loop  # isort: skip
+from chat_common import CODE, StandInProcess, TickMonitor, markdown_text, qt_loop  # isort: skip
 
 import requests
 
@@ -61,6 +64,13 @@ def raw_bytes(url: str) -> tuple[float, int]:
         for piece in r.iter_content(chunk_size=None):
             received += len(piece)
     return time.perf_counter() - started, received
+
+
+def code_reply(run: int, tokens: int) -> str:
+    """One fenced Python block of about ``tokens`` tokens, different in every run."""
+    functions = max(1, tokens // len(CODE.split()))
+    body = "".join(CODE.replace("stream", f"stream_{run}_{n}") for n in range(functions))
+    return f"Here is the file:\n\n```python\n{body}```\n\nThat is all."
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -124,6 +134,7 @@ def main() -> None:
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
     )
+    parser.add_argument("--code", action="store_true", help="one long code block")
     parser.add_argument(
         "--switch-interval", type=float, default=None, help="sys.setswitchinterval (seconds)"
     )
@@ -131,7 +142,12 @@ def main() -> None:
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)
 
-    replies = [markdown_text(random.Random(run + 1), args.tokens) for run in range(args.runs)]
+    replies = [
+        code_reply(run, args.tokens)
+        if args.code
+        else markdown_text(random.Random(run + 1), args.tokens)
+        for run in range(args.runs)
+    ]
     reply = replies[0]
     api = StandInProcess(reply, args.delay)
     app, loop = qt_loop()
