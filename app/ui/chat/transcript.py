@@ -107,6 +107,9 @@ class MessageDelegate(QStyledItemDelegate):
         self._repart_timer = QTimer(self)
         self._repart_timer.setSingleShot(True)
         self._repart_timer.timeout.connect(self._on_repart_timer_timeout)
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.timeout.connect(self._on_repaint_timer_timeout)
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self._on_idle_timer_timeout)
@@ -231,6 +234,9 @@ class MessageDelegate(QStyledItemDelegate):
         self._new_parts[message_id] = parts
         self._repart_timer.start(0)
 
+    def _on_repaint_timer_timeout(self) -> None:
+        self.view.viewport().update()
+
     def _on_repart_timer_timeout(self) -> None:
         model = self.view.model()
         pending, self._new_parts = self._new_parts, {}
@@ -296,7 +302,7 @@ class MessageDelegate(QStyledItemDelegate):
             if not groups:
                 break
             if self._defer_idle and time.perf_counter() > deadline:
-                QTimer.singleShot(0, self.view.viewport().update)
+                self._repaint_timer.start(0)
                 break
             for kind, number in groups:
                 self.layouts.realize_pending(message_id, kind, number)
