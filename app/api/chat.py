@@ -19,7 +19,7 @@ from app.api.chat_parsing import (
     ChunkAccumulator,
     DeltaMerger,
     TextEventTemplate,
-    event_array,
+    TextShape,
     event_json,
     parse_chat_completion,
     parse_chat_event,
@@ -67,9 +67,10 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
 
 
 class _Text(NamedTuple):
-    """The text of an event shaped like the stream's ``TextEventTemplate``."""
+    """The text of an event that matched the stream's template, and the shape it matched."""
 
     text: str
+    shape: TextShape
 
 
 _UNSORTED = object()  # an event to parse on its own
@@ -186,11 +187,12 @@ class ChatStream:
         texts_events = events[:-1] if done else events
         if not texts_events or any(event.event != "message" for event in texts_events):
             return False
-        texts = self._template.texts_of([event.data for event in texts_events])
-        if texts is None:  # (``[DONE]`` never matches: the template is a JSON object)
+        matched = self._template.match_all([event.data for event in texts_events])
+        if matched is None:  # (``[DONE]`` never matches: the template is a JSON object)
             return False
+        texts, shape = matched
         merger = DeltaMerger()
-        merger.add_text(self._template, "".join(texts))
+        merger.add_text(shape, "".join(texts))
         chunks = merger.take()
         self._events_seen += len(events)
         self._ready.extend(chunks)
@@ -201,39 +203,27 @@ class ChatStream:
         return True
 
     def _message_values(self, events: list[SseEvent]) -> Iterator[Any]:
-        """For each ``message`` event before ``[DONE]``: its text when it matches the template,
-        else its JSON, all those parsed at once (see ``event_array``) — or, when that cannot
-        be done, ``_UNSORTED`` (parse it on its own)."""
+        """For each ``message`` event before ``[DONE]``: its text and shape when it matches the
+        template as it is now, else ``_UNSORTED`` (parsed on its own when its turn comes)."""
         values: list[Any] = []
-        slots: list[int] = []
-        datas: list[str] = []
         for event in events:
             if event.is_done:
                 break
-            if event.event != "message":
-                continue
-            text = self._template.text_of(event.data)
-            if text is None:
-                slots.append(len(values))
-                datas.append(event.data)
-                values.append(_UNSORTED)
-            else:
-                values.append(_Text(text))
-        parsed = event_array(datas)
-        if parsed is not None:
-            for slot, body in zip(slots, parsed, strict=True):
-                values[slot] = body
+            if event.event == "message":
+                matched = self._template.match(event.data)
+                values.append(_UNSORTED if matched is None else _Text(*matched))
         return iter(values)
 
     def _merge(self, merger: DeltaMerger, data: str, value: Any) -> None:
         if value is _UNSORTED:
-            text = self._template.text_of(data)
-            value = event_json(data) if text is None else _Text(text)
-        if type(value) is _Text:
-            merger.add_text(self._template, value.text)
-            return
-        self._template.learn(data, value)
-        merger.add(value)
+            matched = self._template.match(data)
+            if matched is None:
+                body = event_json(data)
+                self._template.learn(data, body)
+                merger.add(body)
+                return
+            value = _Text(*matched)
+        merger.add_text(value.shape, value.text)
 
     def _chunk_of(self, event: SseEvent) -> ChatChunk | None:
         chunk = parse_chat_event(event.data)

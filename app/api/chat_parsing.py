@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.api.errors import ResponseFormatError, StreamError
 from app.api.errors import parse_error_body as parse_error_message
@@ -176,16 +176,16 @@ class DeltaMerger:
         self.chunks.append(run)
         self._run = self._run_identity = None
 
-    def add_text(self, template: TextEventTemplate, text: str) -> None:
-        """Take an event that is ``template``'s event with ``text`` as its text."""
-        content, reasoning = ("", text) if template.is_reasoning else (text, "")
-        if self._run is not None and template.identity == self._run_identity:
+    def add_text(self, shape: TextShape, text: str) -> None:
+        """Take an event of ``shape`` with ``text`` as its text."""
+        content, reasoning = ("", text) if shape.is_reasoning else (text, "")
+        if self._run is not None and shape.identity == self._run_identity:
             self._content.append(content)
             self._reasoning.append(reasoning)
             return
         self._end_run()
-        self._run = replace(template.chunk, content=content, reasoning=reasoning)
-        self._run_identity = template.identity
+        self._run = replace(shape.chunk, content=content, reasoning=reasoning)
+        self._run_identity = shape.identity
         self._content, self._reasoning = [content], [reasoning]
 
     def take(self) -> list[ChatChunk]:
@@ -200,26 +200,39 @@ _NAME_SEPARATOR = re.compile(r"[ \t\r\n]*:[ \t\r\n]*")
 _RAW_DECODER = json.JSONDecoder()
 
 
+class TextShape(NamedTuple):
+    """An event's data around its text: ``prefix`` + a JSON string + ``suffix``; the text is
+    the reply's content, or its reasoning (``is_reasoning``); ``chunk`` is the event's chunk
+    and ``identity`` its (id, model, created)."""
+
+    prefix: str
+    suffix: str
+    is_reasoning: bool
+    chunk: ChatChunk
+    identity: tuple[Any, Any, Any]
+
+
+_PROBE = "\u0001probe\u0002"
+
+
 class TextEventTemplate:
     """Recognises the events of a stream that are an earlier text-only event with other text.
 
     Streams repeat one event shape per token, only the text changing. ``learn`` keeps the data
-    before and after the text's JSON string of an event that carries only text, in a single
-    text field whose name occurs once in it; ``text_of`` then takes the text of an event with
-    exactly that data around one JSON string — the same values a full parse would give, for the
-    cost of decoding the string alone. Each event that does not match (and is parsed) is learnt
-    instead, until ``MAX_MISSES`` in a row show the stream has no repeating shape.
+    before and after the text's JSON string of an event that carries only text in a single
+    text field, after checking that any JSON string put there is that field's value when the
+    whole event is parsed (so a duplicate key or the same name elsewhere cannot mislead it);
+    ``match`` then takes the text of an event with exactly that data around one JSON string —
+    the values a full parse gives, for the cost of decoding the string alone. Each event that
+    does not match (and is parsed) is learnt instead, until ``MAX_MISSES`` in a row show the
+    stream has no repeating shape.
     """
 
     MAX_MISSES = 32
 
     def __init__(self) -> None:
-        self._prefix: str | None = None
+        self.shape: TextShape | None = None
         self._misses = 0
-        self._suffix = ""
-        self.is_reasoning = False
-        self.chunk = ChatChunk()
-        self.identity: tuple[Any, Any, Any] = (None, None, None)
 
     def learn(self, data: str, body: Any) -> None:
         """Take ``data`` (parsed: ``body``) as the template if it is a text-only event."""
@@ -231,63 +244,76 @@ class TextEventTemplate:
         if len(fields) != 1 or type(delta[fields[0]]) is not str:
             return
         name = f'"{fields[0]}"'
-        if data.count(name) != 1:
-            return
-        separator = _NAME_SEPARATOR.match(data, data.index(name) + len(name))
-        if separator is None or data[separator.end() : separator.end() + 1] != '"':
+        at = data.find(name)
+        separator = None if at < 0 else _NAME_SEPARATOR.match(data, at + len(name))
+        if separator is None:
             return
         try:
-            value, end = _RAW_DECODER.raw_decode(data, separator.end())
+            _value, end = _RAW_DECODER.raw_decode(data, separator.end())
         except ValueError:
             return
-        chunk = parse_chat_chunk(body)
-        if value != delta[fields[0]] or chunk is None:
-            return
-        self._prefix, self._suffix = data[: separator.end()], data[end:]
-        self.is_reasoning = fields[0] != "content"
-        self.chunk = chunk
-        self.identity = _identity(body)
+        shape = _checked_shape(data[: separator.end()], data[end:], fields[0] != "content", body)
+        if shape is not None:
+            self.shape = shape
 
-    def text_of(self, data: str) -> str | None:
-        """The text of an event shaped like the template; None for any other event."""
-        prefix, suffix = self._prefix, self._suffix
-        if prefix is None or not data.startswith(prefix) or not data.endswith(suffix):
+    def match(self, data: str) -> tuple[str, TextShape] | None:
+        """The text of an event shaped like the template, and the shape; None for any other."""
+        shape = self.shape
+        if shape is None or not data.startswith(shape.prefix) or not data.endswith(shape.suffix):
             return None
-        literal = data[len(prefix) : len(data) - len(suffix)]
-        if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
-            return None
-        try:
-            value = _fast_loads(literal) if _fast_loads is not None else json.loads(literal)
-        except ValueError:
-            return None
-        if type(value) is not str:
+        literal = data[len(shape.prefix) : len(data) - len(shape.suffix)]
+        text = _string_value(literal)
+        if text is None:
             return None
         self._misses = 0
-        return value
+        return text, shape
 
-    def texts_of(self, datas: list[str]) -> list[str] | None:
+    def match_all(self, datas: list[str]) -> tuple[list[str], TextShape] | None:
         """The texts of events that all match the template; None unless every one does."""
-        prefix, suffix = self._prefix, self._suffix
-        if prefix is None:
+        shape = self.shape
+        if shape is None:
             return None
+        prefix, suffix = shape.prefix, shape.suffix
         start, tail = len(prefix), len(suffix)
-        loads = _fast_loads or json.loads
         texts = []
-        try:
-            for data in datas:
-                if not data.startswith(prefix) or not data.endswith(suffix):
-                    return None
-                literal = data[start : len(data) - tail]
-                if literal[:1] != '"' or literal[-1:] != '"' or len(literal) < 2:
-                    return None
-                value = loads(literal)
-                if type(value) is not str:
-                    return None
-                texts.append(value)
-        except ValueError:
-            return None
+        for data in datas:
+            if not data.startswith(prefix) or not data.endswith(suffix):
+                return None
+            text = _string_value(data[start : len(data) - tail])
+            if text is None:
+                return None
+            texts.append(text)
         self._misses = 0
-        return texts
+        return texts, shape
+
+
+def _string_value(literal: str) -> str | None:
+    """The string a JSON string token stands for; None if ``literal`` is anything else."""
+    if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
+        return None
+    try:
+        value = _fast_loads(literal) if _fast_loads is not None else json.loads(literal)
+    except ValueError:
+        return None
+    return value if type(value) is str else None
+
+
+def _checked_shape(prefix: str, suffix: str, is_reasoning: bool, body: Any) -> TextShape | None:
+    """The shape ``prefix`` + string + ``suffix`` if a probe string put there comes out of a
+    full parse as the text field's value, with everything else as in ``body``."""
+    try:
+        probe = event_json(prefix + json.dumps(_PROBE) + suffix)
+    except ResponseFormatError:
+        return None
+    plain = _plain_delta(probe)
+    wanted = ("", _PROBE) if is_reasoning else (_PROBE, "")
+    chunk = parse_chat_chunk(body)
+    if plain != wanted or chunk is None or _identity(probe) != _identity(body):
+        return None
+    text = dict(content="", reasoning=_PROBE) if is_reasoning else dict(content=_PROBE)
+    if parse_chat_chunk(probe) != replace(chunk, **text):
+        return None
+    return TextShape(prefix, suffix, is_reasoning, chunk, _identity(body))
 
 
 def parse_chat_event(data: str) -> ChatChunk | None:
@@ -307,24 +333,6 @@ def event_json(data: str) -> Any:
         return json.loads(data)
     except ValueError as exc:
         raise ResponseFormatError("A streamed event was not valid JSON.") from exc
-
-
-def event_array(datas: list[str]) -> list[Any] | None:
-    """The JSON of several events' ``data`` (one network read's worth) parsed as one array,
-    where that is sure to give what ``event_json`` gives one by one: every ``data`` is one
-    object (``{`` … ``}``) and the array holds exactly one value per event. None otherwise
-    (an event that is not valid JSON among them, or no fast parser): parse them one by one."""
-    if _fast_loads is None or len(datas) < 2 or not all(map(_is_object_text, datas)):
-        return None
-    try:
-        values = _fast_loads("[" + ",".join(datas) + "]")
-    except ValueError:
-        return None
-    return values if type(values) is list and len(values) == len(datas) else None
-
-
-def _is_object_text(data: str) -> bool:
-    return data[:1] == "{" and data[-1:] == "}"
 
 
 class ChunkAccumulator:

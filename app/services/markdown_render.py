@@ -108,7 +108,8 @@ def _fence_closes(line: str, marker: str) -> bool:
 
 def fence_opening(block: str) -> tuple[str, str] | None:
     """(marker, language) when ``block`` starts with the opening line of a fenced code block."""
-    line = block.split("\n", 1)[0]
+    lines = block.splitlines()
+    line = lines[0] if lines else ""
     match = _FENCE.match(line)
     if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
         return None

@@ -41,6 +41,35 @@ def learnt(data: str) -> TextEventTemplate:
     return template
 
 
+def text_of(template: TextEventTemplate, data: str) -> str | None:
+    matched = template.match(data)
+    return None if matched is None else matched[0]
+
+
+@pytest.mark.parametrize(
+    "first, later, full",
+    [
+        # a duplicate key: the last one is the field's value
+        (
+            '{"choices":[{"delta":{"content":"hi","\\u0063ontent":"hi"}}]}',
+            '{"choices":[{"delta":{"content":"EVIL","\\u0063ontent":"hi"}}]}',
+            "hi",
+        ),
+        # the same name elsewhere, and the field's own name escaped
+        (
+            '{"choices":[{"delta":{"\\u0063ontent":"hi"}}],"x":{"content":"hi"}}',
+            '{"choices":[{"delta":{"\\u0063ontent":"hi"}}],"x":{"content":"EVIL"}}',
+            "hi",
+        ),
+    ],
+)
+def test_a_shape_that_would_read_another_string_is_not_learnt(
+    first: str, later: str, full: str
+) -> None:
+    assert parse_chat_chunk(event_json(later)).content == full  # what a full parse says
+    assert text_of(learnt(first), later) in (None, full)
+
+
 def folded(datas: list[str]) -> tuple[str, str, str | None]:
     accumulator = ChunkAccumulator()
     for data in datas:
@@ -57,14 +86,15 @@ def folded(datas: list[str]) -> tuple[str, str, str | None]:
 def test_a_matching_event_gives_its_exact_text(text: str) -> None:
     template = learnt(text_event("first"))
     data = text_event(text)
-    assert template.text_of(data) == text
-    assert template.texts_of([data, text_event("x")]) == [text, "x"]
+    assert text_of(template, data) == text
+    matched = template.match_all([data, text_event("x")])
+    assert matched is not None and matched[0] == [text, "x"]
 
 
 def test_escapes_written_differently_still_decode_to_the_same_text() -> None:
     template = learnt(text_event("first"))
     data = text_event("x").replace('"x"', '"caf\\u00e9 \\n"')
-    assert template.text_of(data) == json.loads(data)["choices"][0]["delta"]["content"]
+    assert text_of(template, data) == json.loads(data)["choices"][0]["delta"]["content"]
 
 
 @pytest.mark.parametrize(
@@ -81,20 +111,20 @@ def test_escapes_written_differently_still_decode_to_the_same_text() -> None:
 )
 def test_any_other_event_is_left_to_the_full_parse(data: str) -> None:
     template = learnt(text_event("first"))
-    assert template.text_of(data) is None
-    assert template.texts_of([text_event("ok"), data]) is None
+    assert template.match(data) is None
+    assert template.match_all([text_event("ok"), data]) is None
 
 
-def test_no_template_from_an_event_that_names_its_text_field_twice() -> None:
-    data = text_event("x").replace('"model": "m"', '"model": "content"')
-    assert (
-        learnt(data).text_of(text_event("y").replace('"model": "m"', '"model": "content"')) is None
-    )
+def test_the_text_field_name_appearing_as_a_value_too_reads_right() -> None:
+    def named(text: str) -> str:
+        return text_event(text).replace('"model": "m"', '"model": "content"')
+
+    assert text_of(learnt(named("x")), named("y")) in (None, "y")
 
 
 def test_no_template_from_an_event_with_more_than_text() -> None:
     data = text_event("x").replace('"finish_reason": null', '"finish_reason": "stop"')
-    assert learnt(data).text_of(text_event("y")) is None
+    assert learnt(data).match(text_event("y")) is None
 
 
 def test_a_stream_of_repeated_shapes_reads_as_the_full_parse_would(
@@ -121,6 +151,18 @@ def test_a_stream_of_repeated_shapes_reads_as_the_full_parse_would(
     assert rid == "c1" and result.id == "c1"
     assert result.finish_reason == "stop" and result.usage.total_tokens == 9
     assert {chunk.id for chunk in chunks} == {"c1", "c2"}
+
+
+def test_reasoning_and_content_mixed_in_one_read_stay_apart(
+    client: ApiClient, fake_api: FakeApi
+) -> None:
+    datas = [text_event(f"r{n} ", field="reasoning_content") for n in range(3)]
+    datas += [text_event("C1 "), text_event("r3 ", field="reasoning_content"), text_event("C2")]
+    fake_api.script(CHAT, in_reads(datas, per_read=3))
+    with client.chat.stream(model="m", messages=HELLO) as stream:
+        list(stream.batches())
+    result = stream.result()
+    assert (result.content, result.reasoning) == ("C1 C2", "r0 r1 r2 r3 ")
 
 
 def test_a_broken_event_among_repeated_shapes_still_fails_as_broken(

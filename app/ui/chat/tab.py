@@ -6,7 +6,6 @@ import asyncio
 import gc
 import logging
 import sqlite3
-import threading
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -61,23 +60,26 @@ FALLBACK_NOTICE = (
 )
 
 
-_start_up_objects_frozen = threading.Event()
+_start_up_objects_frozen = False
 
 
 def _warm_up() -> str:
-    """Import the Markdown and highlighting machinery before the first reply needs it, then
-    (once per process) set everything made so far aside from garbage collection
-    (``gc.freeze``): it lives as long as the app, and a full collection that walked it would
-    hold a streaming reply up for tens of milliseconds. Returns sample HTML for warming up the
-    text layout."""
-    html = MarkdownRenderer().render(
+    """Import the Markdown and highlighting machinery before the first reply needs it;
+    returns sample HTML for warming up the text layout."""
+    return MarkdownRenderer().render(
         "# x\n\nSome *text*.\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n"
     )
-    if not _start_up_objects_frozen.is_set():
-        _start_up_objects_frozen.set()
+
+
+def _freeze_start_up_objects() -> None:
+    """Once per process, on the UI thread (a collection may free Qt objects): set everything
+    made so far aside from garbage collection (``gc.freeze``). It lives as long as the app,
+    and a full collection that walked it would hold a streaming reply up for tens of ms."""
+    global _start_up_objects_frozen
+    if not _start_up_objects_frozen:
+        _start_up_objects_frozen = True
         gc.collect()
         gc.freeze()
-    return html
 
 
 class ChatTab(QWidget):
@@ -357,6 +359,7 @@ class ChatTab(QWidget):
             self._show_settings(self._chat_defaults())
         sample = await warming_up
         if self.alive:
+            _freeze_start_up_objects()
             self.delegate.warm_up(sample)
 
     def refresh_conversations(self, *, leave_search: bool = False) -> None:

@@ -75,7 +75,8 @@ def _slice_height(height: int, part: int, parts: int) -> int:
     the last row also holds the gap below the message."""
     if part < parts - 1:
         return SLICE_HEIGHT
-    return max(0, height - part * SLICE_HEIGHT) + MARGIN
+    # (capped: until the message gets the rows it needs, its last one shows what fits)
+    return min(SLICE_HEIGHT, max(0, height - part * SLICE_HEIGHT)) + MARGIN
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -310,6 +311,8 @@ class MessageDelegate(QStyledItemDelegate):
                     break
             self.layouts.drop_layout(message_id)
             layout = self.layout_for(index)
+        else:
+            self._repaint_timer.start(0)  # still text on screen to lay out: next turn
         return layout
 
     def _background(self, palette: QPalette, message: Message) -> QColor:
@@ -493,26 +496,36 @@ class TranscriptView(QListView):
 
     def doItemsLayout(self) -> None:
         follow = self.following_bottom
-        anchor, offset = (None, 0) if follow else self._anchor()
+        anchor = None if follow else self._anchor()
         self._restoring = True
         try:
             super().doItemsLayout()
             self.updateGeometries()
             if follow:
                 self.scrollToBottom()
-            elif anchor is not None and anchor.isValid():
-                moved = self.visualRect(anchor).top() - offset
-                if moved:
+            elif anchor is not None:
+                top = self._message_top(anchor[0])
+                if top is not None and top != anchor[1]:
                     bar = self.verticalScrollBar()
-                    bar.setValue(bar.value() + moved)
+                    bar.setValue(bar.value() + top - anchor[1])
         finally:
             self._restoring = False
 
-    def _anchor(self) -> tuple[QPersistentModelIndex | None, int]:
+    def _anchor(self) -> tuple[int, int] | None:
+        """(id, top in the viewport) of the message at the top of the viewport: kept in place
+        when rows above change height or a message gains or loses rows."""
         index = self.indexAt(QPoint(MARGIN + 4, 2))
         if not index.isValid():
-            return None, 0
-        return QPersistentModelIndex(index), self.visualRect(index).top()
+            return None
+        message_id = index.data(MESSAGE_ID_ROLE)
+        top = self._message_top(message_id)
+        return None if top is None else (message_id, top)
+
+    def _message_top(self, message_id: int) -> int | None:
+        """Where the first row of a message is, in the viewport; None if it is not shown."""
+        model = self.model()
+        row = model.row_of(message_id) if isinstance(model, TranscriptModel) else None
+        return None if row is None else self.visualRect(model.index(row, 0)).top()
 
     def top_row(self) -> tuple[int, int] | None:
         """(row, pixel offset of its top) of the row at the top of the viewport."""
