@@ -10,7 +10,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any
 
 import requests
 import urllib3
@@ -19,7 +19,6 @@ from app.api.chat_parsing import (
     ChunkAccumulator,
     DeltaMerger,
     TextEventTemplate,
-    TextShape,
     event_json,
     parse_chat_completion,
     parse_chat_event,
@@ -64,16 +63,6 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
         fp = getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None)
         sock = getattr(fp, "_sock", None)
     return sock if isinstance(sock, socket.socket) else None
-
-
-class _Text(NamedTuple):
-    """The text of an event that matched the stream's template, and the shape it matched."""
-
-    text: str
-    shape: TextShape
-
-
-_UNSORTED = object()  # an event to parse on its own
 
 
 class ChatStream:
@@ -153,24 +142,10 @@ class ChatStream:
 
     def _take(self, events: list[SseEvent], merge: bool) -> None:
         """Turn events into ready chunks; stops at ``[DONE]`` or at the first bad event."""
-        if merge and self._take_texts(events):
-            return
         merger = DeltaMerger() if merge else None
         try:
-            values = self._message_values(events) if merger is not None else iter(())
-            for event in events:
-                self._events_seen += 1
-                if event.is_done:
-                    self._finish()
-                    break
-                if merger is not None and event.event == "message":
-                    self._merge(merger, event.data, next(values))
-                    continue
-                if merger is not None:
-                    self._ready.extend(merger.take())
-                chunk = self._chunk_of(event)
-                if chunk is not None:
-                    self._ready.append(chunk)
+            if merger is None or not self._merge_texts(events, merger):
+                self._take_each(events, merger)
         except ApiError as exc:
             self._failure = exc
             self._finish()
@@ -180,9 +155,9 @@ class ChatStream:
         for chunk in self._ready:
             self._accumulator.add(chunk)
 
-    def _take_texts(self, events: list[SseEvent]) -> bool:
+    def _merge_texts(self, events: list[SseEvent], merger: DeltaMerger) -> bool:
         """The usual read of a fast stream: text events that all match the template (and
-        maybe ``[DONE]``) become one chunk; False (nothing taken) for any other read."""
+        maybe ``[DONE]``) merged at once; False (nothing taken) for any other read."""
         done = bool(events) and events[-1].is_done
         texts_events = events[:-1] if done else events
         if not texts_events or any(event.event != "message" for event in texts_events):
@@ -191,39 +166,37 @@ class ChatStream:
         if matched is None:  # (``[DONE]`` never matches: the template is a JSON object)
             return False
         texts, shape = matched
-        merger = DeltaMerger()
         merger.add_text(shape, "".join(texts))
-        chunks = merger.take()
         self._events_seen += len(events)
-        self._ready.extend(chunks)
-        for chunk in chunks:
-            self._accumulator.add(chunk)
         if done:
             self._finish()
         return True
 
-    def _message_values(self, events: list[SseEvent]) -> Iterator[Any]:
-        """For each ``message`` event before ``[DONE]``: its text and shape when it matches the
-        template as it is now, else ``_UNSORTED`` (parsed on its own when its turn comes)."""
-        values: list[Any] = []
+    def _take_each(self, events: list[SseEvent], merger: DeltaMerger | None) -> None:
         for event in events:
+            self._events_seen += 1
             if event.is_done:
+                self._finish()
                 break
-            if event.event == "message":
-                matched = self._template.match(event.data)
-                values.append(_UNSORTED if matched is None else _Text(*matched))
-        return iter(values)
+            if merger is not None and event.event == "message":
+                self._merge(merger, event.data)
+                continue
+            if merger is not None:
+                self._ready.extend(merger.take())
+            chunk = self._chunk_of(event)
+            if chunk is not None:
+                self._ready.append(chunk)
 
-    def _merge(self, merger: DeltaMerger, data: str, value: Any) -> None:
-        if value is _UNSORTED:
-            matched = self._template.match(data)
-            if matched is None:
-                body = event_json(data)
-                self._template.learn(data, body)
-                merger.add(body)
-                return
-            value = _Text(*matched)
-        merger.add_text(value.shape, value.text)
+    def _merge(self, merger: DeltaMerger, data: str) -> None:
+        """One text event: read through the template when it matches, else parsed (and
+        learnt from)."""
+        matched = self._template.match(data)
+        if matched is not None:
+            merger.add_text(matched[1], matched[0])
+            return
+        body = event_json(data)
+        self._template.learn(data, body)
+        merger.add(body)
 
     def _chunk_of(self, event: SseEvent) -> ChatChunk | None:
         chunk = parse_chat_event(event.data)

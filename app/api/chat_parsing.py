@@ -258,15 +258,8 @@ class TextEventTemplate:
 
     def match(self, data: str) -> tuple[str, TextShape] | None:
         """The text of an event shaped like the template, and the shape; None for any other."""
-        shape = self.shape
-        if shape is None or not data.startswith(shape.prefix) or not data.endswith(shape.suffix):
-            return None
-        literal = data[len(shape.prefix) : len(data) - len(shape.suffix)]
-        text = _string_value(literal)
-        if text is None:
-            return None
-        self._misses = 0
-        return text, shape
+        matched = self.match_all([data])
+        return None if matched is None else (matched[0][0], matched[1])
 
     def match_all(self, datas: list[str]) -> tuple[list[str], TextShape] | None:
         """The texts of events that all match the template; None unless every one does."""
