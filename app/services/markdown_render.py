@@ -217,19 +217,7 @@ class _SafeHtmlRenderer(RendererHTML):
     def _code_block(self, code: str, language: str) -> str:
         number = self.first_code_index + len(self.code)
         self.code.append(code)
-        theme = self.theme
-        body = highlight_code(code, language, theme)
-        label = html.escape(language or "code")
-        return (
-            f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
-            f'style="margin-top:4px; margin-bottom:8px" bgcolor="{theme.code_background}">'
-            f'<tr><td bgcolor="{theme.bar_background}">'
-            f'<span style="color:{theme.bar_text}">{label}</span>'
-            f'</td><td align="right" bgcolor="{theme.bar_background}">'
-            f'<a href="{COPY_SCHEME}:{number}" style="color:{theme.link}; '
-            f'text-decoration:none">Copy</a></td></tr>'
-            f'<tr><td colspan="2"><pre style="margin:0">{body}</pre></td></tr></table>\n'
-        )
+        return code_table(code, language, self.theme, copy_number=number)
 
     # -- tables -------------------------------------------------------------------------
 
@@ -260,6 +248,42 @@ def _lexer(language: str) -> Any:
         return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
+
+
+def code_table(
+    code: str,
+    language: str,
+    theme: CodeTheme,
+    *,
+    copy_number: int | None = None,
+    gap_above: bool = True,
+    gap_below: bool = True,
+) -> str:
+    """A highlighted code block: with ``copy_number``, under a bar with the language and a
+    ``copy-code:N`` link; without the space above or below it where it goes on in the
+    neighbouring group."""
+    body = highlight_code(code, language, theme)
+    margins = f"margin-top:{4 if gap_above else 0}px; margin-bottom:{8 if gap_below else 0}px"
+    padding = "; ".join(
+        side
+        for side, keep in (("padding-top:0px", gap_above), ("padding-bottom:0px", gap_below))
+        if not keep
+    )
+    cell = f' style="{padding}"' if padding else ""
+    bar = ""
+    if copy_number is not None:
+        bar = (
+            f'<tr><td bgcolor="{theme.bar_background}">'
+            f'<span style="color:{theme.bar_text}">{html.escape(language or "code")}</span>'
+            f'</td><td align="right" bgcolor="{theme.bar_background}">'
+            f'<a href="{COPY_SCHEME}:{copy_number}" style="color:{theme.link}; '
+            f'text-decoration:none">Copy</a></td></tr>'
+        )
+    return (
+        f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
+        f'style="{margins}" bgcolor="{theme.code_background}">{bar}'
+        f'<tr><td colspan="2"{cell}><pre style="margin:0">{body}</pre></td></tr></table>\n'
+    )
 
 
 def highlight_code(code: str, language: str, theme: CodeTheme) -> str:
@@ -359,34 +383,32 @@ class MarkdownRenderer:
     ) -> RenderedGroup:
         """One group of blocks (see ``markdown_groups``) as one piece of HTML; its code blocks
         are numbered from 0 in its ``copy-code:N`` links. ``fence``: the group starts inside
-        that cut code block (its lines are shown without a bar); ``code_goes_on``: its last
-        code block continues in the next group (no gap below it)."""
+        that cut code block (its lines are shown without a bar); ``code_goes_on``: the group
+        ends inside a cut code block (which goes on in the next group, with no gap between)."""
+        opened = fence_opening(source) if fence is None and code_goes_on else None
+        if opened is not None:  # the first chunk of a cut code block: its lines and nothing else
+            code = "".join(source.splitlines(keepends=True)[1:])
+            table = code_table(code, opened[1], self.theme, copy_number=0, gap_below=False)
+            return RenderedGroup(html=table, code=(code,))
         html_parts: list[str] = []
         if fence is not None:
             end = closing_fence_end(source, fence[0])
             code_part, source = (source, "") if end is None else (source[:end], source[end:])
-            html_parts.append(self._continued_code(code_part, fence, closed=end is not None))
+            lines = code_part.splitlines(keepends=True)[: None if end is None else -1]
+            if lines:
+                html_parts.append(
+                    code_table(
+                        "".join(lines),
+                        fence[1],
+                        self.theme,
+                        gap_above=False,
+                        gap_below=not code_goes_on,
+                    )
+                )
         blocks = self.render_blocks(source)
         html_parts.extend(block.html for block in blocks)
-        body = "".join(html_parts)
-        if code_goes_on:
-            body = _without_gap_below(body)
-        return RenderedGroup(html=body, code=tuple(code for block in blocks for code in block.code))
-
-    def _continued_code(self, code: str, fence: tuple[str, str], *, closed: bool) -> str:
-        lines = code.splitlines(keepends=True)
-        if closed and lines:
-            lines.pop()  # the closing fence line
-        if not lines:
-            return ""
-        theme = self.theme
-        body = highlight_code("".join(lines), fence[1], theme)
-        return (
-            f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
-            f'style="margin-top:0px; margin-bottom:8px" bgcolor="{theme.code_background}">'
-            f'<tr><td style="padding-top:0px"><pre style="margin:0">{body}</pre></td></tr>'
-            "</table>\n"
-        )
+        code = tuple(code for block in blocks for code in block.code)
+        return RenderedGroup(html="".join(html_parts), code=code)
 
     def fenced_code(self, text: str, offset: int) -> str:
         """The code of the fenced block whose opening line starts at ``offset`` in ``text``."""
@@ -400,26 +422,6 @@ class MarkdownRenderer:
 
     def code_blocks(self, text: str) -> list[str]:
         return [code for block in self.render_blocks(text) for code in block.code]
-
-
-_GAP_BELOW_TABLE = ('margin-bottom:8px" bgcolor=', 'margin-bottom:0px" bgcolor=')
-_GAP_BELOW_CELL = (
-    ('<td colspan="2"><pre', '<td colspan="2" style="padding-bottom:0px"><pre'),
-    ('<td style="padding-top:0px"><pre', '<td style="padding-top:0px; padding-bottom:0px"><pre'),
-)
-
-
-def _replace_last(body: str, found: str, wanted: str) -> str:
-    at = body.rfind(found)
-    return body if at < 0 else body[:at] + wanted + body[at + len(found) :]
-
-
-def _without_gap_below(body: str) -> str:
-    """``body`` with the space below its last code block removed (the block goes on in the
-    next group)."""
-    body = _replace_last(body, *_GAP_BELOW_TABLE)
-    found, wanted = max(_GAP_BELOW_CELL, key=lambda pair: body.rfind(pair[0]))
-    return _replace_last(body, found, wanted)
 
 
 def copy_index(href: str) -> int | None:
