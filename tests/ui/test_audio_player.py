@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +22,7 @@ from app.ui.widgets.audio_player import (
     has_output_device,
 )
 from tests.ui.audio_clips import tone_wav
+from tests.ui.no_sound import run_without_sound_server
 
 PLAY_TIMEOUT_MS = 12000  # the null sink starts each stream with up to two seconds of latency
 
@@ -161,20 +159,7 @@ def test_without_a_sound_server_the_player_says_so(tmp_path: Path) -> None:
         print(player.notice())
         """
     )
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    client_config = tmp_path / "client.conf"
-    client_config.write_text("autospawn = no\n")
-    env = {
-        **os.environ,
-        "XDG_RUNTIME_DIR": str(runtime),
-        "PULSE_SERVER": f"unix:{runtime}/no-sound-server",
-        "PULSE_CLIENTCONFIG": str(client_config),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
-    )
+    done = run_without_sound_server(script, tmp_path)
     assert done.returncode == 0, done.stderr
     state_line, notice_line = done.stdout.splitlines()[-2:]
     assert state_line.split()[0] == STOPPED

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 import warnings
 from pathlib import Path
@@ -26,6 +23,7 @@ from tests.ui.microphone import (  # noqa: F401
     null_microphone_source,
     play_into_sink,
 )
+from tests.ui.no_sound import run_without_sound_server
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -143,19 +141,6 @@ def test_without_a_sound_server_recording_is_unavailable(tmp_path: Path) -> None
         print(control.button.toolTip())
         """
     )
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    client_config = tmp_path / "client.conf"
-    client_config.write_text("autospawn = no\n")
-    env = {
-        **os.environ,
-        "XDG_RUNTIME_DIR": str(runtime),
-        "PULSE_SERVER": f"unix:{runtime}/no-sound-server",
-        "PULSE_CLIENTCONFIG": str(client_config),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
-    )
+    done = run_without_sound_server(script, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-2:] == ["False", NO_INPUT_NOTICE]
