@@ -40,23 +40,21 @@ class ChunkedDecoder:
         position, end = 0, len(buffer)
         body: list[bytes] = []
         while position < end and self._state != _DONE:
-            if self._state == _SIZE:
-                line_end = buffer.find(b"\n", position)
-                if line_end < 0:
+            if self._state in (_SIZE, _TRAILER):
+                after = self._read_line(buffer, position)
+                if after < 0:
                     break
-                self._line(buffer[position:line_end])
-                position = line_end + 1
+                position = after
                 data_end = position + self._left
                 while self._state == _DATA and data_end + 2 <= end:
                     # the usual case: the whole chunk, its CRLF and maybe the next size are here
                     body.append(buffer[position:data_end])
                     position = data_end + 2
                     self._state = _SIZE
-                    line_end = buffer.find(b"\n", position)
-                    if line_end < 0:
+                    after = self._read_line(buffer, position)
+                    if after < 0:
                         break
-                    self._line(buffer[position:line_end])
-                    position = line_end + 1
+                    position = after
                     data_end = position + self._left
             elif self._state == _DATA:
                 take = min(self._left, end - position)
@@ -65,19 +63,22 @@ class ChunkedDecoder:
                 self._left -= take
                 if not self._left:
                     self._state = _DATA_END
-            elif self._state == _DATA_END:
+            else:  # _DATA_END
                 if end - position < 2:
                     break
                 position += 2  # the CRLF after a chunk's data
                 self._state = _SIZE
-            else:
-                line_end = buffer.find(b"\n", position)
-                if line_end < 0:
-                    break
-                self._line(buffer[position:line_end])
-                position = line_end + 1
         self._buffer = buffer[position:]
         return b"".join(body)
+
+    def _read_line(self, buffer: bytes, position: int) -> int:
+        """Take the size or trailer line at ``position``; where the next line starts, or -1
+        while the line is not complete."""
+        line_end = buffer.find(b"\n", position)
+        if line_end < 0:
+            return -1
+        self._line(buffer[position:line_end])
+        return line_end + 1
 
     def _line(self, line: bytes) -> None:
         if self._state == _TRAILER:
