@@ -20,7 +20,6 @@ player is shown stopped and ``voice`` fails with a reason. Needs espeak-ng and f
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import os
 import subprocess
@@ -34,9 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("AIML_API_KEY", None)
 os.environ.pop("AIML_API_BASE_URL", None)
 
-import qasync  # noqa: E402  # isort: skip
-
-from app.ui.app import create_application  # noqa: E402
+from screenshots_common import run_offscreen  # noqa: E402
 
 PARTS = ("tabs", "dialogs", "voice")
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
@@ -80,12 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    app = create_application()
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        failures = loop.run_until_complete(run_parts(args.only, args.out))
+    failures = run_offscreen(lambda: run_parts(args.only, args.out))
     return 1 if failures else 0
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import keyring
+import qasync
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.context import Services
 from app.storage.settings import Settings
+from app.ui.app import create_application
 from app.ui.main_window import MainWindow
 from app.ui.theme import ThemeManager
 from tests.conftest import MemoryKeyring
@@ -22,6 +25,17 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="aiml-shots-"))
 WINDOW_SIZE = (1100, 720)
 SCHEMES = ("light", "dark")
 SCREENSHOT_KEY = "screenshot-key-0000"
+T = TypeVar("T")
+
+
+def run_offscreen(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work()`` on a qasync loop of a new application that quits only when told."""
+    app = create_application()
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(work())
 
 
 async def settle(seconds: float = 0.15) -> None:

@@ -10,7 +10,6 @@ Runs offscreen against the local stand-in gateway with throwaway user folders, l
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import subprocess
 import sys
@@ -31,12 +30,9 @@ import keyring.backend  # noqa: E402
 from PySide6.QtMultimedia import QMediaDevices  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-import qasync  # noqa: E402  # isort: skip
-
 from app.services.context import Services  # noqa: E402
 from app.services.voice_chat import LISTENING, SPEAKING  # noqa: E402
 from app.storage.settings import Settings  # noqa: E402
-from app.ui.app import create_application  # noqa: E402
 from app.ui.chat.tab import ChatTab  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.theme import ThemeManager  # noqa: E402
@@ -48,6 +44,7 @@ from screenshots_common import (  # noqa: E402
     SCREENSHOT_KEY,
     WINDOW_SIZE,
     MemoryKeyring,
+    run_offscreen,
 )
 from screenshots_common import save as _save  # noqa: E402
 from screenshots_common import settle as _settle  # noqa: E402
@@ -168,12 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    app = create_application()
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        loop.run_until_complete(_shoot(args.out))
+    run_offscreen(lambda: _shoot(args.out))
     return 0
 
 
