@@ -263,15 +263,12 @@ class RowLayoutCache:
             self.incomplete.pop(key, None)
         return changed
 
-    def realize_pending(self, message_id: int, kind: str, index: int) -> bool:
-        """Lay out one pending group (one that came on screen); False if it is gone."""
+    def realize_pending(self, message_id: int, kind: str, index: int) -> None:
+        """Lay out one pending group (one that came on screen), if it is still there."""
         width = self.incomplete.get((message_id, kind))
         groups = self._groups.get((message_id, kind), [])
-        if width is None or not 0 <= index < len(groups):
-            return False
-        if not groups[index].ready(width):
+        if width is not None and 0 <= index < len(groups) and not groups[index].ready(width):
             self.realize(groups[index], width, muted=kind == "reasoning")
-        return True
 
     def _pending(self, key: tuple[int, str], width: int) -> Iterator[TextGroup]:
         for group in self._groups.get(key, []):
@@ -484,9 +481,15 @@ class _RowBuilder:
             height = self.cache.group_height(group, section.width)
             rect = QRect(section.x, self.y, section.width, height)
             if group.ready(section.width):
-                piece = Piece(section.kind, rect, group.doc, code=group.code)
-                piece.cut_code_at = group.cut_code_at
-                self.pieces.append(piece)
+                self.pieces.append(
+                    Piece(
+                        section.kind,
+                        rect,
+                        group.doc,
+                        code=group.code,
+                        cut_code_at=group.cut_code_at,
+                    )
+                )
             else:
                 self.pieces.append(Piece("pending", rect, group=(section.kind, index)))
             self.y += height
