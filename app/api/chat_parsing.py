@@ -328,14 +328,30 @@ def event_json(data: str) -> Any:
         raise ResponseFormatError("A streamed event was not valid JSON.") from exc
 
 
+class _GrowingString:
+    """Text that grows by pieces, joined once when read rather than on every piece."""
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._text = ""
+
+    def append(self, piece: str) -> None:
+        self._pieces.append(piece)
+
+    @property
+    def text(self) -> str:
+        if self._pieces:
+            self._text += "".join(self._pieces)
+            self._pieces.clear()
+        return self._text
+
+
 class ChunkAccumulator:
     """Folds chunks into the ``ChatCompletion`` they add up to."""
 
     def __init__(self) -> None:
-        self._content: list[str] = []
-        self._reasoning: list[str] = []
-        self._content_text = ""
-        self._reasoning_text = ""
+        self._content = _GrowingString()
+        self._reasoning = _GrowingString()
         self.id: str | None = None
         self.model: str | None = None
         self.created: int | None = None
@@ -345,18 +361,12 @@ class ChunkAccumulator:
 
     @property
     def content(self) -> str:
-        """The reply text so far (pieces are joined once, when asked for)."""
-        if self._content:
-            self._content_text += "".join(self._content)
-            self._content.clear()
-        return self._content_text
+        """The reply text so far."""
+        return self._content.text
 
     @property
     def reasoning(self) -> str:
-        if self._reasoning:
-            self._reasoning_text += "".join(self._reasoning)
-            self._reasoning.clear()
-        return self._reasoning_text
+        return self._reasoning.text
 
     def add(self, chunk: ChatChunk) -> None:
         if chunk.content:
