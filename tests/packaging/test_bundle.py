@@ -193,7 +193,7 @@ def test_bundle_carries_the_resources_where_the_app_looks(bundle_dir: Path) -> N
     resources = bundle_dir / "_internal" / "app" / "resources"
     assert (resources / "icons" / "aiml-desktop.svg").is_file()
     assert (resources / "linux" / "aiml-desktop.desktop").is_file()
-    assert list((resources / "themes").iterdir())
+    assert list((resources / "icons" / "ui").glob("*.svg"))
 
 
 def test_install_script_installs_for_one_user_and_uninstall_removes_it(

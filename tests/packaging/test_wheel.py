@@ -59,7 +59,7 @@ def test_wheel_holds_the_resources_as_package_data(wheel_file: Path) -> None:
     assert "app/resources/icons/aiml-desktop.svg" in names
     assert "app/resources/linux/aiml-desktop.desktop" in names
     assert "app/resources/linux/icons/hicolor/256x256/apps/aiml-desktop.png" in names
-    assert any(name.startswith("app/resources/themes/") for name in names)
+    assert any(name.startswith("app/resources/icons/ui/") for name in names)
     assert "app/resources_path.py" in names
     assert not any("__pycache__" in name or name.startswith("tests/") for name in names)
 

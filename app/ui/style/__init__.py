@@ -1,0 +1,1 @@
+"""The design system: tokens (spacing, radii, type, colours), palette, stylesheet, icons."""

@@ -1,0 +1,143 @@
+"""The application stylesheet, built from the design tokens for one scheme.
+
+Widgets choose a look by property, never by colour: ``variant="primary"`` (the one main action
+of a view), ``variant="flat"`` (icon buttons in toolbars and on hover rows), ``role="hint" |
+"warning" | "error" | "ok" | "heading" | "title"`` on labels, ``level`` on the message bar,
+``surface="card"`` on frames that are cards.
+"""
+
+from __future__ import annotations
+
+from app.ui.style.tokens import RADIUS, SPACE, TYPE, Scheme
+
+
+def stylesheet(s: Scheme) -> str:
+    """The whole stylesheet of scheme ``s``."""
+    r, sp = RADIUS, SPACE
+    return f"""
+QToolTip {{
+    color: {s.text}; background: {s.surface}; border: 1px solid {s.border_strong};
+    border-radius: {r["s"]}px; padding: {sp["s"]}px {sp["m"]}px;
+}}
+QTabWidget::pane {{ border: none; border-top: 1px solid {s.border}; top: -1px; }}
+QTabBar {{ qproperty-drawBase: 0; }}
+QTabBar::tab {{
+    padding: {sp["m"]}px {sp["xl"]}px; margin: 0 {sp["xs"]}px 0 0; color: {s.muted};
+    border: none; border-bottom: 2px solid transparent;
+}}
+QTabBar::tab:selected {{ color: {s.text}; border-bottom: 2px solid {s.accent}; font-weight: 600; }}
+QTabBar::tab:!selected:hover {{ color: {s.text}; background: {s.surface_alt};
+    border-top-left-radius: {r["m"]}px; border-top-right-radius: {r["m"]}px; }}
+QTabBar::tab:focus {{ background: {s.accent_soft}; }}
+
+QPushButton, QToolButton {{
+    color: {s.text}; background: {s.surface}; border: 1px solid {s.border_strong};
+    border-radius: {r["m"]}px; padding: {sp["s"] + 1}px {sp["l"]}px;
+}}
+QToolButton {{ padding: {sp["s"]}px {sp["s"] + 2}px; }}
+QPushButton:hover, QToolButton:hover {{ background: {s.surface_alt}; }}
+QPushButton:pressed, QToolButton:pressed, QToolButton:checked {{
+    background: {s.accent_soft}; border-color: {s.accent};
+}}
+QPushButton:disabled, QToolButton:disabled {{
+    color: {s.disabled}; background: {s.window}; border-color: {s.border};
+}}
+QPushButton:focus, QToolButton:focus {{ border: 2px solid {s.accent}; }}
+QPushButton[variant="primary"] {{
+    color: {s.on_accent}; background: {s.accent}; border: 1px solid {s.accent}; font-weight: 600;
+}}
+QPushButton[variant="primary"]:hover {{ background: {s.accent_hover}; }}
+QPushButton[variant="primary"]:focus {{ border: 2px solid {s.text}; }}
+QPushButton[variant="primary"]:disabled {{
+    color: {s.disabled}; background: {s.surface_alt}; border-color: {s.border};
+}}
+QToolButton[variant="flat"], QPushButton[variant="flat"] {{
+    background: transparent; border: 1px solid transparent;
+}}
+QToolButton[variant="flat"]:hover, QPushButton[variant="flat"]:hover {{
+    background: {s.surface_alt}; border-color: {s.border};
+}}
+QToolButton[variant="flat"]:focus, QPushButton[variant="flat"]:focus {{
+    border: 2px solid {s.accent};
+}}
+QToolButton::menu-indicator {{ image: none; width: 0; }}
+
+QLineEdit, QPlainTextEdit, QTextEdit {{
+    color: {s.text}; background: {s.base}; border: 1px solid {s.border_strong};
+    border-radius: {r["m"]}px; padding: {sp["s"]}px {sp["m"]}px;
+    selection-background-color: {s.accent}; selection-color: {s.on_accent};
+}}
+QPlainTextEdit, QTextEdit {{ padding: {sp["s"]}px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {s.accent}; }}
+QLineEdit:disabled, QPlainTextEdit:disabled {{ color: {s.disabled}; background: {s.window}; }}
+QComboBox QAbstractItemView {{
+    background: {s.surface}; border: 1px solid {s.border_strong};
+    selection-background-color: {s.accent_soft}; selection-color: {s.text};
+}}
+QCheckBox:focus, QRadioButton:focus {{ color: {s.accent}; }}
+
+QListView, QListWidget, QTreeView, QTableView {{
+    background: {s.base}; border: 1px solid {s.border}; border-radius: {r["m"]}px;
+    selection-background-color: {s.accent_soft}; selection-color: {s.text};
+    alternate-background-color: {s.surface_alt};
+}}
+QListView:focus, QListWidget:focus, QTreeView:focus, QTableView:focus {{
+    border: 2px solid {s.accent};
+}}
+QListView::item, QListWidget::item {{ padding: {sp["s"] + 1}px {sp["m"]}px;
+    border-radius: {r["s"]}px; }}
+QListView::item:hover, QListWidget::item:hover {{ background: {s.surface_alt}; }}
+QListView::item:selected, QListWidget::item:selected {{
+    background: {s.accent_soft}; color: {s.text};
+}}
+QHeaderView::section {{
+    background: {s.surface_alt}; color: {s.muted}; border: none;
+    border-bottom: 1px solid {s.border}; padding: {sp["s"]}px {sp["m"]}px;
+}}
+
+QScrollBar:vertical {{ background: transparent; width: 10px; margin: 0; }}
+QScrollBar:horizontal {{ background: transparent; height: 10px; margin: 0; }}
+QScrollBar::handle {{ background: {s.border_strong}; border-radius: 4px; min-height: 28px;
+    min-width: 28px; margin: 2px; }}
+QScrollBar::handle:hover {{ background: {s.muted}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
+
+QSplitter::handle {{ background: transparent; }}
+QSplitter::handle:hover {{ background: {s.border}; }}
+QGroupBox {{ border: 1px solid {s.border}; border-radius: {r["l"]}px;
+    margin-top: {sp["xl"]}px; padding: {sp["m"]}px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: {sp["m"]}px; color: {s.muted}; }}
+QFrame[surface="card"] {{ background: {s.surface}; border: 1px solid {s.border};
+    border-radius: {r["l"]}px; }}
+QMenu {{ background: {s.surface}; border: 1px solid {s.border_strong};
+    border-radius: {r["m"]}px; padding: {sp["s"]}px; }}
+QMenu::item {{ padding: {sp["s"] + 1}px {sp["xl"]}px; border-radius: {r["s"]}px; }}
+QMenu::item:selected {{ background: {s.accent_soft}; color: {s.text}; }}
+QMenu::separator {{ height: 1px; background: {s.border}; margin: {sp["s"]}px {sp["m"]}px; }}
+QProgressBar {{ background: {s.surface_alt}; border: none; border-radius: 3px;
+    height: 6px; text-align: center; color: transparent; }}
+QProgressBar::chunk {{ background: {s.accent}; border-radius: 3px; }}
+
+QStatusBar {{ border-top: 1px solid {s.border}; background: {s.window}; }}
+QStatusBar::item {{ border: none; }}
+QStatusBar QLabel {{ padding: 0 {sp["m"] - 2}px; }}
+QStatusBar QToolButton {{ padding: 0 {sp["m"] - 2}px; border: 1px solid transparent;
+    background: transparent; }}
+QStatusBar QToolButton:hover {{ background: {s.surface_alt}; border-color: {s.border}; }}
+
+QFrame#messageBar {{ border-radius: {r["m"]}px; border: 1px solid transparent; }}
+QFrame#messageBar QLabel#messageText {{ padding: {sp["xs"]}px 0; }}
+QFrame#messageBar[level="error"] {{ background: {s.danger_soft}; border-color: {s.danger}; }}
+QFrame#messageBar[level="notice"] {{ background: {s.warning_soft}; border-color: {s.warning}; }}
+QFrame#messageBar[level="info"] {{ background: {s.info_soft}; border-color: {s.accent}; }}
+QFrame#messageBar QLabel {{ color: {s.text}; }}
+
+QLabel[role="hint"] {{ color: {s.muted}; }}
+QLabel[role="title"] {{ font-size: {TYPE["title"]}pt; font-weight: 600; }}
+QLabel[role="heading"] {{ font-size: {TYPE["heading"]}pt; font-weight: 600; }}
+QLabel[role="display"] {{ font-size: {TYPE["display"]}pt; font-weight: 600; }}
+QLabel[role="warning"] {{ color: {s.warning}; }}
+QLabel[role="error"] {{ color: {s.danger}; }}
+QLabel[role="ok"] {{ color: {s.success}; }}
+"""
