@@ -22,6 +22,7 @@ from app.ui.events import app_events
 from app.ui.images.tab import ImagesTab
 from app.ui.message_bar import MessageBar
 from app.ui.speech.tab import SpeechTab
+from app.ui.style.icons import icon
 from app.ui.theme import THEME_LABELS, THEME_MODES, ThemeManager, app_icon
 from app.ui.transcription.tab import TranscriptionTab
 from app.ui.widgets.status_panel import StatusPanel
@@ -47,6 +48,10 @@ TAB_SPECS: tuple[tuple[str, str, type[QWidget]], ...] = (
     ("stt", "Speech to text", TranscriptionTab),
     ("tts", "Text to speech", SpeechTab),
 )
+
+
+# The icon of each tab, by tab kind.
+TAB_ICONS = {"chat": "chat", "image": "images", "stt": "speech-to-text", "tts": "text-to-speech"}
 
 
 CROSS_TAB_FLOWS: tuple[tuple[str, str, str, str], ...] = (
@@ -95,7 +100,7 @@ class MainWindow(QMainWindow):
         for kind, title, tab_class in TAB_SPECS:
             page = tab_class(services, self.message_bar, self.tabs)
             self.tab_pages[kind] = page
-            self.tabs.addTab(page, title)
+            self.tabs.addTab(page, icon(TAB_ICONS[kind]), title)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)

@@ -33,6 +33,7 @@ from app.ui.asyncutils import ask_save_file_name, async_slot, start_task
 from app.ui.message_bar import MessageBar
 from app.ui.speech.history_list import SpeechHistoryList
 from app.ui.speech.voice_panel import OptionsRow, VoiceCombo
+from app.ui.style.controls import decorate
 from app.ui.widgets.audio_player import AudioPlayer, format_clock
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
@@ -55,6 +56,19 @@ def text_info(model: str, text: str) -> str:
         cost = estimate_cost(model, count) if model else None
         facts.append("cost unknown" if cost is None else f"≈ ${cost:.4f}")
     return " · ".join(facts)
+
+
+# The icon of each button, by objectName.
+TTS_BUTTON_ICONS = {
+    "ttsPreview": "play",
+    "ttsPreviewAll": "queue",
+    "ttsSpeak": "text-to-speech",
+    "ttsCancel": "stop",
+    "ttsSave": "save",
+    "ttsHistoryPlay": "play",
+    "ttsHistorySave": "save",
+    "ttsHistoryDelete": "delete",
+}
 
 
 class SpeechTab(QWidget):
@@ -199,6 +213,7 @@ class SpeechTab(QWidget):
         button.setObjectName(name)
         button.setAccessibleName(text.rstrip("…"))
         button.setToolTip(tip)
+        decorate(button, TTS_BUTTON_ICONS[name], primary=name == "ttsSpeak")
         return button
 
     def _tool(self, name: str, text: str, tip: str) -> QToolButton:

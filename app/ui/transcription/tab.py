@@ -38,6 +38,7 @@ from app.storage.atomic import write_text_atomic
 from app.ui.asyncutils import async_slot
 from app.ui.events import notify_paid_request
 from app.ui.message_bar import MessageBar
+from app.ui.style.controls import decorate
 from app.ui.transcription.options_panel import SttOptionsPanel
 from app.ui.transcription.queue_model import (
     JOB_ID_ROLE,
@@ -89,6 +90,20 @@ def _file_dialog_filter() -> str:
     return f"Audio and video ({patterns});;All files (*)"
 
 
+# The icon of each button, by objectName; the primary ones are the tab's main actions.
+STT_BUTTON_ICONS = {
+    "sttAddFiles": "add",
+    "sttTranscribe": "speech-to-text",
+    "sttCancel": "close",
+    "sttRetry": "regenerate",
+    "sttRemove": "delete",
+    "sttExport": "export",
+    "sttCopy": "copy",
+    "sttSendToChat": "chat",
+}
+STT_PRIMARY = {"sttAddFiles"}
+
+
 class TranscriptionTab(QWidget):
     """Queue, options, transcript view and history of speech-to-text work."""
 
@@ -126,6 +141,7 @@ class TranscriptionTab(QWidget):
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(accessible or text.rstrip("…"))
+        decorate(button, STT_BUTTON_ICONS[name], primary=name in STT_PRIMARY)
         return button
 
     def _build(self) -> None:

@@ -20,18 +20,17 @@ from PySide6.QtCore import (
     QEvent,
     QIODevice,
     QObject,
+    QSize,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSlider,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,8 @@ from PySide6.QtWidgets import (
 
 from app.media.audio import MediaError, Pcm, decode_pcm
 from app.services.runner import WorkerPool
+from app.ui.style.icons import icon
+from app.ui.style.tokens import ICON
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +62,6 @@ def format_clock(seconds: float, *, round_up: bool = False) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def tinted_icon(widget: QWidget, kind: QStyle.StandardPixmap, size: int = 16) -> QIcon:
-    """The style's standard icon painted in the widget's text colour (legible in dark themes)."""
-    source = widget.style().standardIcon(kind).pixmap(size, size)
-    tinted = QPixmap(source.size())
-    tinted.setDevicePixelRatio(source.devicePixelRatio())
-    tinted.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(tinted)
-    painter.drawPixmap(0, 0, source)
-    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
-    painter.fillRect(tinted.rect(), widget.palette().color(QPalette.ColorRole.ButtonText))
-    painter.end()
-    return QIcon(tinted)
 
 
 def has_output_device() -> bool:
@@ -135,19 +122,20 @@ class AudioPlayer(QWidget):
 
     # -- building ------------------------------------------------------------------------
 
-    def _button(self, name: str, text: str, icon: QStyle.StandardPixmap) -> QToolButton:
+    def _button(self, name: str, text: str, purpose: str) -> QToolButton:
         button = QToolButton(self)
         button.setObjectName(name)
         button.setAccessibleName(text)
         button.setToolTip(text)
-        button.setIcon(tinted_icon(self, icon))
-        button.setAutoRaise(False)
+        button.setIcon(icon(purpose))
+        button.setIconSize(QSize(ICON["m"], ICON["m"]))
+        button.setProperty("variant", "flat")
         return button
 
     def _build(self) -> None:
-        self.play_button = self._button("playerPlay", "Play", QStyle.StandardPixmap.SP_MediaPlay)
+        self.play_button = self._button("playerPlay", "Play", "play")
         self.play_button.clicked.connect(self._on_play_button_clicked)
-        self.stop_button = self._button("playerStop", "Stop", QStyle.StandardPixmap.SP_MediaStop)
+        self.stop_button = self._button("playerStop", "Stop", "stop")
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
 
         self.seek_slider = QSlider(Qt.Orientation.Horizontal, self)
@@ -175,9 +163,7 @@ class AudioPlayer(QWidget):
         self.volume_slider.setFixedWidth(90)
         self.volume_slider.valueChanged.connect(self._on_volume_slider_value_changed)
         self._volume_icon = QLabel(self)
-        self._volume_icon.setPixmap(
-            tinted_icon(self, QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16)
-        )
+        self._volume_icon.setPixmap(icon("text-to-speech").pixmap(QSize(ICON["s"], ICON["s"])))
 
         self.notice_label = QLabel(self)
         self.notice_label.setObjectName("playerNotice")
@@ -515,9 +501,7 @@ class AudioPlayer(QWidget):
 
     def _show_state(self) -> None:
         playing = self._state == PLAYING
-        pixmap = QStyle.StandardPixmap
-        icon = pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay
-        self.play_button.setIcon(tinted_icon(self, icon))
+        self.play_button.setIcon(icon("pause" if playing else "play"))
         label = "Pause" if playing else "Play"
         self.play_button.setToolTip(label)
         self.play_button.setAccessibleName(label)
@@ -552,17 +536,10 @@ class AudioPlayer(QWidget):
         self._show_time(self._position)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            self._retint()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_volume_icon"):
+            size = QSize(ICON["s"], ICON["s"])
+            self._volume_icon.setPixmap(icon("text-to-speech").pixmap(size))
         super().changeEvent(event)
-
-    def _retint(self) -> None:
-        if not hasattr(self, "_volume_icon"):
-            return
-        self.stop_button.setIcon(tinted_icon(self, QStyle.StandardPixmap.SP_MediaStop))
-        volume = tinted_icon(self, QStyle.StandardPixmap.SP_MediaVolume)
-        self._volume_icon.setPixmap(volume.pixmap(16, 16))
-        self._show_state()
 
     # -- slots ---------------------------------------------------------------------------
 

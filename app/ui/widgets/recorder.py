@@ -14,10 +14,9 @@ import itertools
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QIODevice, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QIODevice, QObject, QTimer, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.media.audio import MediaError
 from app.services.runner import WorkerPool
@@ -30,7 +29,8 @@ from app.services.voice_chat import (
     meter_fraction,
     save_take,
 )
-from app.ui.widgets.audio_player import format_clock, tinted_icon
+from app.ui.style.icons import icon
+from app.ui.widgets.audio_player import format_clock
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ NO_INPUT_NOTICE = (
 OPEN_FAILED = "The microphone could not be opened: it may be in use by another program."
 LIMIT_NOTICE = "The recording reached the {limit} limit and was stopped; the take was kept."
 READ_INTERVAL_MS = 50
-RECORD_RED = "#d93025"
 
 IDLE, RECORDING, SAVING = "idle", "recording", "saving"
 
@@ -57,20 +56,6 @@ _SAMPLE_WIDTHS = {
 
 class RecordingError(MediaError):
     """A take could not be made; the message is the sentence to show."""
-
-
-def record_icon(size: int = 16) -> QIcon:
-    """A red dot: the usual sign for "record"."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(RECORD_RED))
-    margin = size // 4
-    painter.drawEllipse(margin, margin, size - 2 * margin, size - 2 * margin)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def speech_qformat() -> QAudioFormat:
@@ -458,9 +443,7 @@ class RecordControl(QWidget):
         available = self.recorder.available()
         recording = state == RECORDING
         self.button.setText("Stop" if recording else self._text)
-        self.button.setIcon(
-            tinted_icon(self, QStyle.StandardPixmap.SP_MediaStop) if recording else record_icon()
-        )
+        self.button.setIcon(icon("stop") if recording else icon("record", "danger"))
         self.button.setAccessibleName("Stop recording" if recording else self._text)
         self.button.setEnabled(
             recording or (state == IDLE and available and not self._blocked_reason)
