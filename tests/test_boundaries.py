@@ -1,4 +1,17 @@
-"""Imports point one way: ui → services → api | storage | media. Only app/ui touches Qt."""
+"""Imports point one way: ui → services → api | storage | media. Only app/ui touches Qt.
+
+Every rule of the layering, checked on every import statement in the package, wherever it
+sits (module level, inside a function, under ``TYPE_CHECKING``, or through ``import_module``):
+
+- ``app/api`` imports nothing of ours except ``app.errors``;
+- ``app/storage`` and ``app/media`` import no ``app.api`` and no ``app.services``;
+- ``app/services`` imports no ``app.ui``;
+- nothing outside ``app/ui`` imports PySide6 or qasync;
+- no layer below the command line imports ``app.cli``.
+
+Any layer may read the app's name and version from the root package ``app`` itself
+(``app/__init__.py``), which is why that file must import nothing at all.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +22,19 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[1] / "app"
-QT_FREE = ("api", "services", "storage", "media")
 QT_MODULES = ("PySide6", "qasync", "shiboken6", "PyQt5", "PyQt6")
+ROOT = "app"  # the package root: name and version, no imports
 
-# package -> app packages it must never import
+# package -> the only modules of ours it may import (besides itself and the root)
+ONLY_OURS = {
+    "api": ("app.errors",),
+    "errors": (),
+}
+
+# package -> modules of ours it must never import
 FORBIDDEN = {
-    "api": ("app.services", "app.storage", "app.media", "app.ui", "app.cli"),
-    "storage": ("app.services", "app.ui", "app.cli"),
-    "media": ("app.services", "app.ui", "app.cli"),
+    "storage": ("app.api", "app.services", "app.ui", "app.cli"),
+    "media": ("app.api", "app.services", "app.ui", "app.cli"),
     "services": ("app.ui", "app.cli"),
 }
 
@@ -31,8 +49,21 @@ def package_of(path: Path) -> str:
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
 
+def is_our_module(name: str) -> bool:
+    """True when ``name`` is a module or package of the app (not a name inside one)."""
+    if name != ROOT and not name.startswith(ROOT + "."):
+        return False
+    relative = Path(*name.split("."))
+    return (APP.parent / relative).with_suffix(".py").is_file() or (
+        APP.parent / relative / "__init__.py"
+    ).is_file()
+
+
 def imported_modules(path: Path, package: str | None = None) -> Iterator[tuple[int, str]]:
-    """Every module a file imports, wherever the import sits, with relative ones resolved."""
+    """Every module a file imports, wherever the import sits, with relative ones resolved.
+
+    For ``from x import y`` both ``x`` and, when ``y`` is itself a module of ours, ``x.y``.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = package or package_of(path)
     for node in ast.walk(tree):
@@ -49,7 +80,9 @@ def imported_modules(path: Path, package: str | None = None) -> Iterator[tuple[i
                 target = node.module or ""
             yield node.lineno, target
             for alias in node.names:
-                yield node.lineno, f"{target}.{alias.name}"
+                candidate = f"{target}.{alias.name}"
+                if not within(target, (ROOT,)) or is_our_module(candidate):
+                    yield node.lineno, candidate
         elif isinstance(node, ast.Call) and _is_dynamic_import(node):
             yield node.lineno, node.args[0].value  # type: ignore[attr-defined]
 
@@ -66,20 +99,45 @@ def _is_dynamic_import(node: ast.Call) -> bool:
 
 
 def files_of(package: str) -> list[Path]:
+    single = APP / f"{package}.py"
+    if single.is_file():
+        return [single]
     return sorted((APP / package).rglob("*.py"))
+
+
+def files_outside_the_ui() -> list[Path]:
+    ui = APP / "ui"
+    return sorted(path for path in APP.rglob("*.py") if ui not in path.parents)
 
 
 def within(module: str, prefixes: tuple[str, ...]) -> bool:
     return any(module == p or module.startswith(p + ".") for p in prefixes)
 
 
-@pytest.mark.parametrize("package", QT_FREE)
-def test_no_qt_outside_the_ui(package: str) -> None:
+def _where(path: Path, line: int, name: str) -> str:
+    return f"{path.relative_to(APP.parent)}:{line} imports {name}"
+
+
+def test_nothing_outside_the_ui_imports_qt() -> None:
+    files = files_outside_the_ui()
+    assert APP / "cli.py" in files and APP / "api" / "client.py" in files
     offending = [
-        f"{path.relative_to(APP.parent)}:{line} imports {name}"
-        for path in files_of(package)
+        _where(path, line, name)
+        for path in files
         for line, name in imported_modules(path)
         if within(name, QT_MODULES)
+    ]
+    assert not offending, "\n".join(offending)
+
+
+@pytest.mark.parametrize("package", sorted(ONLY_OURS))
+def test_the_lowest_layers_import_only_what_they_may(package: str) -> None:
+    allowed = (f"app.{package}", *ONLY_OURS[package])
+    offending = [
+        _where(path, line, name)
+        for path in files_of(package)
+        for line, name in imported_modules(path)
+        if is_our_module(name) and name != ROOT and not within(name, allowed)
     ]
     assert not offending, "\n".join(offending)
 
@@ -87,12 +145,17 @@ def test_no_qt_outside_the_ui(package: str) -> None:
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_imports_point_one_way(package: str) -> None:
     offending = [
-        f"{path.relative_to(APP.parent)}:{line} imports {name}"
+        _where(path, line, name)
         for path in files_of(package)
         for line, name in imported_modules(path)
         if within(name, FORBIDDEN[package])
     ]
     assert not offending, "\n".join(offending)
+
+
+def test_the_root_package_imports_nothing() -> None:
+    names = [name for _, name in imported_modules(APP / "__init__.py")]
+    assert not [name for name in names if not within(name, ("__future__",))]
 
 
 def test_the_walk_sees_every_kind_of_import(tmp_path: Path) -> None:
@@ -101,12 +164,30 @@ def test_the_walk_sees_every_kind_of_import(tmp_path: Path) -> None:
         "import PySide6.QtCore\n"
         "from qasync import asyncSlot\n"
         "from ..ui import app\n"
+        "from app.api import client\n"
+        "from app.api.errors import ApiError\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from app.services.context import Services\n"
         "def later():\n"
         "    import importlib\n"
-        "    importlib.import_module('PySide6.QtWidgets')\n",
+        "    importlib.import_module('PySide6.QtWidgets')\n"
+        "    from app.storage import settings\n",
         encoding="utf-8",
     )
     names = {name for _, name in imported_modules(sample, "app.storage")}
-    assert {"PySide6.QtCore", "qasync", "app.ui", "PySide6.QtWidgets"} <= names
+    assert {
+        "PySide6.QtCore",
+        "qasync",
+        "app.ui",
+        "app.ui.app",
+        "app.api.client",
+        "app.services.context",
+        "PySide6.QtWidgets",
+        "app.storage.settings",
+    } <= names
+    assert "app.api.errors.ApiError" not in names  # a name inside a module is not a module
     assert within("app.ui.app", FORBIDDEN["storage"])
+    assert within("app.api.client", FORBIDDEN["media"])
+    assert not within("app.errors", FORBIDDEN["storage"])
     assert files_of("api"), "app/api has Python files to check"

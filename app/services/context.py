@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from app.services.runner import Runner
-from app.storage.settings import Settings, load_settings
+from app.storage.settings import DEFAULT_BASE_URL, Settings, load_settings
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ClientConfig
@@ -33,6 +33,20 @@ log = logging.getLogger(__name__)
 BASE_URL_ENV = "AIML_API_BASE_URL"
 
 T = TypeVar("T")
+
+
+def client_config(settings: Settings, api_key: str | None) -> ClientConfig:
+    """Build the API client's configuration from the settings and a key."""
+    from app.api.client import ClientConfig, Timeouts
+
+    return ClientConfig(
+        base_url=settings.base_url.strip() or DEFAULT_BASE_URL,
+        api_key=api_key or None,
+        dialect=settings.dialect,
+        timeouts=Timeouts(connect=settings.connect_timeout, read=settings.read_timeout),
+        proxy=settings.proxy.strip() or None,
+        max_retries=settings.max_retries,
+    )
 
 
 class Services:
@@ -77,7 +91,8 @@ class Services:
         return self.base_url_override or self.client_config(None).base_url
 
     def client_config(self, api_key: str | None) -> ClientConfig:
-        config = self.settings.client_config(api_key)
+        """The API client's configuration: the settings, then this run's overrides."""
+        config = client_config(self.settings, api_key)
         changes: dict[str, str] = {}
         if self.base_url_override:
             changes["base_url"] = self.base_url_override

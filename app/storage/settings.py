@@ -15,13 +15,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.storage.atomic import write_json_atomic
 from app.storage.paths import settings_path
-
-if TYPE_CHECKING:
-    from app.api.client import ClientConfig
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +50,6 @@ class Settings:
     stt_upload_limit_mb: int = 25
     extra: dict[str, Any] = field(default_factory=dict)
     unknown_keys: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    def client_config(self, api_key: str | None) -> ClientConfig:
-        """Build the API client's configuration from these settings and a key."""
-        from app.api.client import ClientConfig, Timeouts
-
-        return ClientConfig(
-            base_url=self.base_url.strip() or DEFAULT_BASE_URL,
-            api_key=api_key or None,
-            dialect=self.dialect,
-            timeouts=Timeouts(connect=self.connect_timeout, read=self.read_timeout),
-            proxy=self.proxy.strip() or None,
-            max_retries=self.max_retries,
-        )
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.unknown_keys)

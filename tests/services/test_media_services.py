@@ -12,7 +12,7 @@ import pytest
 from app.api.audio_format import sniff_audio_format
 from app.api.errors import InvalidInputError
 from app.api.types import GeneratedImage, SpeechAudio
-from app.services.context import Services
+from app.services.context import Services, client_config
 from app.services.images import save_image, sidecar_path
 from app.services.speech import save_audio, speech_body
 from app.services.transcription import check_audio_file, stt_options
@@ -138,6 +138,26 @@ def test_request_bodies_per_family() -> None:
         "voice_id": "Wise_Woman"
     }
     assert speech_body("microsoft/vibevoice-7b", "hi")["script"] == "Speaker 1: hi"
+
+
+def test_client_config_carries_connection_settings() -> None:
+    settings = Settings(
+        base_url="http://127.0.0.1:9/",
+        dialect="openai",
+        proxy="",
+        connect_timeout=2.0,
+        read_timeout=45.0,
+        max_retries=1,
+    )
+    config = client_config(settings, "secret-key")
+    assert config.base_url == "http://127.0.0.1:9/"
+    assert config.api_key == "secret-key"
+    assert config.dialect == "openai"
+    assert config.proxy is None
+    assert config.timeouts.connect == 2.0
+    assert config.timeouts.read == 45.0
+    assert config.max_retries == 1
+    assert client_config(settings, None).api_key is None
 
 
 def test_client_follows_overrides(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,6 +21,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 
+from app.services.context import client_config
 from app.storage.history import HistoryDatabase
 from app.storage.logging_setup import setup_logging, shutdown_logging
 from app.storage.secrets import KeyStore
@@ -112,7 +113,7 @@ def test_key_never_lands_in_user_files(backend: str, isolated_user_dirs: dict[st
         store = KeyStore()
         store.set(secret)
         settings = load_settings()
-        config = settings.client_config(store.get()) if _client_available() else None
+        config = client_config(settings, store.get())
         logging.getLogger("app.test").info("using key %s for %s", store.get(), config)
         save_settings(Settings(extra={"note": "saved after the key was set"}))
         with HistoryDatabase() as history:
@@ -126,11 +127,3 @@ def test_key_never_lands_in_user_files(backend: str, isolated_user_dirs: dict[st
     assert any(p.name == "settings.json" for p in written)
     for root in isolated_user_dirs.values():
         assert files_holding(root, secret) == []
-
-
-def _client_available() -> bool:
-    try:
-        import app.api.client  # noqa: F401
-    except ImportError:
-        return False
-    return True

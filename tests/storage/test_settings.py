@@ -103,27 +103,6 @@ def test_settings_have_no_key_field() -> None:
     assert not any(name == "key" or name == "api_key" for name in Settings().to_dict())
 
 
-def test_client_config_carries_connection_settings() -> None:
-    pytest.importorskip("app.api.client", reason="the API client is not in this checkout yet")
-    settings = Settings(
-        base_url="http://127.0.0.1:9/",
-        dialect="openai",
-        proxy="",
-        connect_timeout=2.0,
-        read_timeout=45.0,
-        max_retries=1,
-    )
-    config = settings.client_config("secret-key")
-    assert config.base_url == "http://127.0.0.1:9/"
-    assert config.api_key == "secret-key"
-    assert config.dialect == "openai"
-    assert config.proxy is None
-    assert config.timeouts.connect == 2.0
-    assert config.timeouts.read == 45.0
-    assert config.max_retries == 1
-    assert settings.client_config(None).api_key is None
-
-
 @pytest.mark.parametrize(
     "content",
     [
