@@ -1,0 +1,369 @@
+"""Text out of the documents people attach: PDF, Word, plain text, Markdown, CSV, HTML, code.
+
+``extract(path)`` returns an :class:`ExtractedDocument` with the text of each page (PDFs keep
+their page numbers; other kinds are one page with no number) and an estimate of its tokens.
+Anything a person can get wrong is a :class:`DocumentError` whose message is one sentence:
+a file too big (refused from its size, before it is read), a kind we do not take, contents
+that do not match the extension, a damaged file, a PDF behind a password, a PDF with no
+text layer, a Word file that unpacks to far more than it weighs.
+
+pypdf and python-docx are imported inside the functions that use them, so start-up does not
+pay for them. Extraction is blocking work: run it through ``services.runner``; it reports
+progress per page and stops between pages when ``cancelled`` is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import html.parser
+import io
+import math
+import threading
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DOCX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_DOCX_RATIO = 200
+CHARS_PER_TOKEN = 4
+
+PDF_SUFFIXES = frozenset({".pdf"})
+DOCX_SUFFIXES = frozenset({".docx"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+CSV_SUFFIXES = frozenset({".csv", ".tsv"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
+PLAIN_SUFFIXES = frozenset({".txt", ".text", ".log", ".rst", ".tex", ".org"})
+CODE_SUFFIXES = frozenset(
+    {
+        ".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".java", ".kt", ".kts",
+        ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".go", ".rs", ".rb", ".php",
+        ".swift", ".m", ".mm", ".scala", ".lua", ".pl", ".pm", ".r", ".jl", ".dart", ".sh",
+        ".bash", ".zsh", ".fish", ".ps1", ".bat", ".sql", ".css", ".scss", ".less", ".vue",
+        ".svelte", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf",
+        ".xml", ".svg", ".gradle", ".cmake", ".mk", ".ex", ".exs", ".erl", ".hs", ".ml",
+        ".clj", ".zig", ".nim", ".v", ".vhd", ".proto", ".graphql", ".dockerfile",
+    }
+)  # fmt: skip
+TEXT_NAMES = frozenset({"makefile", "dockerfile", "readme", "license", "changelog"})
+SUPPORTED_SUFFIXES = (
+    PDF_SUFFIXES
+    | DOCX_SUFFIXES
+    | HTML_SUFFIXES
+    | CSV_SUFFIXES
+    | MARKDOWN_SUFFIXES
+    | PLAIN_SUFFIXES
+    | CODE_SUFFIXES
+)
+
+Progress = Callable[[int, int], None]
+
+
+class DocumentError(Exception):
+    """A document that cannot be used; the message is the sentence a person sees."""
+
+
+class ExtractionCancelled(Exception):
+    """Extraction stopped because the person cancelled it."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """The text of one page; ``number`` counts from 1 for PDFs and is None for other kinds."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """A document's text, page by page, with what a chip shows about it."""
+
+    name: str
+    kind: str
+    size: int
+    pages: tuple[Page, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages if page.text)
+
+    @property
+    def page_count(self) -> int | None:
+        """Pages of a paged document (PDF); None for kinds that have no pages."""
+        return len(self.pages) if self.kind == "pdf" else None
+
+    @property
+    def token_estimate(self) -> int:
+        return estimate_tokens(self.text)
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count (about four characters a token) for deciding what fits."""
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def kind_of(path: Path) -> str | None:
+    """Kind: "pdf", "docx", "html", "csv", "markdown", "code" or "text"; None if unsupported."""
+    suffix = path.suffix.lower()
+    for kind, suffixes in (
+        ("pdf", PDF_SUFFIXES),
+        ("docx", DOCX_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("csv", CSV_SUFFIXES),
+        ("markdown", MARKDOWN_SUFFIXES),
+        ("text", PLAIN_SUFFIXES),
+        ("code", CODE_SUFFIXES),
+    ):
+        if suffix in suffixes:
+            return kind
+    if not suffix and path.name.lower() in TEXT_NAMES:
+        return "text"
+    return None
+
+
+def is_supported(path: Path) -> bool:
+    return kind_of(path) is not None
+
+
+def format_size(size: int) -> str:
+    """1536 → "1.5 KB"; decimal units as file managers show them."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} bytes"  # pragma: no cover - the loop always returns
+
+
+def extract(
+    path: str | Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: Progress | None = None,
+    cancelled: threading.Event | None = None,
+) -> ExtractedDocument:
+    """Read the text of the document at ``path``.
+
+    Raises:
+        DocumentError: the file cannot be used (the message says why, in one sentence).
+        ExtractionCancelled: ``cancelled`` was set before the last page was read.
+    """
+    path = Path(path)
+    name = path.name
+    kind = kind_of(path)
+    if kind is None:
+        shown = path.suffix or "with no extension"
+        raise DocumentError(
+            f"{name} can't be attached: files {'of type ' if path.suffix else ''}{shown} "
+            "are not supported (PDF, Word, text, Markdown, CSV, HTML and code files are)."
+        )
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DocumentError(f"{name} can't be attached: the file no longer exists.") from None
+    except OSError as exc:
+        raise DocumentError(f"{name} can't be read: {exc.strerror or exc}.") from None
+    if path.is_dir():
+        raise DocumentError(f"{name} is a folder; attach the files inside it instead.")
+    if size > max_bytes:
+        raise DocumentError(
+            f"{name} is {format_size(size)}; files up to {format_size(max_bytes)} can be attached."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{name} can't be read: {exc.strerror or exc}.") from None
+    reader = _READERS[kind]
+    pages = reader(name, data, progress or _no_progress, cancelled or threading.Event())
+    return ExtractedDocument(name=name, kind=kind, size=size, pages=tuple(pages))
+
+
+def _no_progress(done: int, total: int) -> None:
+    del done, total
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+def _read_pdf(name: str, data: bytes, progress: Progress, cancelled: threading.Event) -> list[Page]:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError(f"{name} is not a PDF: its contents are of another kind.")
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FileNotDecryptedError("password required")
+        total = len(reader.pages)
+        pages: list[Page] = []
+        for index, page in enumerate(reader.pages, start=1):
+            if cancelled.is_set():
+                raise ExtractionCancelled(name)
+            pages.append(Page(index, _tidy(page.extract_text() or "")))
+            progress(index, total)
+    except FileNotDecryptedError:
+        raise DocumentError(
+            f"{name} is protected by a password; save a copy without it and attach that."
+        ) from None
+    except (NotImplementedError, DependencyError):
+        raise DocumentError(
+            f"{name} is encrypted in a way this app can't open; save a copy without the "
+            "password and attach that."
+        ) from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        raise DocumentError(f"{name} could not be read: the PDF is damaged.") from None
+    if not any(page.text for page in pages):
+        raise DocumentError(f"{name}: no text found: it may be a scan.")
+    return pages
+
+
+# -- Word --------------------------------------------------------------------------------------
+
+
+def _check_zip(name: str, data: bytes) -> None:
+    """Refuse a Word file whose parts unpack to far more than the file (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise DocumentError(f"{name} could not be read: the Word file is damaged.") from None
+    if unpacked > MAX_DOCX_UNPACKED_BYTES or unpacked > MAX_DOCX_RATIO * max(len(data), 1):
+        raise DocumentError(
+            f"{name} was refused: it unpacks to {format_size(unpacked)}, far more than a "
+            "Word document holds."
+        )
+    if "word/document.xml" not in names:
+        raise DocumentError(f"{name} is not a Word document: it has no document text inside.")
+
+
+def _read_docx(
+    name: str, data: bytes, progress: Progress, cancelled: threading.Event
+) -> list[Page]:
+    if not data.startswith(b"PK"):
+        raise DocumentError(f"{name} is not a Word document: its contents are of another kind.")
+    _check_zip(name, data)
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = list(document.iter_inner_content())
+    except Exception:  # python-docx raises lxml, KeyError and its own errors alike
+        raise DocumentError(f"{name} could not be read: the Word file is damaged.") from None
+    lines: list[str] = []
+    for done, block in enumerate(blocks, start=1):
+        if cancelled.is_set():
+            raise ExtractionCancelled(name)
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            lines.extend(" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows)
+        progress(done, len(blocks))
+    return [Page(None, _tidy("\n".join(lines)))]
+
+
+# -- text kinds --------------------------------------------------------------------------------
+
+
+def _decode(name: str, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise DocumentError(f"{name} is not a text file: its contents are binary.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_text(
+    name: str, data: bytes, progress: Progress, cancelled: threading.Event
+) -> list[Page]:
+    del cancelled
+    text = _decode(name, data)
+    progress(1, 1)
+    return [Page(None, text.replace("\r\n", "\n").strip())]
+
+
+def _read_csv(name: str, data: bytes, progress: Progress, cancelled: threading.Event) -> list[Page]:
+    del cancelled
+    text = _decode(name, data)
+    delimiter = "\t" if name.lower().endswith(".tsv") else ","
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096])
+    except csv.Error:
+        dialect = csv.excel_tab if delimiter == "\t" else csv.excel
+    rows = csv.reader(io.StringIO(text), dialect)
+    progress(1, 1)
+    return [Page(None, "\n".join(" | ".join(cell.strip() for cell in row) for row in rows))]
+
+
+class _HtmlText(html.parser.HTMLParser):
+    """Visible text of an HTML page: no scripts, styles or markup; blocks on their own lines."""
+
+    BLOCKS = frozenset(
+        {
+            "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+            "article", "header", "footer", "pre", "blockquote", "table", "ul", "ol", "dt", "dd",
+            "hr", "title",
+        }
+    )  # fmt: skip
+    HIDDEN = frozenset({"script", "style", "noscript", "template", "head"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        del attrs
+        if tag in self.HIDDEN and tag != "head":
+            self._hidden += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN and tag != "head" and self._hidden:
+            self._hidden -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _read_html(
+    name: str, data: bytes, progress: Progress, cancelled: threading.Event
+) -> list[Page]:
+    del cancelled
+    parser = _HtmlText()
+    parser.feed(_decode(name, data))
+    parser.close()
+    progress(1, 1)
+    lines = _tidy("".join(parser.parts)).splitlines()
+    return [Page(None, "\n".join(line for line in lines if line))]
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off every line, at most one blank line in a row."""
+    lines = [" ".join(line.split()) if line.strip() else "" for line in text.splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy).strip()
+
+
+_READERS: dict[str, Callable[[str, bytes, Progress, threading.Event], list[Page]]] = {
+    "pdf": _read_pdf,
+    "docx": _read_docx,
+    "html": _read_html,
+    "csv": _read_csv,
+    "markdown": _read_text,
+    "text": _read_text,
+    "code": _read_text,
+}
