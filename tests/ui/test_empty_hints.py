@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QWidget
 
 from app.ui.transcription.queue_model import COST
 from tests.fake_api import FakeApi
@@ -14,13 +14,13 @@ from tests.ui.conftest import use_server
 WAIT_MS = 8000
 
 
-def _hint(tab: Any, name: str) -> QLabel:
-    hint = tab.findChild(QLabel, name)
+def _hint(tab: Any, name: str) -> QWidget:
+    hint = tab.findChild(QWidget, name)
     assert hint is not None
     return hint
 
 
-def _shown(window: Any, kind: str, hint: QLabel) -> bool:
+def _shown(window: Any, kind: str, hint: QWidget) -> bool:
     window.tabs.setCurrentWidget(window.tab_pages[kind])
     return hint.isVisible() and hint.width() > 100 and hint.height() > 50
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -51,6 +52,31 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(buffer.data().data())
 
 
+class ComposerFrame(QFrame):
+    """The rounded card that holds the message input and its toolbar; it shows the focus ring
+    while the input inside has the keyboard focus."""
+
+    def __init__(self, watched: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatComposer")
+        self.setProperty("surface", "composer")
+        self.setProperty("focused", False)
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.setProperty("focused", kind == QEvent.Type.FocusIn)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        return False
+
+
+# The input shows at least this many lines, and grows with its text up to the maximum.
+MIN_LINES = 3
+MAX_LINES = 12
+
+
 class ChatInput(QPlainTextEdit):
     """Multi-line input. With ``send_with_enter`` Enter sends and Shift+Enter starts a new line;
     otherwise Ctrl+Enter sends. Ctrl+Enter always sends.
@@ -71,10 +97,29 @@ class ChatInput(QPlainTextEdit):
         self.setAccessibleName("Message")
         self.send_with_enter = False
         self.setTabChangesFocus(True)
-        self.setMinimumHeight(56)
-        self.setMaximumHeight(160)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_to_text)
         self.update_placeholder()
+        self._fit_to_text()
+
+    def _fit_to_text(self, *_args: object) -> None:
+        """Grows with the text from ``MIN_LINES`` to ``MAX_LINES`` lines, then scrolls."""
+        lines = int(self.document().documentLayout().documentSize().height())
+        shown = max(MIN_LINES, min(MAX_LINES, lines))
+        margins = self.contentsMargins()
+        frame = 2 * int(self.document().documentMargin()) + margins.top() + margins.bottom()
+        height = shown * self.fontMetrics().lineSpacing() + frame + 2 * self.frameWidth()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_to_text()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_to_text()
 
     def update_placeholder(self) -> None:
         keys = (
@@ -83,9 +128,6 @@ class ChatInput(QPlainTextEdit):
             else ("Ctrl+Enter to send")
         )
         self.setPlaceholderText(f"Type a message ({keys}); paste or drop images to attach")
-
-    def sizeHint(self) -> QSize:
-        return QSize(400, 84)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

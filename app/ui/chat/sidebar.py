@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.storage.chat_store import Conversation, SearchHit
+from app.ui.style.controls import decorate
+from app.ui.widgets.empty_hint import EmptyHint
 
 CONVERSATION_ROLE = Qt.ItemDataRole.UserRole + 1
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -55,9 +57,11 @@ class ConversationSidebar(QWidget):
         self.new_button.setObjectName("chatNewConversation")
         self.new_button.setToolTip("New conversation (Ctrl+N)")
         self.new_button.clicked.connect(self.new_requested)
+        decorate(self.new_button, "add")
         self.more_button = QToolButton(self)
         self.more_button.setObjectName("chatConversationMenu")
-        self.more_button.setText("⋯")
+        self.more_button.setText("Export or import")
+        decorate(self.more_button, "more", icon_only=True)
         self.more_button.setToolTip("Export or import")
         self.more_button.setAccessibleName("Export or import")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -98,6 +102,9 @@ class ConversationSidebar(QWidget):
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.list.itemChanged.connect(self._on_list_item_changed)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu_requested)
+        self.list_hint = EmptyHint(
+            self.list, "No conversations yet. Each chat you start is kept here.", purpose="time"
+        )
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)

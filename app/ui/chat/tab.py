@@ -34,7 +34,7 @@ from app.services.chat import (
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
 from app.storage.chat_store import Attachment, ChatStore, Conversation, Message
 from app.ui.asyncutils import async_slot
-from app.ui.chat.composer import AttachmentStrip, ChatInput, image_attachment
+from app.ui.chat.composer import AttachmentStrip, ChatInput, ComposerFrame, image_attachment
 from app.ui.chat.conversation_files import ConversationFiles
 from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
@@ -42,6 +42,9 @@ from app.ui.chat.transcript import MessageDelegate, TranscriptView
 from app.ui.chat.transcript_model import TranscriptModel
 from app.ui.events import app_events, notify_paid_request
 from app.ui.message_bar import MessageBar
+from app.ui.style.controls import decorate
+from app.ui.style.tokens import SPACE
+from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.voice_input import VoiceInput, insert_words
 
@@ -138,6 +141,8 @@ class ChatTab(QWidget):
         self.settings_toggle.setObjectName("chatSettingsToggle")
         self.settings_toggle.setText("Settings")
         self.settings_toggle.setCheckable(True)
+        self.settings_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        decorate(self.settings_toggle, "parameters", flat=True)
         self.totals = QLabel(self)
         self.totals.setObjectName("chatTotals")
         self.totals.setProperty("role", "hint")
@@ -151,6 +156,12 @@ class ChatTab(QWidget):
         self.delegate = MessageDelegate(self.transcript, self.renderer)
         self.transcript.setItemDelegate(self.delegate)
         self.transcript.setModel(self.transcript_model)
+        self.transcript_hint = EmptyHint(
+            self.transcript,
+            "Ask anything: type below and press Ctrl+Enter to send. "
+            "Paste or drop images to show them to a vision model.",
+            purpose="chat",
+        )
 
         self.edit_banner = QLabel(self)
         self.edit_banner.setObjectName("chatEditBanner")
@@ -168,13 +179,16 @@ class ChatTab(QWidget):
             "Attach images (for vision models); you can also paste or drop them"
         )
         self.attach_button.setAccessibleName("Attach images")
+        decorate(self.attach_button, "attach", icon_only=True)
         self.send_button = QPushButton("Send", self)
         self.send_button.setObjectName("chatSend")
         self.send_button.setDefault(False)
+        decorate(self.send_button, "send", primary=True)
         self.stop_button = QPushButton("Stop", self)
         self.stop_button.setObjectName("chatStop")
         self.stop_button.setToolTip("Stop the reply (Esc)")
         self.stop_button.setEnabled(False)
+        decorate(self.stop_button, "stop")
         self.voice_input = VoiceInput(
             self.services,
             self.message_bar,
@@ -191,14 +205,19 @@ class ChatTab(QWidget):
         top.addWidget(self.completion_mode)
         top.addWidget(self.settings_toggle)
 
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addWidget(self.attach_button)
-        buttons.addStretch(1)
-        entry = QHBoxLayout()
-        entry.addWidget(self.input, 1)
-        entry.addLayout(buttons)
+        composer = ComposerFrame(self.input, self)
+        tools = QHBoxLayout()
+        tools.setContentsMargins(SPACE["s"], 0, SPACE["s"], SPACE["s"])
+        tools.addWidget(self.attach_button)
+        tools.addWidget(self.voice_input)
+        tools.addStretch(1)
+        tools.addWidget(self.stop_button)
+        tools.addWidget(self.send_button)
+        entry = QVBoxLayout(composer)
+        entry.setContentsMargins(0, 0, 0, 0)
+        entry.setSpacing(0)
+        entry.addWidget(self.input)
+        entry.addLayout(tools)
 
         centre = QWidget(self)
         column = QVBoxLayout(centre)
@@ -208,8 +227,7 @@ class ChatTab(QWidget):
         column.addWidget(self.totals)
         column.addWidget(self.edit_banner)
         column.addWidget(self.attachments)
-        column.addLayout(entry)
-        column.addWidget(self.voice_input)
+        column.addWidget(composer)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("chatSplitter")

@@ -191,6 +191,7 @@ class SpeechTab(QWidget):
         self.history_hint = EmptyHint(
             self.history_list,
             "Nothing spoken yet. Everything you speak is kept here to play or save again.",
+            purpose="text-to-speech",
         )
         history_layout.addWidget(self.history_list, 1)
         history_layout.addLayout(history_buttons)

@@ -108,6 +108,11 @@ QSplitter::handle:hover {{ background: {s.border}; }}
 QGroupBox {{ border: 1px solid {s.border}; border-radius: {r["l"]}px;
     margin-top: {sp["xl"]}px; padding: {sp["m"]}px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: {sp["m"]}px; color: {s.muted}; }}
+QFrame[surface="composer"] {{ background: {s.base}; border: 1px solid {s.border_strong};
+    border-radius: {r["l"]}px; }}
+QFrame[surface="composer"][focused="true"] {{ border: 2px solid {s.accent}; }}
+QFrame[surface="composer"] QPlainTextEdit, QFrame[surface="composer"] QPlainTextEdit:focus {{
+    border: none; background: transparent; padding: {sp["m"]}px {sp["m"]}px 0 {sp["m"]}px; }}
 QFrame[surface="card"] {{ background: {s.surface}; border: 1px solid {s.border};
     border-radius: {r["l"]}px; }}
 QMenu {{ background: {s.surface}; border: 1px solid {s.border_strong};

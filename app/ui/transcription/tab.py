@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -51,6 +51,7 @@ from app.ui.transcription.queue_model import (
 )
 from app.ui.transcription.transcript_view import TranscriptView
 from app.ui.widgets.audio_player import AudioPlayer
+from app.ui.widgets.drop_zone import DropZone
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.recorder import RecordControl
@@ -119,6 +120,9 @@ class TranscriptionTab(QWidget):
         self.setObjectName("sttTab")
         self.setAccessibleName("Speech to text")
         self.setAcceptDrops(True)
+        self.drop_zone = DropZone(
+            self, "Drop audio or video files, or folders, to transcribe them", purpose="upload"
+        )
         self._shown_job: int | None = None
         self._player_source: str | None = None
         self._statuses: dict[int, str | None] = {}
@@ -214,6 +218,8 @@ class TranscriptionTab(QWidget):
             "No recordings yet. Add files, record, or paste the URL of a recording above; "
             "you can also drop audio and video files (or folders) on this tab.",
             model=self.queue_model,
+            purpose="speech-to-text",
+            action=("Add files…", self._on_add_files_button_clicked),
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -361,10 +367,16 @@ class TranscriptionTab(QWidget):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
+            self.drop_zone.show_over()
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_zone.hide()
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_zone.hide()
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()

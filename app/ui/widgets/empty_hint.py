@@ -1,47 +1,137 @@
-"""A sentence shown in the middle of an item view while it has no rows."""
+"""What an empty list or view says until it has rows: an icon, one friendly line, one action."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.style.icons import icon
+from app.ui.style.tokens import ICON, SPACE
+
+# The hint never grows wider than this, so its line wraps into a readable block.
+MAX_WIDTH = 420
 
 
-class EmptyHint(QLabel):
-    """Says what belongs in ``view`` and how to get it there, until the first row arrives.
+class EmptyState(QFrame):
+    """An icon, a sentence and an optional button, centred in ``host`` while shown.
 
-    The label lives on the view's viewport, follows its size, and hides itself whenever the
-    watched model has rows (it watches inserts, removals and resets). ``model`` is the view's
-    own by default; pass the source model behind a filter so that a search with no matches
-    does not read as an empty list.
+    It sizes itself to its contents and follows ``host``'s size, so clicks and drops outside it
+    still reach the view underneath.
     """
 
     def __init__(
-        self, view: QAbstractItemView, text: str, model: QAbstractItemModel | None = None
+        self,
+        host: QWidget,
+        text: str,
+        *,
+        purpose: str = "info",
+        action: tuple[str, Callable[[], None]] | None = None,
+        name: str = "",
     ) -> None:
-        super().__init__(text, view.viewport())
-        self.setObjectName(f"{view.objectName() or 'view'}EmptyHint")
-        self.setProperty("role", "hint")
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setContentsMargins(24, 24, 24, 24)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._view = view
+        super().__init__(host)
+        self.setObjectName(name or f"{host.objectName() or 'view'}EmptyHint")
+        self.setProperty("role", "empty-state")
+        self._host = host
+        self.icon_label = QLabel(self)
+        self.icon_label.setObjectName(f"{self.objectName()}Icon")
+        self.icon_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.icon_label.setPixmap(
+            icon(purpose, "muted").pixmap(QSize(ICON["xl"], ICON["xl"]), self.devicePixelRatioF())
+        )
+        self.label = QLabel(text, self)
+        self.label.setObjectName(f"{self.objectName()}Text")
+        self.label.setProperty("role", "hint")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(SPACE["xxl"], SPACE["xxl"], SPACE["xxl"], SPACE["xxl"])
+        layout.setSpacing(SPACE["l"])
+        layout.addWidget(self.icon_label)
+        layout.addWidget(self.label)
+        self.action_button: QPushButton | None = None
+        if action is not None:
+            caption, slot = action
+            self.action_button = QPushButton(caption, self)
+            self.action_button.setObjectName(f"{self.objectName()}Action")
+            self.action_button.clicked.connect(lambda _checked=False: slot())
+            layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        for child in (self.icon_label, self.label):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        host.installEventFilter(self)
+        self.place()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+        self.place()
+
+    def place(self) -> None:
+        """Centres the hint in its host, as wide as the host allows up to ``MAX_WIDTH``."""
+        area = self._host.rect()
+        width = max(0, min(MAX_WIDTH, area.width() - 2 * SPACE["l"]))
+        layout = self.layout()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        if height < 0:
+            height = self.sizeHint().height()
+        height = min(height, area.height())
+        self.setGeometry(
+            area.x() + (area.width() - width) // 2,
+            area.y() + max(0, (area.height() - height) // 2),
+            width,
+            height,
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._host and event.type() == QEvent.Type.Resize:
+            self.place()
+        return False
+
+
+class EmptyHint(EmptyState):
+    """An ``EmptyState`` on an item view, shown until the watched model has rows.
+
+    It watches inserts, removals and resets. ``model`` is the view's own by default; pass the
+    source model behind a filter so that a search with no matches does not read as an empty list.
+    """
+
+    def __init__(
+        self,
+        view: QAbstractItemView,
+        text: str,
+        model: QAbstractItemModel | None = None,
+        *,
+        purpose: str = "info",
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        super().__init__(
+            view.viewport(),
+            text,
+            purpose=purpose,
+            action=action,
+            name=f"{view.objectName() or 'view'}EmptyHint",
+        )
         self._model = model if model is not None else view.model()
-        view.viewport().installEventFilter(self)
         if self._model is not None:
-            model = self._model
-            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            watched = self._model
+            for signal in (watched.rowsInserted, watched.rowsRemoved, watched.modelReset):
                 signal.connect(self.refresh)
-            model.layoutChanged.connect(self.refresh)
+            watched.layoutChanged.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_args: object) -> None:
         empty = self._model is None or self._model.rowCount() == 0
         self.setVisible(empty)
         if empty:
-            self.setGeometry(self._view.viewport().rect())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self.setGeometry(self._view.viewport().rect())
-        return False
+            self.place()

@@ -364,9 +364,12 @@ class RecordControl(QWidget):
         *,
         recorder: Recorder | None = None,
         tooltip: str = "Record from the microphone",
+        purpose: str = "record",
+        flat: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(f"{name}Control")
+        self._purpose = purpose
         self.recorder = recorder if recorder is not None else Recorder(self)
         self._text = text
         self._tooltip = tooltip
@@ -375,6 +378,8 @@ class RecordControl(QWidget):
         self.button.setObjectName(name)
         self.button.setAccessibleName(text)
         self.button.clicked.connect(self._on_button_clicked)
+        if flat:
+            self.button.setProperty("variant", "flat")
         self.meter = QProgressBar(self)
         self.meter.setObjectName(f"{name}Level")
         self.meter.setAccessibleName("Input level")
@@ -443,7 +448,8 @@ class RecordControl(QWidget):
         available = self.recorder.available()
         recording = state == RECORDING
         self.button.setText("Stop" if recording else self._text)
-        self.button.setIcon(icon("stop") if recording else icon("record", "danger"))
+        idle_role = "danger" if self._purpose == "record" else "text"
+        self.button.setIcon(icon("stop") if recording else icon(self._purpose, idle_role))
         self.button.setAccessibleName("Stop recording" if recording else self._text)
         self.button.setEnabled(
             recording or (state == IDLE and available and not self._blocked_reason)

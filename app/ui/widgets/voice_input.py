@@ -44,6 +44,7 @@ from app.services.voice_chat import (
 from app.ui.asyncutils import async_slot, expected_errors, start_task
 from app.ui.message_bar import MessageBar
 from app.ui.speech.tab import DEFAULT_MODEL as DEFAULT_TTS_MODEL
+from app.ui.style.controls import decorate
 from app.ui.transcription.tab import DEFAULT_MODEL as DEFAULT_STT_MODEL
 from app.ui.widgets.audio_player import PLAYING, AudioPlayer
 from app.ui.widgets.recorder import RecordControl, Recorder
@@ -109,6 +110,8 @@ class VoiceInput(QWidget):
             self,
             recorder=recorder,
             tooltip="Speak, then press again: the words go into the message (not sent)",
+            purpose="dictate",
+            flat=True,
         )
         self.dictate.recorded.connect(self._on_dictate_recorded)
         self.dictate.failed.connect(self.message_bar.show_error)
@@ -121,6 +124,7 @@ class VoiceInput(QWidget):
         self.voice_button.setObjectName("chatVoiceMode")
         self.voice_button.setAccessibleName("Voice mode")
         self.voice_button.setCheckable(True)
+        decorate(self.voice_button, "speech-to-text", flat=True)
         self.voice_button.toggled.connect(self._on_voice_button_toggled)
         self.state_label = QLabel(self)
         self.state_label.setObjectName("chatVoiceState")
