@@ -666,6 +666,9 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a bundled app's helper process (formulas) starts here
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
         return _run_gui()

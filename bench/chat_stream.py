@@ -73,6 +73,22 @@ def code_reply(run: int, tokens: int) -> str:
     return f"Here is the file:\n\n```python\n{body}```\n\nThat is all."
 
 
+MATH_PARAGRAPH = (
+    "For step {n} the sum $\\sum_{{k=1}}^{{{n}}} k^2 = \\frac{{{n}({n}+1)(2\\cdot{n}+1)}}{{6}}$ "
+    "holds, and with \\(x_{{{n}}} = \\sqrt{{{n}^2 + 1}}\\) the bound costs $5 and $10 less.\n\n"
+    "$$\n\\int_0^{{{n}}} e^{{-t^2}}\\,dt \\le \\frac{{\\sqrt{{\\pi}}}}{{2}} + {n}\n$$\n\n"
+)
+
+
+def math_reply(run: int, tokens: int) -> str:
+    """Prose with an inline, a bracketed and a display formula per paragraph, and money that
+    stays text; every formula differs from run to run."""
+    words = len(MATH_PARAGRAPH.split())
+    return "".join(
+        MATH_PARAGRAPH.format(n=run * 10_000 + n) for n in range(max(1, tokens // words))
+    )
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -135,6 +151,7 @@ def main() -> None:
         "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
     )
     parser.add_argument("--code", action="store_true", help="one long code block")
+    parser.add_argument("--math", action="store_true", help="a reply dense with formulas")
     parser.add_argument(
         "--switch-interval", type=float, default=None, help="sys.setswitchinterval (seconds)"
     )
@@ -145,6 +162,8 @@ def main() -> None:
     replies = [
         code_reply(run, args.tokens)
         if args.code
+        else math_reply(run, args.tokens)
+        if args.math
         else markdown_text(random.Random(run + 1), args.tokens)
         for run in range(args.runs)
     ]

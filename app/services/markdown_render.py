@@ -27,6 +27,8 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -34,7 +36,11 @@ from pygments.styles import get_style_by_name
 from pygments.token import Text
 from pygments.util import ClassNotFound
 
+from app.services.math_render import InvalidMath, MathImage, MathRenderer
+
 COPY_SCHEME = "copy-code"
+MATH_SCHEME = "math"
+MATH_SIZE = 15.0
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_HIGHLIGHT_CHARS = 60_000
 
@@ -51,6 +57,7 @@ class CodeTheme:
     border: str
     link: str
     muted: str
+    text: str = "#1f2328"
 
 
 THEMES: dict[str, CodeTheme] = {
@@ -73,6 +80,7 @@ THEMES: dict[str, CodeTheme] = {
         border="#3d444d",
         link="#79a4ff",
         muted="#9198a1",
+        text="#e6edf3",
     ),
 }
 
@@ -84,6 +92,7 @@ class RenderedBlock:
     source: str
     html: str
     code: tuple[str, ...] = ()
+    math_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class RenderedGroup:
 
     html: str
     code: tuple[str, ...]
+    math_pending: bool = False
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -163,6 +173,43 @@ class _SafeHtmlRenderer(RendererHTML):
         self.theme = THEMES["light"]
         self.code: list[str] = []
         self.first_code_index = 0
+        self.math_size = MATH_SIZE
+        self.math = MathRenderer()
+        self.math_pending = False
+
+    # -- math ---------------------------------------------------------------------------
+
+    def math_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._math(tokens[idx], display=False)
+
+    def math_inline_double(
+        self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return self._math(tokens[idx], display=True)
+
+    def math_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f'<p align="center">{self._math(tokens[idx], display=True)}</p>\n'
+
+    def _math(self, token: Token, *, display: bool) -> str:
+        """An image of the formula (``math:KEY``, sized in pixels); while it is being drawn,
+        its source in the muted colour; with a small question mark when it does not parse."""
+        closer = _CLOSERS.get(token.markup, token.markup)
+        source = f'<span style="color:{self.theme.muted}">'
+        source += html.escape(f"{token.markup}{token.content}{closer}") + "</span>"
+        try:
+            image = self.math.lookup(
+                token.content, display=display, colour=self.theme.text, size=self.math_size
+            )
+        except InvalidMath:
+            return f'{source}<sup style="color:{self.theme.muted}">?</sup>'
+        if image is None:
+            self.math_pending = True
+            return source
+        align = "middle" if not display else "baseline"
+        return (
+            f'<img src="{MATH_SCHEME}:{image.key}" width="{round(image.width)}" '
+            f'height="{round(image.height)}" style="vertical-align:{align}" />'
+        )
 
     # -- links and images ---------------------------------------------------------------
 
@@ -319,9 +366,21 @@ def _contrast(style: Any) -> str:
     return "#e6edf3" if (red * 299 + green * 587 + blue * 114) / 1000 < 128 else "#1f2328"
 
 
+_CLOSERS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
+
+
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
     parser.enable(["table", "strikethrough"])
+    # "$5 and $10" is money, not math: no space inside the dollars, no digit right after.
+    parser.use(
+        dollarmath_plugin,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        double_inline=True,
+    )
+    parser.use(texmath_plugin, delimiters="brackets")
     parser.renderer = _SafeHtmlRenderer(parser)
     return parser
 
@@ -352,6 +411,16 @@ class MarkdownRenderer:
     def theme(self) -> CodeTheme:
         return THEMES[self._scheme]
 
+    @property
+    def math(self) -> MathRenderer:
+        """Draws the formulas; the window sets it to work in the background."""
+        renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+        return renderer.math
+
+    def math_image(self, key: str) -> MathImage | None:
+        """The formula a ``math:KEY`` image of the rendered HTML stands for."""
+        return self.math.image(key)
+
     def render_block(self, source: str, first_code_index: int = 0) -> RenderedBlock:
         key = (self._scheme, source, first_code_index)
         cached = self._cache.get(key)
@@ -362,8 +431,13 @@ class MarkdownRenderer:
         renderer.theme = self.theme
         renderer.code = []
         renderer.first_code_index = first_code_index
+        renderer.math_pending = False
         body = self._parser.render(source)
-        block = RenderedBlock(source=source, html=body, code=tuple(renderer.code))
+        block = RenderedBlock(
+            source=source, html=body, code=tuple(renderer.code), math_pending=renderer.math_pending
+        )
+        if block.math_pending:  # rendered again once its formulas are drawn
+            return block
         self._cache[key] = block
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -408,7 +482,8 @@ class MarkdownRenderer:
         blocks = self.render_blocks(source)
         html_parts.extend(block.html for block in blocks)
         code = tuple(code for block in blocks for code in block.code)
-        return RenderedGroup(html="".join(html_parts), code=code)
+        pending = any(block.math_pending for block in blocks)
+        return RenderedGroup(html="".join(html_parts), code=code, math_pending=pending)
 
     def fenced_code(self, text: str, offset: int) -> str:
         """The code of the fenced block whose opening line starts at ``offset`` in ``text``."""

@@ -31,8 +31,9 @@ from PySide6.QtGui import (
 )
 
 from app.services.markdown_groups import GrowingText, SourceGroup
-from app.services.markdown_render import MarkdownRenderer
+from app.services.markdown_render import MATH_SCHEME, MarkdownRenderer
 from app.storage.chat_store import Message
+from app.ui.chat.math_images import math_picture
 
 MARGIN = 10
 PAD = 10
@@ -46,10 +47,18 @@ STATUS_LABELS = {"streaming": "writing…", "stopped": "stopped", "error": "fail
 
 
 class SafeTextDocument(QTextDocument):
-    """A text document that never loads a resource (no images, no remote anything)."""
+    """A text document that loads no resource but the formulas its renderer drew (no images,
+    no remote anything)."""
+
+    def __init__(self, renderer: MarkdownRenderer | None = None) -> None:
+        super().__init__()
+        self._renderer = renderer
 
     def loadResource(self, kind: int, name: QUrl) -> Any:
-        return None
+        if self._renderer is None or name.scheme() != MATH_SCHEME:
+            return None
+        formula = self._renderer.math_image(name.path())
+        return None if formula is None else math_picture(formula)
 
 
 @dataclass
@@ -96,6 +105,7 @@ class TextGroup:
     code: tuple[str, ...] = ()
     height: int = 0
     width: int = -1
+    math_pending: bool = False
 
     def ready(self, width: int) -> bool:
         return self.doc is not None and self.width == width
@@ -215,9 +225,25 @@ class RowLayoutCache:
             )
             group.doc = self._new_document(rendered.html, muted)
             group.code = rendered.code
+            group.math_pending = rendered.math_pending
         group.doc.setTextWidth(width)
         group.height = math.ceil(group.doc.size().height())
         group.width = width
+
+    def math_drawn(self) -> list[int]:
+        """Formulas were drawn: text groups that showed their source are rendered again.
+        Returns the ids of the messages whose rows change."""
+        changed: list[int] = []
+        for (message_id, _kind), groups in self._groups.items():
+            for group in groups:
+                if group.math_pending and group.doc is not None:
+                    group.doc = None
+                    group.width = -1
+                    if message_id not in changed:
+                        changed.append(message_id)
+        for message_id in changed:
+            self._layouts.pop(message_id, None)
+        return changed
 
     def group_height(self, group: TextGroup, width: int) -> int:
         """The laid-out height of ``group``, or an estimate while it is pending."""
@@ -352,7 +378,7 @@ class RowLayoutCache:
         painter.end()
 
     def _new_document(self, html: str, muted: bool) -> QTextDocument:
-        doc = SafeTextDocument()
+        doc = SafeTextDocument(self.renderer)
         doc.setDocumentMargin(0)
         doc.setDefaultFont(self.font)
         option = QTextOption()

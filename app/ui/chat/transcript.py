@@ -60,6 +60,7 @@ EAGER_ROWS = 12
 IDLE_STEP_SECONDS = 0.008  # layout work per step for text off screen
 IDLE_STEP_INTERVAL_MS = 4
 IDLE_START_MS = 30
+MATH_REFRESH_MS = 100  # formulas drawn in the background are shown at most this often
 PAINT_BUDGET_S = 0.012  # layout time for text coming on screen per paint, while a reply streams
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -96,11 +97,20 @@ class MessageDelegate(QStyledItemDelegate):
     action_requested = Signal(str, int)
     link_activated = Signal(str)
     code_copy_requested = Signal(str)
+    _math_drawn = Signal()
 
     def __init__(self, view: TranscriptView, renderer: MarkdownRenderer) -> None:
         super().__init__(view)
         self.view = view
         self.layouts = RowLayoutCache(renderer)
+        # Formulas are drawn on a worker thread; its news comes here as a queued signal.
+        renderer.math.background = True
+        renderer.math.on_ready = self._math_drawn.emit
+        self._math_timer = QTimer(self)
+        self._math_timer.setSingleShot(True)
+        self._math_timer.setInterval(MATH_REFRESH_MS)
+        self._math_timer.timeout.connect(self._on_math_timer_timeout)
+        self._math_drawn.connect(self._on_math_drawn)
         self.flags: dict[int, RowFlags] = {}
         self.work_seconds = 0.0
         self._defer_idle = False
@@ -234,6 +244,16 @@ class MessageDelegate(QStyledItemDelegate):
         """Give a message the rows its height needs, once the view's layout pass is over."""
         self._new_parts[message_id] = parts
         self._repart_timer.start(0)
+
+    def _on_math_drawn(self) -> None:
+        if not self._math_timer.isActive():
+            self._math_timer.start()
+
+    def _on_math_timer_timeout(self) -> None:
+        model = self.view.model()
+        if isinstance(model, TranscriptModel):
+            for message_id in self.layouts.math_drawn():
+                model.touch(message_id)
 
     def _on_repaint_timer_timeout(self) -> None:
         self.view.viewport().update()
