@@ -581,6 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_text_commands(commands)
     _add_media_commands(commands)
     _add_account_commands(commands)
+    from app.cli_usage import add_usage_command
+
+    add_usage_command(commands, _subparser)
     doctor = _subparser(
         commands, "doctor", _cmd_doctor, "Show the ffmpeg, keyring, sound and folders found."
     )
@@ -645,7 +648,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
     services: Services | None = None
     try:
-        services = Services(base_url=args.base_url, dialect=args.dialect)
+        services = Services(base_url=args.base_url, dialect=args.dialect, origin="cli")
         outcome = args.handler(services, args)
         if inspect.isawaitable(outcome):
             outcome = asyncio.run(outcome)

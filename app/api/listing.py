@@ -7,13 +7,15 @@ from typing import Any
 from app.api.errors import NotFoundError, ResponseFormatError
 from app.api.models_catalog import parse_model, parse_model_list
 from app.api.transport import Transport, decode_json, quote_path_segment
-from app.api.types import Balance, ModelInfo, ModelList
-from app.api.values import CREDITS_PER_USD, as_dict, as_float, as_str
+from app.api.types import Balance, ModelInfo, ModelList, Transaction, TransactionPage
+from app.api.values import CREDITS_PER_USD, as_dict, as_float, as_list, as_str
 
 MODELS_PATH = "/v1/models"
 MODEL_PATH = "/model/"
 BILLING_PATH = "/v2/billing"
 LEGACY_BALANCE_PATH = "/v1/billing/balance"
+TRANSACTIONS_PATH = "/v2/billing/transactions"
+TRANSACTIONS_PAGE_LIMIT = 100
 
 
 class ModelsApi:
@@ -61,6 +63,36 @@ def parse_balance(body: Any) -> Balance:
     raise ResponseFormatError("The balance reply held no amount.")
 
 
+def parse_transaction(item: Any) -> Transaction | None:
+    row = as_dict(item)
+    created = as_str(row.get("created_at"))
+    if not created:
+        return None
+    amount = as_dict(row.get("amount"))
+    return Transaction(
+        created_at=created,
+        direction=(as_str(row.get("direction")) or "").upper(),
+        type=(as_str(row.get("type")) or "").upper(),
+        usd=as_float(amount.get("usd")),
+        credits=as_float(amount.get("credits")),
+        model=as_str(row.get("model")),
+        reference_id=as_str(row.get("reference_id")),
+    )
+
+
+def parse_transaction_page(body: Any) -> TransactionPage:
+    """``{data: [...], pagination: {next_cursor, has_more}}``; rows without a time are skipped."""
+    root = as_dict(body)
+    rows = [parse_transaction(item) for item in as_list(root.get("data"))]
+    pagination = as_dict(root.get("pagination"))
+    cursor = as_str(pagination.get("next_cursor"))
+    return TransactionPage(
+        transactions=tuple(row for row in rows if row is not None),
+        next_cursor=cursor,
+        has_more=bool(pagination.get("has_more")) and bool(cursor),
+    )
+
+
 class BillingApi:
     """``GET /v2/billing``, falling back to the legacy ``/v1/billing/balance`` on 404."""
 
@@ -76,3 +108,22 @@ class BillingApi:
             except NotFoundError:
                 raise first from None
         return parse_balance(body)
+
+    def transactions(
+        self,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        cursor: str | None = None,
+        limit: int = TRANSACTIONS_PAGE_LIMIT,
+    ) -> TransactionPage:
+        """One page of ``GET /v2/billing/transactions`` (``start``/``end`` are ISO times).
+
+        A management key gets ``PermissionDeniedError`` (403); servers without the route 404.
+        """
+        params: dict[str, Any] = {"limit": max(1, min(limit, TRANSACTIONS_PAGE_LIMIT))}
+        for name, value in (("from", start), ("to", end), ("cursor", cursor)):
+            if value:
+                params[name] = value
+        body, _ = self._transport.send_json("GET", TRANSACTIONS_PATH, params=params)
+        return parse_transaction_page(body)

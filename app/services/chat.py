@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from app.api.chat_parsing import ChunkAccumulator
 from app.api.errors import BadRequestError, InvalidInputError, NotFoundError
 from app.api.types import ChatChunk, ChatCompletion
+from app.services.usage import StreamTally, completion_record
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ChatStream
@@ -103,10 +104,18 @@ class ChatService:
             return self._open_stream(model, messages, params)
 
         chunks = self._services.runner.stream(open_stream, close=_close_iterator)
+        tally = StreamTally(model)
+        status = "stopped"
         try:
             async for chunk in chunks:
+                tally.add(chunk)
                 yield chunk
+            status = "complete"
+        except Exception:
+            status = "error"
+            raise
         finally:
+            await self._record_stream(tally, status)
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
                 await aclose()
@@ -120,17 +129,44 @@ class ChatService:
         def open_stream() -> ClosingChatStream:
             return self._open_stream(model, messages, params)
 
-        async for batch in ChunkBatches(open_stream).batches(self._services.runner):
-            yield batch
+        tally = StreamTally(model)
+        status = "stopped"
+        try:
+            async for batch in ChunkBatches(open_stream).batches(self._services.runner):
+                tally.add_all(batch)
+                yield batch
+            status = "complete"
+        except Exception:
+            status = "error"
+            raise
+        finally:
+            await self._record_stream(tally, status)
+
+    async def _record_stream(self, tally: StreamTally, status: str) -> None:
+        """Leave the cost record of a stream that got an answer (not of one refused at once).
+
+        A stopped stream (closed or cancelled) hands the record to the pool without waiting.
+        """
+        if tally.request_id is None and tally.usage is None and tally.cost is None:
+            return
+        usage = self._services.usage
+        if status == "stopped":
+            usage.record_soon(tally.record(status))
+        else:
+            await self._services.runner.run(usage.record, tally.record(status))
 
     async def complete(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> ChatCompletion:
         """The whole reply in one answer (no streaming)."""
         _require_messages(messages)
-        return await self._services.call(
-            lambda client: client.chat.create(model=model, messages=messages, **params)
-        )
+
+        def run(client: ApiClient) -> ChatCompletion:
+            result = client.chat.create(model=model, messages=messages, **params)
+            self._services.usage.record(completion_record(model, result))
+            return result
+
+        return await self._services.call(run)
 
     async def completion(
         self, prompt: str, model: str, max_tokens: int | None = None, **params: Any
@@ -146,6 +182,11 @@ class ChatService:
         require_text(prompt)
 
         def run(client: ApiClient) -> tuple[ChatCompletion, bool]:
+            result, fell_back = ask(client)
+            self._services.usage.record(completion_record(model, result))
+            return result, fell_back
+
+        def ask(client: ApiClient) -> tuple[ChatCompletion, bool]:
             try:
                 result = client.completions.create(
                     model=model, prompt=prompt, max_tokens=max_tokens, **params

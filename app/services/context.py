@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.services.models import ModelService
     from app.services.speech import SpeechService
     from app.services.transcription import TranscriptionService
+    from app.services.usage import UsageService
     from app.storage.history import HistoryDatabase
     from app.storage.secrets import KeyStore
 
@@ -58,6 +59,7 @@ class Services:
         runner: the worker pool for blocking calls; a new ``Runner`` when None.
         base_url: overrides the settings' base URL (else ``AIML_API_BASE_URL`` if set).
         dialect: overrides the settings' dialect ("aimlapi" or "openai").
+        origin: where requests come from, kept in their cost records ("window" or "cli").
     """
 
     def __init__(
@@ -68,12 +70,14 @@ class Services:
         runner: Runner | None = None,
         base_url: str | None = None,
         dialect: str | None = None,
+        origin: str = "window",
     ) -> None:
         self.settings = settings if settings is not None else load_settings()
         self._keystore = keystore
         self.runner = runner if runner is not None else Runner()
         self.base_url_override = base_url or os.environ.get(BASE_URL_ENV, "").strip() or None
         self.dialect_override = dialect or None
+        self.origin = origin
         self._history: HistoryDatabase | None = None
         self._history_lock = threading.Lock()
 
@@ -172,6 +176,12 @@ class Services:
         from app.services.speech import SpeechService
 
         return SpeechService(self)
+
+    @cached_property
+    def usage(self) -> UsageService:
+        from app.services.usage import UsageService
+
+        return UsageService(self)
 
     def close(self) -> None:
         """Stop the worker pool and close the history database."""

@@ -16,11 +16,13 @@ from app.api.errors import ApiError, InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
 from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
 from app.services.image_refusals import refusal_for_error, refusal_for_result
+from app.services.usage import image_record
 from app.storage.atomic import write_bytes_atomic, write_json_atomic
 from app.storage.image_store import ImageRecord, ImageStore
 from app.storage.paths import media_dir
 
 if TYPE_CHECKING:
+    from app.api.client import ApiClient
     from app.services.context import Services
 
 _MIME_EXTENSIONS = {
@@ -193,10 +195,14 @@ class ImageService:
         if not body.get("model"):
             raise InvalidInputError("No model is selected. Pick an image model.")
         stop = cancel if cancel is not None else CancelEvent()
+
+        def run(client: ApiClient) -> ImageResult:
+            result = client.images.generate(body, cancel=stop)
+            self._services.usage.record(image_record(body, result))
+            return result
+
         try:
-            result = await self._services.call(
-                lambda client: client.images.generate(body, cancel=stop)
-            )
+            result = await self._services.call(run)
         except asyncio.CancelledError:
             stop.set()
             raise

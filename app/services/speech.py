@@ -17,12 +17,14 @@ from app.api.audio_format import sniff_audio_format
 from app.api.errors import InvalidInputError, ResponseFormatError
 from app.api.types import Cost, SpeechAudio
 from app.services.text_chunks import split_text
+from app.services.usage import speech_record
 from app.services.voices import OPENAI, build_body, check_voice, estimate_cost, family_for
 from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import media_dir
 from app.storage.speech_store import SpeechRecord, SpeechStore
 
 if TYPE_CHECKING:
+    from app.api.client import ApiClient
     from app.media.audio import Pcm
     from app.services.context import Services
 
@@ -193,7 +195,14 @@ class SpeechService:
             raise InvalidInputError("The text is empty. Type something to speak.")
         if not body.get("model"):
             raise InvalidInputError("No model is selected. Pick a voice model.")
-        audio = await self._services.call(lambda client: client.audio.speech(body))
+
+        def run(client: ApiClient) -> SpeechAudio:
+            audio = client.audio.speech(body)
+            estimate = estimate_cost(str(body["model"]), len(str(text)))
+            self._services.usage.record(speech_record(body, audio, estimate))
+            return audio
+
+        audio = await self._services.call(run)
         if audio.format == "unknown":
             raise ResponseFormatError(
                 "the answer is not audio in any format this app knows (WAV, MP3, OGG, FLAC)"

@@ -24,6 +24,7 @@ from app.api.audio_format import sniff_audio_format
 from app.api.errors import ApiStatusError, InvalidInputError
 from app.api.types import Cost, Segment, Transcript, Word
 from app.services.stt_families import SttChoices, build_options
+from app.services.usage import transcription_record
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient
@@ -376,6 +377,18 @@ class TranscriptionService:
     def upload_limit_bytes(self, value: int | None) -> None:
         self._upload_limit_bytes = value
 
+    def _recorded(
+        self, model: str, work: Callable[[ApiClient], Transcript]
+    ) -> Callable[[ApiClient], Transcript]:
+        """``work`` that also leaves the cost record of the transcript it returns."""
+
+        def run(client: ApiClient) -> Transcript:
+            transcript = work(client)
+            self._services.usage.record(transcription_record(model, transcript))
+            return transcript
+
+        return run
+
     async def inspect(self, path: str | Path) -> SourceInfo:
         """``inspect_file`` on the worker pool."""
         return await self._services.runner.run(inspect_file, path)
@@ -410,14 +423,20 @@ class TranscriptionService:
             if url is not None:
                 request = replace(request, url=check_url(url))
                 return await self._services.call(
-                    lambda client: transcribe_once(client, request, stop, progress, interval)
+                    self._recorded(
+                        model,
+                        lambda client: transcribe_once(client, request, stop, progress, interval),
+                    )
                 )
             checked = await runner.run(check_audio_file, file)
             prepared = await runner.run(prepare_upload, checked, self.upload_limit_bytes)
             try:
                 return await self._services.call(
-                    lambda client: transcribe_parts(
-                        client, request, prepared.parts, stop, progress, interval
+                    self._recorded(
+                        model,
+                        lambda client: transcribe_parts(
+                            client, request, prepared.parts, stop, progress, interval
+                        ),
                     )
                 )
             except asyncio.CancelledError:

@@ -83,8 +83,9 @@ class HistoryDatabase:
                 f"The history file {self.path} was written by a newer version of AIML Desktop "
                 f"(schema {current}); update the app to open it."
             )
+        fresh = self._is_empty()  # a new file has nothing to keep a copy of
         for version in range(current, len(migrations)):
-            if not self._is_empty():
+            if not fresh:
                 self.backup(self.backup_path(version))
             self._apply(migrations[version], version + 1)
             log.info("history schema now at version %d", version + 1)

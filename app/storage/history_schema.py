@@ -168,4 +168,34 @@ CREATE TRIGGER speech_fts_update AFTER UPDATE OF text ON speech BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+SCHEMA_V2 = """
+CREATE TABLE usage (
+    id                INTEGER PRIMARY KEY,
+    created           REAL    NOT NULL,
+    tab               TEXT    NOT NULL CHECK (tab IN ('chat', 'images', 'stt', 'tts')),
+    model             TEXT    NOT NULL DEFAULT '',
+    origin            TEXT    NOT NULL DEFAULT 'window',
+    status            TEXT    NOT NULL DEFAULT 'complete',
+    cost_usd          REAL,
+    cost_credits      REAL,
+    estimated         INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens     INTEGER,
+    completion_tokens INTEGER,
+    total_tokens      INTEGER,
+    images            INTEGER,
+    characters        INTEGER,
+    seconds           REAL,
+    request_id        TEXT
+);
+CREATE INDEX usage_by_created ON usage (created);
+
+CREATE TABLE balance_samples (
+    id       INTEGER PRIMARY KEY,
+    created  REAL NOT NULL,
+    amount   REAL NOT NULL,
+    currency TEXT NOT NULL DEFAULT 'USD'
+);
+CREATE INDEX balance_samples_by_created ON balance_samples (created);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)

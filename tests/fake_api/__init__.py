@@ -12,9 +12,10 @@ Usage::
 Routes: ``/v1/chat/completions`` (JSON and SSE), ``/v1/completions``,
 ``/v1/images/generations``, ``/v1/stt/create``, ``/v1/stt/{id}``, ``/v1/stt``,
 ``/v1/audio/transcriptions``, ``/v1/tts``, ``/v1/audio/speech``, ``/v1/models`` (also
-``/models``, ``/api/v1/models``, ETag/304), ``/model/{id}``, ``/v2/billing`` and ``/files/<name>``
-(downloads of the image and audio URLs it handed out). Most ``/v1`` routes also answer without
-``/v1``, as the gateway does.
+``/models``, ``/api/v1/models``, ETag/304), ``/model/{id}``, ``/v2/billing``,
+``/v2/billing/transactions`` (every charge it booked) and ``/files/<name>`` (downloads of
+the image and audio URLs it handed out). Most ``/v1`` routes also answer without ``/v1``, as
+the gateway does.
 """
 
 from __future__ import annotations

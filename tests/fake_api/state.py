@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fake_api.gateway import nanoid, timestamp
 from tests.fake_api.options import FakeOptions
 
 
@@ -44,6 +45,23 @@ class GatewayState:
     files: FileStore = field(default_factory=FileStore)
     jobs: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    started_at: str = field(default_factory=timestamp)
+
+    def charge(self, model: str, cost: dict[str, Any]) -> None:
+        """Book a ``MODEL_USAGE`` charge for ``/v2/billing/transactions``."""
+        usd = cost.get("usd_spent")
+        credits = cost.get("credits_used")
+        row = {
+            "created_at": timestamp(),
+            "direction": "CHARGE",
+            "type": "MODEL_USAGE",
+            "amount": {"usd": usd, "credits": credits},
+            "model": model,
+            "reference_id": nanoid(),
+        }
+        with self.lock:
+            self.ledger.append(row)
 
     def file_url(self, name: str) -> str:
         return f"{self.url}/files/{name}"

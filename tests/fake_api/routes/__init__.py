@@ -30,6 +30,7 @@ ROUTES: list[Route] = [
     _route("GET", r"(/api)?(/v1)?/models", models.handle_models, needs_key=False),
     _route("GET", r"/model/(?P<model_id>.+)", models.handle_model, needs_key=False),
     _route("GET", r"/v2/billing", account.handle_billing),
+    _route("GET", r"/v2/billing/transactions", account.handle_transactions),
     _route("POST", r"(/v1)?/images/generations", images.handle_generate),
     _route("POST", r"(/v1)?/stt/create", stt.handle_create),
     _route("GET", r"(/v1)?/stt/(?P<generation_id>[^/]+)", stt.handle_poll),

@@ -179,6 +179,7 @@ def handle_chat(ex: Exchange, _match: re.Match[str]) -> None:
         ex.send_validation_error(problem)
         return
     answer = ChatAnswer(ex, body)
+    ex.state.charge(answer.model, answer.cost)
     if body.get("stream"):
         events = sse_events(answer.chunks(ex.options.usage_chunk), ex.options.include_done)
         ex.send_chunked(
@@ -206,6 +207,7 @@ def handle_completions(ex: Exchange, _match: re.Match[str]) -> None:
         return
     messages = [{"role": "user", "content": prompt}]
     answer = ChatAnswer(ex, {**body, "messages": messages})
+    ex.state.charge(answer.model, answer.cost)
     payload = {
         "id": f"cmpl-{nanoid(24)}",
         "object": "text_completion",

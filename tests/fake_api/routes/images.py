@@ -170,6 +170,7 @@ def handle_generate(ex: Exchange, _match: re.Match[str]) -> None:
     pictures = make_pictures(ex, body, shape)
     answer = shaped_answer(shape, body, pictures)
     cost = cost_for_tokens(2000 * len(pictures))
+    ex.state.charge(str(body.get("model", "")), cost)
     if shape != "legacy":
         answer["meta"] = {"usage": cost}
         if shape == "both":

@@ -75,6 +75,14 @@ def transcript_for(ex: Exchange, source: SttInput) -> Transcript:
     return Transcript(ex.options.stt_text, duration or ex.options.stt_duration, diarize)
 
 
+USD_PER_AUDIO_SECOND = 1e-4
+
+
+def charge_seconds(ex: Exchange, model: str, transcript: Transcript) -> None:
+    usd = round(transcript.duration * USD_PER_AUDIO_SECOND, 9)
+    ex.state.charge(model, {"usd_spent": usd, "credits_used": round(usd * 2_000_000)})
+
+
 def handle_create(ex: Exchange, _match: re.Match[str]) -> None:
     source = read_input(ex)
     if source is None:
@@ -93,6 +101,8 @@ def handle_create(ex: Exchange, _match: re.Match[str]) -> None:
     )
     with ex.state.lock:
         ex.state.jobs[job.generation_id] = job
+    if job.error is None:
+        charge_seconds(ex, job.model, job.transcript)
     first = job.statuses[0] if job.statuses else "queued"
     ex.send_json({"generation_id": job.generation_id, "status": first})
 
@@ -135,6 +145,7 @@ def handle_legacy(ex: Exchange, _match: re.Match[str]) -> None:
     if source is None:
         return
     transcript = transcript_for(ex, source)
+    charge_seconds(ex, source.model, transcript)
     ex.send_json(
         result_in_shape(
             "deepgram", transcript, model=source.model, source_url=source.url, options=source.params
@@ -151,6 +162,7 @@ def handle_openai_transcription(ex: Exchange, _match: re.Match[str]) -> None:
         return
     source = SttInput(model, dict(request.form), None, upload[1])
     transcript = transcript_for(ex, source)
+    charge_seconds(ex, model, transcript)
     response_format = request.form.get("response_format", "json")
     if response_format in ("srt", "vtt"):
         ex.send(

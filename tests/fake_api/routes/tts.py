@@ -83,10 +83,11 @@ def handle_tts(ex: Exchange, _match: re.Match[str]) -> None:
         return
     audio = synthesise(ex, text)
     mode = ex.options.tts_mode or auto_mode(model)
+    cost = cost_for_tokens(len(text))
+    ex.state.charge(model, cost)
     if mode == "bytes":
         send_audio_bytes(ex, audio)
         return
-    cost = cost_for_tokens(len(text))
     answer = json_answer(ex, mode, model, audio)
     answer["meta"] = {"usage": cost}
     ex.send_json(answer, headers=cost_headers(cost))
