@@ -7,6 +7,7 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
   a gallery, a transcription queue, spoken text in the history) and shot on every tab
   (``main-*``), plus the image viewer and the transcript panel.
 - ``dialogs``: the first-run API key dialog after a successful test, and every Settings page.
+- ``usage``: the Usage window over two weeks of recorded spend.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab
   (``scripts/screenshots_voice.py``, run in its own process).
 
@@ -14,7 +15,7 @@ The Text to speech shot plays audio and ``voice`` listens to a microphone, so bo
 PulseAudio server with a null sink named ``nullsink`` (see HEADLESS.md); without one the
 player is shown stopped and ``voice`` fails with a reason. Needs espeak-ng and ffmpeg.
 
-    python scripts/screenshots.py [--out docs/screenshots] [--only tabs dialogs voice]
+    python scripts/screenshots.py [--out docs/screenshots] [--only tabs dialogs usage voice]
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ os.environ.pop("AIML_API_BASE_URL", None)
 
 from screenshots_common import run_offscreen  # noqa: E402
 
-PARTS = ("tabs", "dialogs", "voice")
+PARTS = ("tabs", "dialogs", "usage", "voice")
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
 

@@ -203,6 +203,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(
             self._action("Refresh &balance", self.refresh_balance, None, "actionRefreshBalance")
         )
+        usage = self._action("&Usage…", self.open_usage, "Ctrl+Shift+U", "actionUsage")
+        usage.setIcon(icon("usage"))
+        view_menu.addAction(usage)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
@@ -406,6 +409,20 @@ class MainWindow(QMainWindow):
 
     def _on_balance_button_clicked(self) -> None:
         self.refresh_balance()
+        self.open_usage()
+
+    def open_usage(self) -> QWidget:
+        """Show the Usage window (one per main window) with fresh figures."""
+        from app.ui.usage.window import UsageWindow
+
+        window = self.findChild(UsageWindow, "usageWindow")
+        if window is None:
+            window = UsageWindow(self.services, self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.refresh()
+        return window
 
     def _on_app_events_paid_request_finished(self) -> None:
         self._balance_timer.start()
