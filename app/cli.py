@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
-from app.api.errors import ApiError, AuthenticationError, InvalidInputError, describe
 from app.api.types import ModelKind
+from app.errors import AppError, AuthenticationError, UserInputError, describe, is_expected
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -49,11 +49,11 @@ KEY_SOURCES = {
 }
 
 
-class UsageError(Exception):
+class UsageError(UserInputError):
     """The command line cannot be carried out as written."""
 
 
-class CommandFailed(Exception):
+class CommandFailed(AppError):
     """The command ran but could not do what was asked; the message is the sentence."""
 
 
@@ -383,17 +383,13 @@ def _percent_printer(stage: str) -> Callable[[int, int], None]:
 
 
 def _cmd_backup(services: Services, args: argparse.Namespace) -> int:
-    from app.services.backup import BackupError, create_backup, default_backup_name
-    from app.storage.history import HistoryError
+    from app.services.backup import create_backup, default_backup_name
 
     target = Path(args.output).expanduser() if args.output else Path.cwd() / default_backup_name()
     if target.is_dir():
         target = target / default_backup_name()
     show = _percent_printer("backing up") if _show_progress(args) else None
-    try:
-        summary = create_backup(target, history=services.history, progress=show)
-    except (BackupError, HistoryError) as exc:
-        raise CommandFailed(str(exc)) from exc
+    summary = create_backup(target, history=services.history, progress=show)
     print(summary.path, flush=True)
     _say(f"backed up {summary.amount}.")
     return EXIT_OK
@@ -416,8 +412,7 @@ def _confirm_restore(archive: Path) -> None:
 
 
 def _cmd_restore(services: Services, args: argparse.Namespace) -> int:
-    from app.services.backup import BackupError, restore_backup
-    from app.storage.history import HistoryError
+    from app.services.backup import restore_backup
 
     archive = Path(args.archive).expanduser()
     if not archive.is_file():
@@ -425,10 +420,7 @@ def _cmd_restore(services: Services, args: argparse.Namespace) -> int:
     if not args.yes:
         _confirm_restore(archive)
     show = _percent_printer("checking and unpacking") if _show_progress(args) else None
-    try:
-        summary = restore_backup(archive, history=services.history, progress=show)
-    except (BackupError, HistoryError) as exc:
-        raise CommandFailed(str(exc)) from exc
+    summary = restore_backup(archive, history=services.history, progress=show)
     made = f" made {summary.created}" if summary.created else ""
     print(f"Restored {summary.amount} from the backup{made}.")
     print(f"The data it replaced is kept in {summary.safety_copy}")
@@ -620,22 +612,12 @@ def _error_sentence(exc: BaseException, services: Services | None) -> str:
     return describe(exc)
 
 
-def _is_media_error(exc: BaseException) -> bool:
-    return type(exc).__module__.startswith("app.media")
-
-
 def _exit_code_for(exc: BaseException, services: Services | None) -> int:
     """Print the one error line for ``exc`` and return the exit code."""
-    if isinstance(exc, UsageError):
-        _error_line(str(exc))
-        return EXIT_USAGE
-    if isinstance(exc, CommandFailed):
-        _error_line(str(exc))
-        return EXIT_FAILED
-    if isinstance(exc, InvalidInputError):
+    if isinstance(exc, UserInputError):
         _error_line(describe(exc))
         return EXIT_USAGE
-    if isinstance(exc, ApiError | OSError) or _is_media_error(exc):
+    if is_expected(exc):
         _error_line(_error_sentence(exc, services))
         return EXIT_FAILED
     log.error("unexpected error", exc_info=exc)

@@ -1,4 +1,8 @@
-"""The error tree of the API client, the status → class table, and the sentence a person sees.
+"""How the API's error bodies are read, and the matching error built from a response.
+
+The error classes themselves live in ``app.errors`` (one tree for the whole app, each with
+the sentence a person sees); they are importable from here too, so the API client's modules
+keep one place to import from.
 
 Gateway error bodies look like ``{"message", "path", "requestId", "statusCode", "timestamp"}``
 (``statusCode`` a number or a string); upstream provider errors arrive as a string inside
@@ -11,119 +15,55 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from app.errors import (
+    STATUS_ERRORS,
+    ApiConnectionError,
+    ApiError,
+    ApiStatusError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CancelledByUser,
+    ConflictError,
+    InternalServerError,
+    InvalidInputError,
+    JobFailedError,
+    LinkExpiredError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseFormatError,
+    StreamError,
+    UnprocessableEntityError,
+    describe,
+    error_class_for,
+)
 
-class ApiError(Exception):
-    """Base of every error the API client raises."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ApiConnectionError(ApiError):
-    """The server could not be reached, or the connection dropped."""
-
-
-class ApiTimeoutError(ApiConnectionError):
-    """The server did not answer (or stopped sending) within the timeout."""
-
-
-class ResponseFormatError(ApiError):
-    """The server answered 2xx with a body this client cannot use (bad JSON, no result …)."""
-
-
-class InvalidInputError(ApiError):
-    """The person's input cannot be sent (empty prompt, unreadable file …).
-
-    Found before any request is made.
-    """
-
-
-class StreamError(ApiError):
-    """An error object arrived inside an event stream, or the stream broke after it started."""
-
-
-class CancelledByUser(ApiError):
-    """The person cancelled the operation (upload, wait or download) before it finished."""
-
-    def __init__(self, message: str = "Cancelled.") -> None:
-        super().__init__(message)
-
-
-class JobFailedError(ApiError):
-    """A server-side job (an STT transcription) ended in a failure state; message is a sentence."""
-
-
-class ApiStatusError(ApiError):
-    """The server answered with a non-2xx status."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int,
-        request_id: str | None = None,
-        body: Any = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.request_id = request_id
-        self.body = body
-        self.retry_after = retry_after
-
-
-class BadRequestError(ApiStatusError):
-    """400: the request was refused as invalid."""
-
-
-class AuthenticationError(ApiStatusError):
-    """401: the API key is missing or wrong."""
-
-
-class PermissionDeniedError(ApiStatusError):
-    """403: for this gateway usually out of credits, or a key that may not use this route."""
-
-
-class NotFoundError(ApiStatusError):
-    """404: unknown route or model, or a deprecated model."""
-
-
-class LinkExpiredError(NotFoundError):
-    """A generated file's download link answered 404/403/410: it expired or was removed."""
-
-
-class ConflictError(ApiStatusError):
-    """409."""
-
-
-class UnprocessableEntityError(ApiStatusError):
-    """422."""
-
-
-class RateLimitError(ApiStatusError):
-    """429: too many requests."""
-
-
-class InternalServerError(ApiStatusError):
-    """≥500: the gateway or the model failed."""
-
-
-STATUS_ERRORS: dict[int, type[ApiStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def error_class_for(status: int) -> type[ApiStatusError]:
-    if status >= 500:
-        return InternalServerError
-    return STATUS_ERRORS.get(status, ApiStatusError)
+__all__ = [
+    "STATUS_ERRORS",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiStatusError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CancelledByUser",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidInputError",
+    "JobFailedError",
+    "LinkExpiredError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseFormatError",
+    "StreamError",
+    "UnprocessableEntityError",
+    "describe",
+    "error_class_for",
+    "parse_error_body",
+    "status_error",
+]
 
 
 def _message_from_mapping(body: dict[str, Any]) -> str | None:
@@ -185,72 +125,3 @@ def status_error(
         body=body,
         retry_after=retry_after,
     )
-
-
-_STATUS_SENTENCES: dict[type[ApiStatusError], str] = {
-    LinkExpiredError: (
-        "The link to the generated file expired before it could be downloaded. Try again."
-    ),
-    AuthenticationError: "The API key was refused. Check it in Settings → API key.",
-    PermissionDeniedError: (
-        "The gateway refused the request: the account may be out of credits, or this key "
-        "may not use this feature."
-    ),
-    NotFoundError: (
-        "The model or endpoint was not found. It may have been renamed or retired; "
-        "pick another model."
-    ),
-    RateLimitError: "Too many requests right now. Wait a moment and try again.",
-    InternalServerError: "The server had a problem. Try again in a moment.",
-    BadRequestError: "The request was refused as invalid.",
-    UnprocessableEntityError: "The request was refused as invalid.",
-}
-
-
-def _with_detail(sentence: str, detail: str | None) -> str:
-    if not detail or detail.lower().startswith("http "):
-        return sentence
-    detail = " ".join(detail.split())
-    if len(detail) > 240:
-        detail = detail[:237] + "…"
-    if detail.rstrip(".").lower() in sentence.lower():
-        return sentence
-    return f"{sentence} ({detail.rstrip('.')}.)"
-
-
-def _describe_status(exc: ApiStatusError) -> str:
-    base = _STATUS_SENTENCES.get(type(exc))
-    if base is None:
-        for cls, sentence in _STATUS_SENTENCES.items():
-            if isinstance(exc, cls):
-                base = sentence
-                break
-    if base is None:
-        base = f"The server answered with status {exc.status}."
-    return _with_detail(base, exc.message)
-
-
-def describe(exc: BaseException) -> str:
-    """The one sentence a person sees for any error (never the key, never a traceback)."""
-    if isinstance(exc, ApiStatusError):
-        return _describe_status(exc)
-    if isinstance(exc, ApiTimeoutError):
-        return "The server took too long to answer. Check the connection or raise the timeout."
-    if isinstance(exc, ApiConnectionError):
-        return _with_detail(
-            "Could not reach the server. Check the connection and the base URL.", None
-        )
-    if isinstance(exc, StreamError):
-        return _with_detail("The reply stopped with an error.", exc.message)
-    if isinstance(exc, ResponseFormatError):
-        return _with_detail("The server sent a reply this app could not read.", exc.message)
-    if isinstance(exc, ApiError):
-        return exc.message
-    if isinstance(exc, FileNotFoundError):
-        return f"File not found: {exc.filename or exc}."
-    if isinstance(exc, PermissionError):
-        return f"Permission denied: {exc.filename or exc}."
-    if isinstance(exc, OSError):
-        return f"A file could not be read or written: {exc.strerror or exc}."
-    text = str(exc).strip()
-    return text if text else f"Unexpected error ({type(exc).__name__})."

@@ -27,6 +27,7 @@ with warnings.catch_warnings():
     from pydub import AudioSegment
     from pydub.exceptions import CouldntDecodeError, CouldntEncodeError
 
+from app.errors import MediaError
 from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import cache_dir
 
@@ -37,10 +38,6 @@ EXPORT_FORMATS = ("wav", "mp3", "ogg", "flac")
 _EXPORT_CODECS = {"ogg": "libvorbis", "mp3": "libmp3lame"}
 _PROBE_TIMEOUT_S = 60
 _CONVERT_TIMEOUT_S = 3600
-
-
-class MediaError(Exception):
-    """An audio task failed; the message is a sentence for the person."""
 
 
 @dataclass(frozen=True)

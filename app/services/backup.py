@@ -37,6 +37,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from app import APP_NAME, __version__
+from app.errors import StorageError
 from app.storage.atomic import write_bytes_atomic
 from app.storage.history import HistoryDatabase, HistoryError
 from app.storage.history_schema import MIGRATIONS
@@ -65,7 +66,7 @@ STORED_SUFFIXES = frozenset(
 ProgressCallback = Callable[[int, int], None]
 
 
-class BackupError(Exception):
+class BackupError(StorageError):
     """A backup or restore could not be done; the message is the sentence for the person."""
 
 

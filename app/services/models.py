@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.api.errors import ApiError, describe
+from app.api.errors import ApiError
 from app.api.types import ModelInfo, ModelKind, ModelList
+from app.errors import describe
 from app.storage.atomic import write_json_atomic
 from app.storage.paths import cache_dir
 

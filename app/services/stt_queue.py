@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.api.errors import ApiError, CancelledByUser, describe
+from app.api.errors import CancelledByUser
 from app.api.types import Transcript
+from app.errors import EXPECTED_ERRORS, describe
 from app.services import transcript_formats
 from app.services.transcription import check_url
 from app.storage import transcription_store as store_module
@@ -81,9 +82,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _expected() -> tuple[type[BaseException], ...]:
-    from app.media.audio import MediaError
-
-    return (ApiError, MediaError, OSError, ValueError)
+    return (*EXPECTED_ERRORS, ValueError)  # a transcript file that is not one says so
 
 
 class SttQueue:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from app.errors import StorageError
 from app.storage.history_schema import MIGRATIONS
 from app.storage.paths import history_db_path
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 
-class HistoryError(Exception):
+class HistoryError(StorageError):
     """The history cannot be opened; the message is a sentence for the person."""
 
 

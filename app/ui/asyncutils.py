@@ -22,22 +22,12 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from app.api.errors import (
-    ApiConnectionError,
-    ApiError,
-    InternalServerError,
-    RateLimitError,
-)
+from app.errors import is_expected, retry_makes_sense
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _tasks: set[asyncio.Task[Any]] = set()
-RETRYABLE_ERRORS: tuple[type[BaseException], ...] = (
-    ApiConnectionError,
-    RateLimitError,
-    InternalServerError,
-)
 
 
 # -- tasks -----------------------------------------------------------------------------------
@@ -130,23 +120,13 @@ def _change_busy(target: Any, step: int) -> None:
         log.debug("busy target gone")
 
 
-def expected_errors() -> tuple[type[BaseException], ...]:
-    """Errors that carry a sentence for the person rather than a bug."""
-    errors: list[type[BaseException]] = [ApiError, OSError]
-    media = sys.modules.get("app.media.audio")
-    media_error = getattr(media, "MediaError", None)
-    if isinstance(media_error, type):
-        errors.append(media_error)
-    return tuple(errors)
-
-
 def _report(
     exc: Exception, owner: QObject | None, retry: Callable[[], object] | None = None
 ) -> None:
     bar_owner = _find_upwards(owner, "message_bar")
-    if isinstance(exc, expected_errors()) and bar_owner is not None:
+    if is_expected(exc) and bar_owner is not None:
         log.info("%s: %s", type(exc).__name__, exc)
-        offer_retry = retry if isinstance(exc, RETRYABLE_ERRORS) else None
+        offer_retry = retry if retry_makes_sense(exc) else None
         try:
             bar_owner.message_bar.show_error(exc, retry=offer_retry)
         except RuntimeError:

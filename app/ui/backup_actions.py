@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from app import APP_NAME
-from app.storage.history import HistoryError
+from app.errors import StorageError
 from app.storage.settings import load_settings
 from app.ui.asyncutils import ask_open_file_names, ask_question, ask_save_file_name, start_task
 
@@ -54,12 +54,7 @@ class BackupActions(QObject):
     # -- backing up ------------------------------------------------------------------------
 
     async def _back_up(self) -> None:
-        from app.services.backup import (
-            BackupCancelled,
-            BackupError,
-            create_backup,
-            default_backup_name,
-        )
+        from app.services.backup import BackupCancelled, create_backup, default_backup_name
 
         suggested = str(Path(self.last_folder) / default_backup_name())
         chosen = await ask_save_file_name(
@@ -77,7 +72,7 @@ class BackupActions(QObject):
         except BackupCancelled:
             bar.show_info("The backup was cancelled; no file was written.")
             return
-        except (BackupError, HistoryError, OSError) as exc:
+        except (StorageError, OSError) as exc:
             log.info("backup failed: %s", exc)
             bar.show_error(_sentence(exc, "The backup could not be written"))
             return
@@ -86,7 +81,7 @@ class BackupActions(QObject):
     # -- restoring -------------------------------------------------------------------------
 
     async def _restore(self) -> None:
-        from app.services.backup import BackupCancelled, BackupError, restore_backup
+        from app.services.backup import BackupCancelled, restore_backup
 
         chosen = await ask_open_file_names(
             self.window, "Restore from backup", self.last_folder, ARCHIVE_FILTER
@@ -112,7 +107,7 @@ class BackupActions(QObject):
             tabs.setEnabled(True)
             bar.show_info("The restore was cancelled; nothing was changed.")
             return
-        except (BackupError, HistoryError, OSError) as exc:
+        except (StorageError, OSError) as exc:
             tabs.setEnabled(True)
             log.info("restore refused or failed: %s", exc)
             bar.show_error(_sentence(exc, "The backup could not be restored"))

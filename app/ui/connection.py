@@ -10,13 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.api.errors import (
-    ApiConnectionError,
-    AuthenticationError,
-    NotFoundError,
-    describe,
-)
 from app.api.types import Balance, ModelKind
+from app.errors import ApiConnectionError, AuthenticationError, NotFoundError, describe
 from app.ui.asyncutils import await_dialog, start_task
 from app.ui.events import app_events
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from app.api.errors import describe
+from app.errors import describe
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import ApiError, AuthenticationError, NotFoundError, describe
+from app.errors import ApiError, AuthenticationError, NotFoundError, describe
 from app.ui.asyncutils import async_slot
 from app.ui.widgets.password_field import PasswordField
 from app.ui.widgets.status_panel import balance_text

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import InvalidInputError, describe
+from app.api.errors import InvalidInputError
+from app.errors import EXPECTED_ERRORS, describe
 from app.services.image_families import (
     NEGATIVE_KEY,
     build_body,
@@ -34,7 +35,7 @@ from app.services.image_families import (
 from app.services.images import StoredGeneration
 from app.storage.image_store import ImageRecord
 from app.storage.paths import media_dir
-from app.ui.asyncutils import ask_question, expected_errors, start_task
+from app.ui.asyncutils import ask_question, start_task
 from app.ui.events import app_events, notify_paid_request
 from app.ui.images.card import RESULT_SIDE, GenerationCard
 from app.ui.images.decode import decode_file, forget_thumbnail
@@ -294,7 +295,7 @@ class ImagesTab(QWidget):
         except asyncio.CancelledError:
             card.show_cancelled()
             raise
-        except (*expected_errors(), ValueError) as exc:
+        except (*EXPECTED_ERRORS, ValueError) as exc:
             log.info("generation failed: %s", exc)
             card.show_error(describe(exc))
             return
@@ -410,7 +411,7 @@ class ImagesTab(QWidget):
         try:
             await self.services.images.delete(record.id)
             await self.services.runner.run(forget_thumbnail, record.id)
-        except (*expected_errors(), ValueError) as exc:
+        except (*EXPECTED_ERRORS, ValueError) as exc:
             self.message_bar.show_error(exc)
             return
         self.gallery_model.remove(record.id)

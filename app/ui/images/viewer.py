@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import describe
+from app.errors import describe
 from app.services.runner import Runner
 from app.ui.asyncutils import start_task
 from app.ui.images.decode import decode_file

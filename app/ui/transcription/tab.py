@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import describe
 from app.api.types import Transcript
+from app.errors import describe
 from app.services.stt_families import build_options
 from app.services.stt_queue import SttQueue
 from app.services.transcript_formats import render, to_txt

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import describe
+from app.errors import EXPECTED_ERRORS, describe
 from app.services.voice_chat import (
     IDLE,
     LISTENING,
@@ -41,7 +41,7 @@ from app.services.voice_chat import (
     spoken_text,
     transcript_text,
 )
-from app.ui.asyncutils import async_slot, expected_errors, start_task
+from app.ui.asyncutils import async_slot, start_task
 from app.ui.message_bar import MessageBar
 from app.ui.speech.tab import DEFAULT_MODEL as DEFAULT_TTS_MODEL
 from app.ui.style.controls import decorate
@@ -180,7 +180,7 @@ class VoiceInput(QWidget):
         self._update_buttons()
         try:
             text = await transcript_text(self.services, self.stt_model(), take)
-        except expected_errors() as exc:
+        except EXPECTED_ERRORS as exc:
             self.message_bar.show_error(
                 f"{describe(exc)} The recording is kept: {take}",
                 retry=lambda: self.dictate_take(take),
@@ -226,7 +226,7 @@ class VoiceInput(QWidget):
     async def _run(self, loop: VoiceLoop) -> None:
         try:
             await loop.run()
-        except expected_errors() as exc:
+        except EXPECTED_ERRORS as exc:
             log.info("voice mode ended: %s", exc)
             self.message_bar.show_error(exc)
         finally:
