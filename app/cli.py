@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -625,9 +626,16 @@ def _exit_code_for(exc: BaseException, services: Services | None) -> int:
     return EXIT_FAILED
 
 
+def _interrupt_on_ctrl_c() -> None:
+    """Ctrl+C stops a command, even when the parent started us with SIGINT ignored."""
+    with contextlib.suppress(ValueError, OSError):  # not the main thread: leave it be
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _run_command(args: argparse.Namespace) -> int:
     from app.services.context import Services
 
+    _interrupt_on_ctrl_c()
     services: Services | None = None
     try:
         services = Services(base_url=args.base_url, dialect=args.dialect, origin="cli")

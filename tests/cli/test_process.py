@@ -94,7 +94,15 @@ def test_self_test_opens_the_window(cli_process: Run, monkeypatch: pytest.Monkey
     assert "self-test ok" in result.out
 
 
-def test_ctrl_c_exits_130_quietly(gateway: FakeApi) -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    "parent_sigint",
+    ["default", "ignored"],  # a shell's background job starts with SIGINT ignored
+)
+def test_ctrl_c_exits_130_quietly(gateway: FakeApi, parent_sigint: str) -> None:
     gateway.options.chat_reply = "one two three four five six seven eight"
     gateway.options.stream_delay = 1.0
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
@@ -104,6 +112,7 @@ def test_ctrl_c_exits_130_quietly(gateway: FakeApi) -> None:
         stderr=subprocess.PIPE,
         env=env,
         cwd=REPO_ROOT,
+        preexec_fn=_ignore_sigint if parent_sigint == "ignored" else None,
     )
     try:
         assert child.stdout is not None
