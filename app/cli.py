@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from app import __version__
 from app.api.types import ModelKind
 from app.errors import AppError, AuthenticationError, UserInputError, describe, is_expected
+from app.services.defaults import DEFAULT_MODELS, key_source_phrase
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -35,19 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PROG = "aiml-desktop"
-DEFAULT_MODELS = {
-    "chat": "gpt-4o",
-    "image": "flux/schnell",
-    "stt": "#g1_nova-2-general",
-    "tts": "#g1_aura-asteria-en",
-}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-KEY_SOURCES = {
-    "env": "from the AIML_API_KEY environment variable",
-    "keyring": "stored in the system keyring",
-    "session": "kept for this session only",
-    "none": "no key is set",
-}
 
 
 class UsageError(UserInputError):
@@ -84,7 +73,7 @@ def _text_argument(value: str) -> str:
 
 
 def _model(services: Services, args: argparse.Namespace, kind: str) -> str:
-    return args.model or services.default_model(kind, DEFAULT_MODELS[kind])
+    return args.model or services.default_model(kind)
 
 
 def _stamp() -> str:
@@ -348,7 +337,7 @@ def _cmd_key(services: Services, args: argparse.Namespace) -> int:
     if args.action == "status":
         source = keystore.source
         state = "not set" if source == "none" else "set"
-        print(f"API key: {state} (source: {source}; {KEY_SOURCES[source]})")
+        print(f"API key: {state} (source: {source}; {key_source_phrase(source)})")
         notice = keystore.notice()
         if notice:
             _say(f"note: {notice}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from app import DEFAULT_BASE_URL
 from app.api.audio import AudioApi
 from app.api.chat import ChatApi, ChatStream, CompletionsApi
 from app.api.images import ImagesApi
@@ -20,7 +21,6 @@ from app.api.listing import BillingApi, ModelsApi
 from app.api.retry import RetryPolicy
 from app.api.transport import Timeouts, Transport, api_root
 
-DEFAULT_BASE_URL = "https://api.aimlapi.com"
 DIALECTS = ("aimlapi", "openai")
 
 __all__ = [

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
+from app import DEFAULT_BASE_URL
+from app.services.defaults import DEFAULT_MODELS
 from app.services.runner import Runner
-from app.storage.settings import DEFAULT_BASE_URL, Settings, load_settings
+from app.storage.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ClientConfig
@@ -126,9 +128,10 @@ class Services:
 
         return await self.runner.run(run)
 
-    def default_model(self, kind: str, fallback: str) -> str:
-        """The settings' default model for ``kind`` ("chat", "image", …) or ``fallback``."""
-        return self.settings.default_models.get(kind) or fallback
+    def default_model(self, kind: str, fallback: str | None = None) -> str:
+        """The settings' default model for ``kind`` ("chat", "image", …), else ``fallback``,
+        else the built-in one (``app.services.defaults.DEFAULT_MODELS``)."""
+        return self.settings.default_models.get(kind) or fallback or DEFAULT_MODELS[kind]
 
     @property
     def history(self) -> HistoryDatabase:

@@ -17,18 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.services.defaults import key_source_phrase
 
 if TYPE_CHECKING:
     from app.storage.secrets import KeyStore
 
 TOOL_TIMEOUT_S = 10.0
 SOCKET_TIMEOUT_S = 1.0
-KEY_SOURCES = {
-    "env": "from the AIML_API_KEY environment variable",
-    "keyring": "stored in the system keyring",
-    "session": "kept for this session only",
-    "none": "none set",
-}
 
 
 @dataclass(frozen=True)
@@ -261,7 +256,7 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
         f"installation: {diagnosis.install_dir} ({kind})",
         *(_tool_line(check) for check in diagnosis.tools),
         f"keyring: {diagnosis.keyring.backend} ({keyring_state})",
-        f"api key: {KEY_SOURCES.get(diagnosis.keyring.key_source, diagnosis.keyring.key_source)}",
+        f"api key: {key_source_phrase(diagnosis.keyring.key_source)}",
         f"audio output: {sound} - {diagnosis.audio.detail}",
         *(f"{name} folder: {path}" for name, path in diagnosis.folders.items()),
     ]

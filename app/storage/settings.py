@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import DEFAULT_BASE_URL
 from app.storage.atomic import write_json_atomic
 from app.storage.paths import settings_path
 
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 PROVIDERS = ("aimlapi", "openai", "custom")
 DIALECTS = ("aimlapi", "openai")
 THEMES = ("system", "light", "dark")
-DEFAULT_BASE_URL = "https://api.aimlapi.com"
 _NEVER_KEPT = frozenset({"api_key", "apiKey", "key", "token"})
 
 

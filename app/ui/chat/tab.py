@@ -31,6 +31,7 @@ from app.services.chat import (
     request_messages,
     request_params,
 )
+from app.services.defaults import DEFAULT_MODELS
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
 from app.storage.chat_store import Attachment, ChatStore, Conversation, Message
 from app.ui.asyncutils import async_slot
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FALLBACK_MODEL = "gpt-4o"
+FALLBACK_MODEL = DEFAULT_MODELS["chat"]
 PAGE_SIZE = 120
 RENDER_INTERVAL_MS = 33
 MAX_RENDER_INTERVAL_MS = 150

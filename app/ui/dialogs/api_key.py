@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ApiError, AuthenticationError, NotFoundError, describe
+from app.services.defaults import key_source_heading
 from app.ui.asyncutils import async_slot
 from app.ui.widgets.password_field import PasswordField
 from app.ui.widgets.status_panel import balance_text
@@ -28,9 +29,9 @@ log = logging.getLogger(__name__)
 
 KEYS_URL = "https://aimlapi.com/app/keys"
 KEY_SOURCE_TEXTS = {
-    "env": "From the AIML_API_KEY environment variable (used for this run only, never saved).",
-    "keyring": "Stored in the system keyring.",
-    "session": "Kept for this session only: there is no usable system keyring.",
+    "env": f"{key_source_heading('env')} (used for this run only, never saved).",
+    "keyring": f"{key_source_heading('keyring')}.",
+    "session": f"{key_source_heading('session')}: there is no usable system keyring.",
     "none": "No key yet.",
 }
 ENV_NOTE = (

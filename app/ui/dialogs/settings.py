@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import DEFAULT_BASE_URL
 from app.api.types import ModelInfo
 from app.storage.settings import Settings
 from app.ui.dialogs.api_key import KEY_SOURCE_TEXTS, ApiKeyForm
@@ -45,7 +46,7 @@ class Preset(NamedTuple):
 
 
 PRESETS: dict[str, Preset] = {
-    "aimlapi": Preset("AI/ML API", "https://api.aimlapi.com", "aimlapi"),
+    "aimlapi": Preset("AI/ML API", DEFAULT_BASE_URL, "aimlapi"),
     "openai": Preset("OpenAI", "https://api.openai.com", "openai"),
     "custom": Preset("Other OpenAI-compatible server", "", "openai"),
 }

@@ -40,7 +40,6 @@ from app.ui.widgets.model_combo import ModelCombo
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "#g1_aura-asteria-en"
 SAVE_FILTERS = ";;".join(f"{fmt.upper()} audio (*.{fmt})" for fmt in AUDIO_FORMATS)
 
 
@@ -253,11 +252,7 @@ class SpeechTab(QWidget):
     # -- model, voice, options -----------------------------------------------------------
 
     def current_model(self) -> str:
-        return (
-            self.model_combo.current_model_id()
-            or self.services.settings.default_models.get("tts")
-            or DEFAULT_MODEL
-        )
+        return self.model_combo.current_model_id() or self.services.default_model("tts")
 
     def current_request(self, text: str | None = None) -> SpeechRequest:
         return SpeechRequest(

@@ -58,7 +58,6 @@ from app.ui.widgets.recorder import RecordControl
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "#g1_nova-2-general"
 EXPORT_FILTERS = {
     "txt": "Plain text (*.txt)",
     "srt": "SubRip subtitles (*.srt)",
@@ -130,7 +129,7 @@ class TranscriptionTab(QWidget):
         self.queue = SttQueue(services, on_change=self._on_queue_changed)
         self.queue_model = SttQueueModel(self.queue, self)
         self._build()
-        self.model_combo.set_current_model_id(services.default_model("stt", DEFAULT_MODEL))
+        self.model_combo.set_current_model_id(services.default_model("stt"))
         self.options.set_model(self.model_combo.current_model_id())
         self._load_queue()
 

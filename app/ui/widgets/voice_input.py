@@ -43,9 +43,7 @@ from app.services.voice_chat import (
 )
 from app.ui.asyncutils import async_slot, start_task
 from app.ui.message_bar import MessageBar
-from app.ui.speech.tab import DEFAULT_MODEL as DEFAULT_TTS_MODEL
 from app.ui.style.controls import decorate
-from app.ui.transcription.tab import DEFAULT_MODEL as DEFAULT_STT_MODEL
 from app.ui.widgets.audio_player import PLAYING, AudioPlayer
 from app.ui.widgets.recorder import RecordControl, Recorder
 
@@ -161,10 +159,10 @@ class VoiceInput(QWidget):
         return self._state
 
     def stt_model(self) -> str:
-        return self.services.default_model("stt", DEFAULT_STT_MODEL)
+        return self.services.default_model("stt")
 
     def tts_model(self) -> str:
-        return self.services.default_model("tts", DEFAULT_TTS_MODEL)
+        return self.services.default_model("tts")
 
     # -- dictation -----------------------------------------------------------------------
 
