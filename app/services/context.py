@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from app.services.account import AccountService
     from app.services.chat import ChatService
     from app.services.images import ImageService
+    from app.services.mcp_servers import McpHost
     from app.services.models import ModelService
     from app.services.speech import SpeechService
     from app.services.transcription import TranscriptionService
@@ -186,8 +187,17 @@ class Services:
 
         return UsageService(self)
 
+    @cached_property
+    def mcp_host(self) -> McpHost:
+        """Where MCP servers run; its thread starts when a server is first needed."""
+        from app.services.mcp_servers import McpHost
+
+        return McpHost()
+
     def close(self) -> None:
-        """Stop the worker pool and close the history database."""
+        """Stop the MCP servers and the worker pool and close the history database."""
+        if "mcp_host" in self.__dict__:
+            self.mcp_host.close()
         self.runner.shutdown()
         with self._history_lock:
             if self._history is not None:

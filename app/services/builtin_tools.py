@@ -1,0 +1,195 @@
+"""Tools that work without any MCP server: fetch a web page as text, the current date and time.
+
+Both are off until the person switches them on in Settings → Tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.api.errors import ApiError
+from app.api.web_page import fetch_page
+from app.services.runner import Runner
+from app.services.tool_types import ToolSpec
+
+BUILTIN_SOURCE = "builtin"
+FETCH_PAGE = "fetch_web_page"
+CURRENT_TIME = "current_date_time"
+
+
+class BuiltinToolError(Exception):
+    """The tool could not do its work; ``str()`` is the sentence sent back to the model."""
+
+
+@dataclass(frozen=True)
+class BuiltinTool:
+    spec: ToolSpec
+    label: str
+    run: Callable[[dict[str, Any], Runner], Awaitable[str]]
+
+
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas"}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "blockquote",
+    "hr",
+    "dt",
+    "dd",
+    "figcaption",
+    "form",
+    "title",
+}
+
+
+class _TextOfHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in _SKIPPED:
+            self._skip += 1
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("• ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in _SKIPPED and self._skip:
+            self._skip -= 1
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of an HTML page: no scripts or styles, one paragraph a line."""
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    lines = (
+        re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n")
+    )
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    title = " ".join(parser.title.split())
+    return f"# {title}\n\n{text}" if title else text
+
+
+async def _fetch_web_page(arguments: dict[str, Any], runner: Runner) -> str:
+    url = arguments.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise BuiltinToolError("The tool needs a “url” argument with the page's address.")
+    try:
+        page = await runner.run(fetch_page, url)
+    except ApiError as exc:
+        raise BuiltinToolError(exc.message) from None
+    text = (
+        html_to_text(page.text)
+        if "html" in page.content_type or not page.content_type
+        else page.text
+    )
+    if page.cut:
+        text += "\n\n[the page was longer; only its beginning was read]"
+    return f"{page.url}\n\n{text}"
+
+
+async def _current_date_time(arguments: dict[str, Any], runner: Runner) -> str:
+    zone_name = arguments.get("timezone")
+    now = dt.datetime.now().astimezone()
+    if isinstance(zone_name, str) and zone_name.strip():
+        try:
+            now = now.astimezone(ZoneInfo(zone_name.strip()))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BuiltinToolError(
+                f"“{zone_name}” is not a time zone name such as Europe/Paris."
+            ) from None
+    return (
+        f"{now.isoformat(timespec='seconds')} "
+        f"({now:%A %d %B %Y, %H:%M:%S}, time zone {now.tzname() or 'local'})"
+    )
+
+
+BUILTIN_TOOLS: tuple[BuiltinTool, ...] = (
+    BuiltinTool(
+        ToolSpec(
+            name=FETCH_PAGE,
+            description=(
+                "Fetches a web page (http or https) and returns its text, HTML reduced to "
+                "plain text. Only the first 2 MB are read."
+            ),
+            parameters={
+                "type": "object",
+                "properties": {"url": {"type": "string", "description": "The page's address."}},
+                "required": ["url"],
+            },
+            source=BUILTIN_SOURCE,
+            title="Fetch a web page as text",
+        ),
+        "Fetch a web page as text",
+        _fetch_web_page,
+    ),
+    BuiltinTool(
+        ToolSpec(
+            name=CURRENT_TIME,
+            description=(
+                "Returns the current date and time, in the computer's time zone or a named one."
+            ),
+            parameters={
+                "type": "object",
+                "properties": {
+                    "timezone": {
+                        "type": "string",
+                        "description": "An IANA time zone such as Europe/Paris; optional.",
+                    }
+                },
+            },
+            source=BUILTIN_SOURCE,
+            title="Current date and time",
+        ),
+        "Current date and time",
+        _current_date_time,
+    ),
+)
+
+
+def builtin_tool(name: str) -> BuiltinTool | None:
+    return next((tool for tool in BUILTIN_TOOLS if tool.spec.name == name), None)

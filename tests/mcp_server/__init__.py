@@ -1,0 +1,43 @@
+"""A real MCP server for the tests (``server.py``) and helpers to point configs at it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from app.storage.tool_config import McpServerConfig
+
+SERVER_SCRIPT = Path(__file__).with_name("server.py")
+
+
+def server_config(name: str = "testtools", *args: str, **changes: object) -> McpServerConfig:
+    """A stdio config that runs the test server with this Python."""
+    return McpServerConfig(
+        name=name,
+        command=sys.executable,
+        args=(str(SERVER_SCRIPT), *args),
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def command_line(*args: str) -> str:
+    """The test server as one command line, the way ``--mcp`` takes it."""
+    return " ".join([sys.executable, str(SERVER_SCRIPT), *args])
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` names a process that has not ended (a zombie counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    status = Path(f"/proc/{pid}/stat")
+    if status.exists():
+        try:
+            return status.read_text().split(") ", 1)[1][0] != "Z"
+        except (OSError, IndexError):
+            return False
+    return True
