@@ -33,6 +33,7 @@ from app.api.types import ModelInfo
 from app.storage.settings import Settings
 from app.ui.dialogs.api_key import KEY_SOURCE_TEXTS, ApiKeyForm
 from app.ui.theme import THEME_LABELS, THEME_MODES
+from app.ui.tools.page import ToolsPage
 from app.ui.widgets.model_combo import ModelCombo
 
 if TYPE_CHECKING:
@@ -145,6 +146,8 @@ class SettingsDialog(QDialog):
         self.pages.addTab(self._models_page(models or {}), "Models")
         self.pages.addTab(self._general_page(), "General")
         self.pages.addTab(self._folders_page(folders or {}), "Files")
+        self.tools_page = ToolsPage(services, self.pages)
+        self.pages.addTab(self.tools_page, "Tools")
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settingsError")

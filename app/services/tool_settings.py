@@ -1,0 +1,87 @@
+"""The flows behind Settings → Tools: load and save the tool config, start a server to see it.
+
+The config file and the keyring are read and written on the worker pool; servers run on the
+MCP host's thread. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from app.services.mcp_import import ImportResult, parse_mcp_servers
+from app.services.mcp_servers import McpHost, ServerStatus
+from app.storage.tool_config import McpServerConfig, ToolConfig, ToolConfigStore
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
+
+class ToolSettings:
+    """Keeps the tool config and the servers' processes in step.
+
+    Args:
+        services: the app's services (worker pool and MCP host).
+        store: where the config is kept; the default file and keyring when None.
+    """
+
+    def __init__(self, services: Services, store: ToolConfigStore | None = None) -> None:
+        self._runner = services.runner
+        self.host: McpHost = services.mcp_host
+        self.store = store or ToolConfigStore()
+        self.config = ToolConfig()
+
+    async def load(self) -> ToolConfig:
+        self.config = await self._runner.run(self.store.load)
+        return self.config
+
+    async def save(self, config: ToolConfig) -> ToolConfig:
+        """Writes ``config``; servers that were removed, changed or switched off are stopped."""
+        before = {s.id: s for s in self.config.servers}
+        await self._runner.run(self.store.save, config)
+        after = {s.id: s for s in config.servers}
+        for server_id, server in before.items():
+            if after.get(server_id) != server:
+                await self.host.stop(server_id)
+        self.config = config
+        return config
+
+    async def put_server(self, server: McpServerConfig) -> ToolConfig:
+        return await self.save(self.config.with_server(server))
+
+    async def remove_server(self, server_id: str) -> ToolConfig:
+        return await self.save(self.config.without_server(server_id))
+
+    async def set_enabled(self, server_id: str, enabled: bool) -> ToolConfig:
+        server = self.config.server(server_id)
+        if server is None or server.enabled == enabled:
+            return self.config
+        return await self.save(self.config.with_server(replace(server, enabled=enabled)))
+
+    async def set_builtin(self, name: str, on: bool) -> ToolConfig:
+        return await self.save(replace(self.config, builtins={**self.config.builtins, name: on}))
+
+    async def forget_allowed(self, keys: set[str] | None = None) -> ToolConfig:
+        """Forgets the "always allow" choices named (all of them when None)."""
+        kept = frozenset() if keys is None else self.config.always_allowed - keys
+        return await self.save(replace(self.config, always_allowed=kept))
+
+    async def import_servers(self, text: str) -> ImportResult:
+        """Adds the servers of an ``mcpServers`` JSON text; raises ImportProblem for bad text."""
+        result = parse_mcp_servers(text, self.config)
+        if result.servers:
+            config = self.config
+            for server in result.servers:
+                config = config.with_server(server)
+            await self.save(config)
+        return result
+
+    async def check(self, server_id: str) -> ServerStatus:
+        """Starts (or restarts) one server so its state and tools can be shown."""
+        server = self.config.server(server_id)
+        if server is None:
+            return ServerStatus()
+        return await self.host.restart(server)
+
+    def status(self, server_id: str) -> ServerStatus:
+        return self.host.status(server_id)
