@@ -6,12 +6,22 @@ MCP host's thread. Nothing here imports Qt.
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services.mcp_import import ImportResult, parse_mcp_servers
 from app.services.mcp_servers import McpHost, ServerStatus
-from app.storage.tool_config import McpServerConfig, ToolConfig, ToolConfigStore
+from app.services.mcp_toolbox import McpToolBox
+from app.services.tool_types import ToolSpec
+from app.storage.tool_config import (
+    McpServerConfig,
+    ToolConfig,
+    ToolConfigStore,
+    approval_key,
+)
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -85,3 +95,56 @@ class ToolSettings:
 
     def status(self, server_id: str) -> ServerStatus:
         return self.host.status(server_id)
+
+    # -- what a conversation needs ---------------------------------------------------------
+
+    def always_allowed(self, spec: ToolSpec) -> bool:
+        """True when the person chose "Always allow" for this tool of this source."""
+        return approval_key(spec.source, spec.title or spec.name) in self.config.always_allowed
+
+    async def allow_always(self, spec: ToolSpec) -> ToolConfig:
+        """Remembers "Always allow" for this tool of this source."""
+        key = approval_key(spec.source, spec.title or spec.name)
+        allowed = self.config.always_allowed | {key}
+        return await self.save(replace(self.config, always_allowed=allowed))
+
+    def toolbox(
+        self,
+        *,
+        servers: Iterable[str] | None = None,
+        extra_servers: Iterable[McpServerConfig] = (),
+        builtins: Iterable[str] | None = None,
+        hidden_tools: Iterable[str] = (),
+    ) -> McpToolBox:
+        """A toolbox over the loaded config; see ``McpToolBox`` for the choices."""
+        return McpToolBox(
+            self.host,
+            self.config,
+            runner=self._runner,
+            servers=servers,
+            extra_servers=extra_servers,
+            builtins=builtins,
+            hidden_tools=hidden_tools,
+        )
+
+
+_LAUNCHERS = ("npx", "uvx", "uv", "python", "node", "deno", "bunx", "pipx", "docker", "py")
+
+
+def command_line_server(text: str) -> McpServerConfig:
+    """A stdio server for this run from one command line, e.g. ``"npx -y server-x /tmp"``.
+
+    Raises:
+        ValueError: the text is empty or has an unclosed quote (the message says which).
+    """
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        raise ValueError(f"The server command “{text}” has an unclosed quote.") from None
+    if not words:
+        raise ValueError("The server command is empty.")
+    launcher = Path(words[0]).name.lower()
+    rest = words[1:] if launcher.startswith(_LAUNCHERS) else []
+    named = next((w for w in rest if not w.startswith("-") and w != "run"), words[0])
+    name = Path(named).stem or Path(words[0]).name
+    return McpServerConfig(name=name, command=words[0], args=tuple(words[1:]))

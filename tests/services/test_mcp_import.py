@@ -7,6 +7,7 @@ import json
 import pytest
 
 from app.services.mcp_import import ImportProblem, parse_mcp_servers
+from app.services.tool_settings import command_line_server
 from app.storage.tool_config import HTTP, STDIO, McpServerConfig, ToolConfig
 
 CLAUDE_DESKTOP = {
@@ -86,3 +87,38 @@ def test_names_already_taken_get_a_number() -> None:
 def test_text_that_is_not_a_config_is_one_sentence(text: str, sentence: str) -> None:
     with pytest.raises(ImportProblem, match=sentence[:20]):
         parse_mcp_servers(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "command", "args"),
+    [
+        (
+            "npx -y @modelcontextprotocol/server-filesystem /tmp",
+            "server-filesystem",
+            "npx",
+            ("-y", "@modelcontextprotocol/server-filesystem", "/tmp"),
+        ),
+        (
+            "python3 'my tools/server.py' --prefix x",
+            "server",
+            "python3",
+            ("my tools/server.py", "--prefix", "x"),
+        ),
+        (
+            "/opt/bin/mcp-notes --db notes.db",
+            "mcp-notes",
+            "/opt/bin/mcp-notes",
+            ("--db", "notes.db"),
+        ),
+    ],
+)
+def test_a_command_line_becomes_a_server_for_this_run(
+    line: str, name: str, command: str, args: tuple[str, ...]
+) -> None:
+    server = command_line_server(line)
+    assert (server.name, server.command, server.args) == (name, command, args)
+
+
+def test_a_broken_command_line_is_one_sentence() -> None:
+    with pytest.raises(ValueError, match=r"The server command “python 'x” has an unclosed quote\."):
+        command_line_server("python 'x")
