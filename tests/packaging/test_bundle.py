@@ -18,10 +18,12 @@ from tests.packaging.conftest import REPO_ROOT, first_start_env, require_tool
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(600)]
 
-# The Linux bundle with the static ffmpeg/ffprobe must unpack to at most 150 MB. The tests build
-# without ffmpeg (building it takes minutes), so the pair's size is added: the local pair's when
-# packaging/linux/build_ffmpeg.sh has made one, else the size it comes to (4.8 MB + 3.0 MB).
-BUNDLE_LIMIT_BYTES = 150_000_000
+# The Linux bundle with the static ffmpeg/ffprobe must unpack to at most 156 MB (150 MB before
+# the MCP client: the official mcp SDK brings pydantic, whose compiled core is 4.9 MB, and
+# jsonschema; 8.6 MB in all). The tests build without ffmpeg (building it takes minutes), so
+# the pair's size is added: the local pair's when packaging/linux/build_ffmpeg.sh has made one,
+# else the size it comes to (4.8 MB + 3.0 MB).
+BUNDLE_LIMIT_BYTES = 156_000_000
 STATIC_FFMPEG_PAIR_BYTES = 7_900_000
 LOCAL_FFMPEG_DIR = REPO_ROOT / "packaging" / "build" / "ffmpeg"
 RunProgram = Callable[..., subprocess.CompletedProcess[str]]
