@@ -27,7 +27,7 @@ from app.services.tool_types import (
     ToolSpec,
     truncate_result,
 )
-from app.storage.tool_config import McpServerConfig, ToolConfig
+from app.storage.tool_config import McpServerConfig, ToolConfig, approval_key
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ class McpToolBox:
         servers: ids of the servers this conversation uses; every enabled one when None.
         extra_servers: servers for this run only (the command line's ``--mcp``), always on.
         builtins: names of the built-in tools this conversation uses; the config's when None.
-        hidden_tools: names (as sent to the model) that this conversation switched off.
+        hidden_tools: tools this conversation switched off: names as sent to the model, or
+            ``source/tool`` keys (``approval_key``).
         result_limit: results longer than this are cut.
     """
 
@@ -121,9 +122,7 @@ class McpToolBox:
         self.problems = problems
         self._routes = self._name_routes(listed)
         self._listed = True
-        return [
-            route.spec for route in self._routes.values() if route.spec.name not in self._hidden
-        ]
+        return [route.spec for route in self._routes.values() if not self._is_hidden(route)]
 
     def _name_routes(
         self, listed: list[tuple[McpServerConfig, tuple[McpTool, ...]]]
@@ -155,6 +154,10 @@ class McpToolBox:
                 routes[name] = _Route(spec, server=server, tool=tool.name)
         return routes
 
+    def _is_hidden(self, route: _Route) -> bool:
+        key = approval_key(route.spec.source, route.tool or route.spec.name)
+        return route.spec.name in self._hidden or key in self._hidden
+
     def spec(self, name: str) -> ToolSpec | None:
         """The spec of a tool listed by the last ``list_tools``, or None."""
         route = self._routes.get(name)
@@ -166,8 +169,9 @@ class McpToolBox:
             await self.list_tools()
         started = time.monotonic()
         route = self._routes.get(call.name)
-        if route is None or call.name in self._hidden:
-            names = ", ".join(n for n in self._routes if n not in self._hidden) or "none"
+        if route is None or self._is_hidden(route):
+            shown = (n for n, r in self._routes.items() if not self._is_hidden(r))
+            names = ", ".join(shown) or "none"
             return ToolOutcome(
                 f"There is no tool named “{call.name}”. The tools you can call are: {names}.",
                 is_error=True,

@@ -7,10 +7,10 @@ MCP host's thread. Nothing here imports Qt.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.services.mcp_import import ImportResult, parse_mcp_servers
 from app.services.mcp_servers import McpHost, ServerStatus
@@ -108,6 +108,17 @@ class ToolSettings:
         allowed = self.config.always_allowed | {key}
         return await self.save(replace(self.config, always_allowed=allowed))
 
+    def toolbox_for(
+        self, choice: ToolChoice, extra_servers: Iterable[McpServerConfig] = ()
+    ) -> McpToolBox:
+        """The toolbox of a conversation that made ``choice``."""
+        return self.toolbox(
+            servers=[s.id for s in choice.servers_used(self.config)],
+            extra_servers=extra_servers,
+            builtins=choice.builtins_used(self.config),
+            hidden_tools=choice.hidden,
+        )
+
     def toolbox(
         self,
         *,
@@ -148,3 +159,55 @@ def command_line_server(text: str) -> McpServerConfig:
     named = next((w for w in rest if not w.startswith("-") and w != "run"), words[0])
     name = Path(named).stem or Path(words[0]).name
     return McpServerConfig(name=name, command=words[0], args=tuple(words[1:]))
+
+
+@dataclass(frozen=True)
+class ToolChoice:
+    """Which tools one conversation uses, kept in its settings under ``TOOL_CHOICE_KEY``.
+
+    Attributes:
+        servers: ids of the servers it uses; None: every enabled server.
+        builtins: names of the built-in tools it uses; None: those switched on in Settings.
+        hidden: ``source/tool`` keys (``approval_key``) of tools it switched off.
+    """
+
+    servers: tuple[str, ...] | None = None
+    builtins: tuple[str, ...] | None = None
+    hidden: tuple[str, ...] = ()
+
+    def to_settings(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.servers is not None:
+            data["servers"] = list(self.servers)
+        if self.builtins is not None:
+            data["builtins"] = list(self.builtins)
+        if self.hidden:
+            data["hidden"] = list(self.hidden)
+        return data
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> ToolChoice:
+        data = (settings or {}).get(TOOL_CHOICE_KEY)
+        if not isinstance(data, dict):
+            return cls()
+
+        def names(key: str) -> tuple[str, ...] | None:
+            value = data.get(key)
+            return tuple(str(v) for v in value) if isinstance(value, list) else None
+
+        return cls(names("servers"), names("builtins"), names("hidden") or ())
+
+    def servers_used(self, config: ToolConfig) -> list[McpServerConfig]:
+        return [
+            s
+            for s in config.servers
+            if s.enabled and (self.servers is None or s.id in self.servers)
+        ]
+
+    def builtins_used(self, config: ToolConfig) -> set[str]:
+        if self.builtins is not None:
+            return set(self.builtins)
+        return {name for name, on in config.builtins.items() if on}
+
+
+TOOL_CHOICE_KEY = "tool_sources"

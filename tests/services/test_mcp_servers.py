@@ -248,3 +248,18 @@ def test_closing_the_services_stops_their_servers(runner: Runner) -> None:
     assert process_alive(pid)
     services.close()
     assert not process_alive(pid)
+
+
+def test_a_conversation_can_switch_off_one_tool_of_a_server(
+    shared_host: McpHost, shared_server: McpServerConfig, runner: Runner
+) -> None:
+    box = toolbox(shared_host, runner, shared_server, hidden_tools=["testtools/echo"])
+
+    async def go() -> tuple[set[str], str]:
+        names = {s.name for s in await box.list_tools()}
+        refused = await box.call(call("echo", text="x"))
+        return names, refused.content
+
+    names, refused = asyncio.run(go())
+    assert "add" in names and "echo" not in names
+    assert refused.startswith("There is no tool named “echo”.")
