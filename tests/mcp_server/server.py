@@ -2,9 +2,10 @@
 
 Tools: ``echo`` and ``add`` answer; ``sleep_forever`` never does; ``crash`` writes a line to
 stderr and ends the process; ``garbage`` prints a line that is not JSON-RPC to stdout before
-it answers; ``big`` returns a long text; ``pid`` and ``environment`` tell about the process.
+it answers; ``big`` returns a long text; ``pid``, ``environment`` and
+``header`` tell about the process and the request.
 ``--fail-at-start`` writes to stderr and exits before speaking MCP; ``--prefix TEXT`` changes
-what ``echo`` puts in front of its text.
+what ``echo`` puts in front of its text; ``--http-port N`` serves streamable HTTP instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import sys
 import time
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 
 
 def build(prefix: str) -> MCPServer:
@@ -63,6 +64,11 @@ def build(prefix: str) -> MCPServer:
         """The value of one environment variable, and the working folder."""
         return f"{os.environ.get(name, '')} in {os.getcwd()}"
 
+    @server.tool()
+    def header(name: str, ctx: Context) -> str:
+        """The value of one HTTP header of the request (streamable HTTP only)."""
+        return (ctx.headers or {}).get(name.lower(), "")
+
     return server
 
 
@@ -70,13 +76,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fail-at-start", action="store_true")
     parser.add_argument("--prefix", default="")
+    parser.add_argument("--http-port", type=int, help="serve streamable HTTP on 127.0.0.1")
     options = parser.parse_args()
     if options.fail_at_start:
         print("starting the test server", file=sys.stderr)
         print("error: the configuration file is missing", file=sys.stderr, flush=True)
         sys.exit(2)
     print("test server ready", file=sys.stderr)
-    build(options.prefix).run("stdio")
+    server = build(options.prefix)
+    if options.http_port:
+        server.run("streamable-http", host="127.0.0.1", port=options.http_port)
+    else:
+        server.run("stdio")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +17,7 @@ from app.services.mcp_servers import McpHost, ServerState
 from app.services.mcp_toolbox import McpToolBox
 from app.services.runner import Runner
 from app.services.tool_types import ToolCall
-from app.storage.tool_config import McpServerConfig, ToolConfig
+from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig
 from tests.mcp_server import process_alive, server_config
 
 
@@ -263,3 +266,53 @@ def test_a_conversation_can_switch_off_one_tool_of_a_server(
     names, refused = asyncio.run(go())
     assert "add" in names and "echo" not in names
     assert refused.startswith("There is no tool named “echo”.")
+
+
+@pytest.fixture(scope="module")
+def http_server_url() -> Iterator[str]:
+    """The test server serving streamable HTTP on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = server_config("http", "--http-port", str(port))
+    child = subprocess.Popen(
+        [config.command, *config.args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        child.terminate()
+        child.wait(10)
+
+
+def test_a_streamable_http_server_gets_its_headers(
+    host: McpHost, runner: Runner, http_server_url: str
+) -> None:
+    server = McpServerConfig(
+        name="remote", transport=HTTP, url=http_server_url, headers={"X-Api-Key": "k-123456"}
+    )
+    box = toolbox(host, runner, server)
+
+    async def go() -> tuple[str, str]:
+        added = await box.call(call("add", a=20, b=22))
+        header = await box.call(call("header", name="X-Api-Key"))
+        return added.content, header.content
+
+    assert asyncio.run(go()) == ("42", "k-123456")
+    assert host.status(server.id).state is ServerState.READY
+
+
+def test_an_http_server_that_is_not_there_is_one_sentence(host: McpHost, runner: Runner) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/mcp"
+    box = toolbox(host, runner, McpServerConfig(name="gone", transport=HTTP, url=url))
+    asyncio.run(box.list_tools())
+    [problem] = box.problems
+    assert problem.startswith(f"The server “gone” at {url} could not be reached (")

@@ -86,14 +86,14 @@ def test_add_a_server_start_it_and_see_its_tools(
 
     qtbot.mouseClick(child(page, QPushButton, "toolServerCheck"), Qt.MouseButton.LeftButton)
     state = child(page, QLabel, "toolServerState")
-    qtbot.waitUntil(lambda: "Ready with 8 tools" in state.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Ready with 9 tools" in state.text(), timeout=10_000)
     tree = child(page, QTreeWidget, "toolServerTools")
     rows = {
         tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1)
         for i in range(tree.topLevelItemCount())
     }
     assert rows["add"] == "Adds two whole numbers."
-    assert server_rows(page) == ["test tools — 8 tools"]
+    assert server_rows(page) == ["test tools — 9 tools"]
 
 
 def test_a_failing_server_shows_the_reason_and_its_stderr(
