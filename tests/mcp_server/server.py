@@ -5,7 +5,8 @@ stderr and ends the process; ``garbage`` prints a line that is not JSON-RPC to s
 it answers; ``big`` returns a long text; ``pid``, ``environment`` and
 ``header`` tell about the process and the request.
 ``--fail-at-start`` writes to stderr and exits before speaking MCP; ``--prefix TEXT`` changes
-what ``echo`` puts in front of its text; ``--http-port N`` serves streamable HTTP instead.
+what ``echo`` puts in front of its text; ``--http-port N`` serves streamable HTTP
+instead; ``--pid-file PATH`` adds the process id to a file.
 """
 
 from __future__ import annotations
@@ -77,11 +78,15 @@ def main() -> None:
     parser.add_argument("--fail-at-start", action="store_true")
     parser.add_argument("--prefix", default="")
     parser.add_argument("--http-port", type=int, help="serve streamable HTTP on 127.0.0.1")
+    parser.add_argument("--pid-file", help="write the process id to this file at start")
     options = parser.parse_args()
     if options.fail_at_start:
         print("starting the test server", file=sys.stderr)
         print("error: the configuration file is missing", file=sys.stderr, flush=True)
         sys.exit(2)
+    if options.pid_file:
+        with open(options.pid_file, "a", encoding="utf-8") as pids:
+            pids.write(f"{os.getpid()}\n")
     print("test server ready", file=sys.stderr)
     server = build(options.prefix)
     if options.http_port:
