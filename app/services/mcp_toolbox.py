@@ -149,7 +149,7 @@ class McpToolBox:
                     description=tool.description,
                     parameters=tool.parameters,
                     source=server.name,
-                    title=tool.title or tool.name,
+                    title=tool.name,
                 )
                 routes[name] = _Route(spec, server=server, tool=tool.name)
         return routes

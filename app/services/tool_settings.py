@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from app.services.mcp_import import ImportResult, parse_mcp_servers
 from app.services.mcp_servers import McpHost, ServerStatus
 from app.services.mcp_toolbox import McpToolBox
-from app.services.tool_types import ToolSpec
+from app.services.tool_types import ApprovalDecision, Approver, ToolCall, ToolSpec
 from app.storage.tool_config import (
     McpServerConfig,
     ToolConfig,
@@ -211,3 +211,30 @@ class ToolChoice:
 
 
 TOOL_CHOICE_KEY = "tool_sources"
+
+
+class RememberingApprover:
+    """An approver that skips the question for tools the person always allows, and remembers
+    a new "Always allow" in the tool config so the next conversation (and the next run) does
+    not ask either.
+
+    Args:
+        ask: the approver that asks the person (the window's dialog, the terminal).
+        tool_settings: where "always allow" choices are kept; its config must be loaded.
+        remember: False to honour saved choices without adding new ones (``--approve-tools``).
+    """
+
+    def __init__(
+        self, ask: Approver, tool_settings: ToolSettings, *, remember: bool = True
+    ) -> None:
+        self._ask = ask
+        self._tool_settings = tool_settings
+        self._remember = remember
+
+    async def __call__(self, call: ToolCall, spec: ToolSpec | None) -> ApprovalDecision:
+        if spec is not None and self._tool_settings.always_allowed(spec):
+            return ApprovalDecision.ALWAYS_ALLOW
+        decision = await self._ask(call, spec)
+        if decision is ApprovalDecision.ALWAYS_ALLOW and spec is not None and self._remember:
+            await self._tool_settings.allow_always(spec)
+        return decision

@@ -1,0 +1,86 @@
+"""The flows behind Settings → Tools without the page: remembered approvals, server changes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from app.services.context import Services
+from app.services.mcp_servers import ServerState
+from app.services.tool_settings import RememberingApprover, ToolSettings
+from app.services.tool_types import ApprovalDecision, ToolCall, ToolSpec
+from app.storage.settings import Settings
+from app.storage.tool_config import ToolConfigStore
+from tests.mcp_server import process_alive, server_config
+
+ECHO = ToolSpec("testtools__echo", "Echoes.", {}, source="testtools", title="echo")
+CALL = ToolCall("c1", "testtools__echo", '{"text": "x"}', {"text": "x"})
+
+
+@pytest.fixture
+def services() -> Iterator[Services]:
+    built = Services(Settings())
+    yield built
+    built.close()
+
+
+class Asker:
+    def __init__(self, *answers: ApprovalDecision) -> None:
+        self.answers = list(answers)
+        self.asked = 0
+
+    async def __call__(self, call: ToolCall, spec: ToolSpec | None) -> ApprovalDecision:
+        self.asked += 1
+        return self.answers.pop(0)
+
+
+def test_always_allow_is_remembered_for_the_next_run(services: Services) -> None:
+    tool_settings = ToolSettings(services)
+    asker = Asker(ApprovalDecision.ALLOW_ONCE, ApprovalDecision.ALWAYS_ALLOW)
+    approver = RememberingApprover(asker, tool_settings)
+
+    async def go() -> list[ApprovalDecision]:
+        await tool_settings.load()
+        return [await approver(CALL, ECHO) for _ in range(3)]
+
+    assert asyncio.run(go()) == [
+        ApprovalDecision.ALLOW_ONCE,
+        ApprovalDecision.ALWAYS_ALLOW,
+        ApprovalDecision.ALWAYS_ALLOW,
+    ]
+    assert asker.asked == 2
+    assert ToolConfigStore().load().always_allowed == {"testtools/echo"}
+
+    again = ToolSettings(services)
+    asyncio.run(again.load())
+    assert again.always_allowed(ECHO)
+
+
+def test_allowing_everything_for_one_run_remembers_nothing(services: Services) -> None:
+    tool_settings = ToolSettings(services)
+    approver = RememberingApprover(
+        Asker(ApprovalDecision.ALWAYS_ALLOW), tool_settings, remember=False
+    )
+    asyncio.run(tool_settings.load())
+    assert asyncio.run(approver(CALL, ECHO)) is ApprovalDecision.ALWAYS_ALLOW
+    assert ToolConfigStore().load().always_allowed == frozenset()
+
+
+def test_switching_a_server_off_or_editing_it_stops_it(services: Services) -> None:
+    server = server_config("testtools")
+    tool_settings = ToolSettings(services)
+
+    async def go() -> int:
+        await tool_settings.load()
+        await tool_settings.put_server(server)
+        await tool_settings.check(server.id)
+        box = tool_settings.toolbox()
+        pid = int((await box.call(ToolCall("c", "pid", "{}", {}))).content)
+        await tool_settings.set_enabled(server.id, False)
+        return pid
+
+    pid = asyncio.run(go())
+    assert not process_alive(pid)
+    assert tool_settings.status(server.id).state is ServerState.STOPPED
