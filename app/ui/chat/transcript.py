@@ -61,6 +61,9 @@ IDLE_STEP_SECONDS = 0.008  # layout work per step for text off screen
 IDLE_STEP_INTERVAL_MS = 4
 IDLE_START_MS = 30
 MATH_REFRESH_MS = 100  # formulas drawn in the background are shown at most this often
+# Laying out a group moves those below it onto or off the screen: passes over what is visible
+# until nothing pending is left there (a taller viewport needs more of them).
+LAYOUT_PASSES = 32
 PAINT_BUDGET_S = 0.012  # layout time for text coming on screen per paint, while a reply streams
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -314,7 +317,7 @@ class MessageDelegate(QStyledItemDelegate):
         layout = self.layout_for(index)
         visible = visible.translated(-origin)
         deadline = time.perf_counter() + PAINT_BUDGET_S
-        for _attempt in range(4):  # laying out a group moves the ones below it
+        for _attempt in range(LAYOUT_PASSES):  # laying out a group moves the ones below it
             groups = [
                 piece.group
                 for piece in layout.pieces
