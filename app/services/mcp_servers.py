@@ -25,18 +25,17 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
-
-import anyio
-import mcp_types
-from mcp import Client
-from mcp.client.stdio import StdioServerParameters, stdio_client
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
-from mcp.shared.exceptions import MCPError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app import APP_NAME, __version__
 from app.storage.tool_config import HTTP, McpServerConfig
+
+if TYPE_CHECKING:
+    import mcp_types
+    from mcp import Client
+
+# The mcp SDK takes a second or more to import, so it is imported when a server first starts,
+# never when the window or the command line starts.
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +142,9 @@ def _leaf(exc: BaseException) -> BaseException:
 
 
 def _start_failure(config: McpServerConfig, exc: BaseException) -> str:
+    import mcp_types
+    from mcp.shared.exceptions import MCPError
+
     exc = _leaf(exc)
     name = config.name
     if isinstance(exc, FileNotFoundError):
@@ -164,6 +166,8 @@ def _start_failure(config: McpServerConfig, exc: BaseException) -> str:
 
 def result_text(result: mcp_types.CallToolResult) -> str:
     """A tool result as text for the model: text parts as they are, other parts named."""
+    import mcp_types
+
     parts: list[str] = []
     for item in result.content:
         if isinstance(item, mcp_types.TextContent):
@@ -186,6 +190,8 @@ def result_text(result: mcp_types.CallToolResult) -> str:
 @contextlib.asynccontextmanager
 async def _watched(transport: Any, closed: asyncio.Event) -> AsyncIterator[Any]:
     """The transport's streams, with ``closed`` set once the server's side ends."""
+    import anyio
+
     async with transport as (read, write):
         send, receive = anyio.create_memory_object_stream[Any](0)
 
@@ -264,6 +270,10 @@ class ServerConnection:
         return self._client
 
     def _transport(self) -> Any:
+        from mcp.client.stdio import StdioServerParameters, stdio_client
+        from mcp.client.streamable_http import streamable_http_client
+        from mcp.shared._httpx_utils import create_mcp_http_client
+
         config = self.config
         if config.transport == HTTP:
             return streamable_http_client(
@@ -280,6 +290,9 @@ class ServerConnection:
         return stdio_client(params, errlog=self._stderr.handle)
 
     async def _serve(self, ready: asyncio.Future[None]) -> None:
+        import mcp_types
+        from mcp import Client
+
         closed = asyncio.Event()
         try:
             async with Client(
@@ -309,6 +322,9 @@ class ServerConnection:
 
     async def call(self, name: str, arguments: dict[str, Any], timeout: float) -> CallResult:
         """Runs one tool; a failure of the server itself raises ServerFailed."""
+        import mcp_types
+        from mcp.shared.exceptions import MCPError
+
         client = await self.ensure_started()
         try:
             result = await asyncio.wait_for(

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -316,3 +317,14 @@ def test_an_http_server_that_is_not_there_is_one_sentence(host: McpHost, runner:
     asyncio.run(box.list_tools())
     [problem] = box.problems
     assert problem.startswith(f"The server “gone” at {url} could not be reached (")
+
+
+def test_the_mcp_sdk_is_not_imported_until_a_server_starts() -> None:
+    code = (
+        "import sys, app.services.context, app.services.tool_settings, app.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mcp', 'mcp_types', 'pydantic'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
