@@ -576,10 +576,15 @@ def build_parser() -> argparse.ArgumentParser:
 # -- running ---------------------------------------------------------------------------------
 
 
-def _run_gui(*, self_test: bool = False) -> int:
+def connection_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The command line's flags that change the connection, for the window and every command."""
+    return {"base_url": args.base_url, "dialect": args.dialect}
+
+
+def _run_gui(*, self_test: bool = False, **connection: Any) -> int:
     from app.ui.app import run_gui
 
-    return run_gui(self_test=self_test)
+    return run_gui(self_test=self_test, **connection)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -627,7 +632,7 @@ def _run_command(args: argparse.Namespace) -> int:
     _interrupt_on_ctrl_c()
     services: Services | None = None
     try:
-        services = Services(base_url=args.base_url, dialect=args.dialect, origin="cli")
+        services = Services(**connection_overrides(args), origin="cli")
         outcome = args.handler(services, args)
         if inspect.isawaitable(outcome):
             outcome = asyncio.run(outcome)
@@ -662,8 +667,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     if args.self_test or args.command is None:
-        if args.base_url:
-            os.environ["AIML_API_BASE_URL"] = args.base_url
-        return _run_gui(self_test=args.self_test)
+        return _run_gui(self_test=args.self_test, **connection_overrides(args))
     _setup_logging(args.verbose)
     return _run_command(args)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from app import DEFAULT_BASE_URL
 from app.services.defaults import DEFAULT_MODELS
@@ -37,6 +38,14 @@ log = logging.getLogger(__name__)
 BASE_URL_ENV = "AIML_API_BASE_URL"
 
 T = TypeVar("T")
+
+PROVIDER_HOSTS = {"api.aimlapi.com": "aimlapi", "api.openai.com": "openai"}
+
+
+def provider_for_url(base_url: str) -> str:
+    """The provider a base URL belongs to: a known host's, else "custom"."""
+    host = urlsplit(base_url.strip()).hostname or ""
+    return PROVIDER_HOSTS.get(host.lower(), "custom")
 
 
 def client_config(settings: Settings, api_key: str | None) -> ClientConfig:
@@ -96,6 +105,14 @@ class Services:
     def base_url(self) -> str:
         """The base URL requests go to now."""
         return self.base_url_override or self.client_config(None).base_url
+
+    @property
+    def provider(self) -> str:
+        """The provider requests go to now: the settings' one, unless a base URL override
+        points elsewhere ("aimlapi", "openai" or "custom")."""
+        if not self.base_url_override:
+            return self.settings.provider
+        return provider_for_url(self.base_url_override)
 
     def client_config(self, api_key: str | None) -> ClientConfig:
         """The API client's configuration: the settings, then this run's overrides."""

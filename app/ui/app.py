@@ -197,13 +197,20 @@ async def _finish(services: Any) -> None:
     services.close()
 
 
-def run_gui(argv: list[str] | None = None, *, self_test: bool = False) -> int:
+def run_gui(
+    argv: list[str] | None = None,
+    *,
+    self_test: bool = False,
+    base_url: str | None = None,
+    dialect: str | None = None,
+) -> int:
     """Open the main window and run until it closes.
 
     Args:
         argv: extra Qt arguments (without the program name).
         self_test: open the window, wait until it is shown and the loop runs, print
             "self-test ok" and exit.
+        base_url, dialect: the command line's connection overrides (as for every subcommand).
 
     Returns:
         The process exit code.
@@ -221,7 +228,7 @@ def run_gui(argv: list[str] | None = None, *, self_test: bool = False) -> int:
 
     app = create_application(argv)
     app.setQuitOnLastWindowClosed(False)
-    services = Services()
+    services = Services(base_url=base_url, dialect=dialect)
     theme = ThemeManager(app, services.settings.theme)
     theme.apply()
 

@@ -297,9 +297,7 @@ class MainWindow(QMainWindow):
         self.connection.refresh_balance()
 
     def update_provider(self) -> None:
-        settings = self.services.settings
-        base_url = self.services.base_url_override or settings.base_url
-        self.status.set_provider(settings.provider, base_url)
+        self.status.set_provider(self.services.provider, self.services.base_url)
 
     # -- dialogs and menu actions --------------------------------------------------------
 
@@ -342,6 +340,9 @@ class MainWindow(QMainWindow):
         server_changed = _server_fields(settings) != _server_fields(new)
         for item in dataclasses.fields(Settings):
             setattr(settings, item.name, getattr(new, item.name))
+        if server_changed:  # the server picked here wins over the command line's
+            self.services.base_url_override = None
+            self.services.dialect_override = None
         self.save_settings()
         self.set_theme(settings.theme)
         self.update_provider()

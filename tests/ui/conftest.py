@@ -56,8 +56,8 @@ def open_window(qtbot: Any, qapp: QApplication, qloop: Any) -> Iterator[Callable
     """Open a MainWindow as ``run_gui`` does (settings from disk, theme, shown, started)."""
     opened: list[tuple[MainWindow, Services]] = []
 
-    def open_(*, start: bool = True) -> MainWindow:
-        services = Services()
+    def open_(*, start: bool = True, **connection: Any) -> MainWindow:
+        services = Services(**connection)
         services.settings.max_retries = 0
         theme = ThemeManager(qapp, services.settings.theme)
         theme.apply()
