@@ -12,6 +12,7 @@ OpenAI shape ``{"error": {"message": ...}}`` or ``{"error": "..."}``. All are re
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
@@ -77,24 +78,57 @@ def _message_from_mapping(body: dict[str, Any]) -> str | None:
         return msg
     if isinstance(msg, list) and msg:  # NestJS validation errors come as a list of strings
         return "; ".join(str(m) for m in msg)
-    detail = body.get("detail")
+    return _message_from_detail(body.get("detail"))
+
+
+def _message_from_detail(detail: Any) -> str | None:
+    """FastAPI's ``detail``: a string, an object (``{"error": …}``) or a list of
+    ``{"loc", "msg"}`` validation items."""
     if isinstance(detail, str) and detail.strip():
         return detail
+    if isinstance(detail, dict):
+        return _message_from_mapping(detail)
+    if isinstance(detail, list) and detail:
+        parts = [_validation_item(item) for item in detail]
+        return "; ".join(part for part in parts if part) or None
     return None
 
 
+def _validation_item(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    message = str(item.get("msg") or item.get("message") or "").strip()
+    loc = item.get("loc")
+    if isinstance(loc, list | tuple):
+        where = ".".join(str(part) for part in loc if part != "body")
+        if where and message:
+            return f"{where}: {message}"
+    return message
+
+
+def _parse_inner(text: str) -> Any:
+    """The object after an upstream status: JSON, else a Python literal (LiteLLM's repr)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
 def _unwrap_upstream(message: str) -> str:
-    """``'400 {"error": {"message": "x"}}'`` → ``'x'``; anything else is returned as it is."""
+    """``'400 {"error": {"message": "x"}}'`` or ``"400: {'error': 'x'}"`` → ``'x'``; anything
+    else is returned as it is."""
     head, _, rest = message.partition(" ")
+    head = head.rstrip(":")
     if head.isdigit() and rest.lstrip().startswith("{"):
-        try:
-            inner = json.loads(rest)
-        except ValueError:
-            return message
+        inner = _parse_inner(rest.strip())
         if isinstance(inner, dict):
             found = _message_from_mapping(inner)
             if found:
-                return _unwrap_upstream(found)
+                return _unwrap_upstream(found.strip())
     return message
 
 
