@@ -33,6 +33,7 @@ STT_POLL_PATH = "/v1/stt/"
 STT_SYNC_PATH = "/v1/stt"
 OPENAI_TRANSCRIBE_PATH = "/v1/audio/transcriptions"
 TTS_PATH = "/v1/tts"
+OPENAI_DEFAULT_VOICE = "alloy"
 OPENAI_SPEECH_PATH = "/v1/audio/speech"
 DEFAULT_MAX_AUDIO_BYTES = 200 * 1024 * 1024
 
@@ -282,6 +283,8 @@ class AudioApi:
         payload = dict(body)
         if "input" not in payload:
             payload["input"] = payload.pop("text", payload.pop("script", ""))
+        if not payload.get("voice"):  # the OpenAI route requires one
+            payload["voice"] = OPENAI_DEFAULT_VOICE
         return OPENAI_SPEECH_PATH, payload
 
 

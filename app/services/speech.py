@@ -18,7 +18,14 @@ from app.api.errors import InvalidInputError, ResponseFormatError
 from app.api.types import Cost, SpeechAudio
 from app.services.text_chunks import split_text
 from app.services.usage import speech_record
-from app.services.voices import OPENAI, build_body, check_voice, estimate_cost, family_for
+from app.services.voices import (
+    OPENAI,
+    build_body,
+    check_voice,
+    default_voice,
+    estimate_cost,
+    family_for,
+)
 from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import media_dir
 from app.storage.speech_store import SpeechRecord, SpeechStore
@@ -40,12 +47,13 @@ def speech_body(
 ) -> dict[str, Any]:
     """The JSON body for ``POST /v1/tts`` in the model family's own terms (see ``voices``).
 
-    OpenAI models are asked for ``fmt`` directly.
+    OpenAI models are asked for ``fmt`` directly. Without ``voice`` the family's default voice
+    is sent, as the window's voice picker starts with it.
     """
     options: dict[str, object] = {}
     if family_for(model) is OPENAI and fmt in _OPENAI_RESPONSE_FORMATS:
         options["response_format"] = fmt
-    return build_body(model, text, voice or "", options)
+    return build_body(model, text, voice or default_voice(model), options)
 
 
 def audio_format_for(path: str | Path, fmt: str | None = None) -> str:

@@ -285,3 +285,23 @@ def test_tts_converts_to_the_format_asked(gateway: FakeApi, cli: Cli, tmp_path: 
     result = cli("tts", "Hello there", "-o", target)
     assert result.code == 0, result.err
     assert sniff_audio_format(target.read_bytes()) == "flac"
+
+
+def test_tts_without_voice_sends_the_family_default(
+    gateway: FakeApi, cli: Cli, tmp_path: Path
+) -> None:
+    result = cli("tts", "Hello there", "--model", "openai/tts-1", "-o", tmp_path / "a.mp3")
+    assert result.code == 0, result.err
+    sent = [r for r in gateway.requests if r.path == "/v1/tts"][-1].json
+    assert sent["voice"] == "alloy"
+
+
+def test_tts_without_voice_in_the_openai_dialect_names_one(
+    gateway: FakeApi, cli: Cli, tmp_path: Path
+) -> None:
+    target = tmp_path / "b.mp3"
+    result = cli("tts", "Hello there", "--dialect", "openai", "--model", "voice", "-o", target)
+    assert result.code == 0, result.err
+    sent = [r for r in gateway.requests if r.path == "/v1/audio/speech"][-1].json
+    assert sent == {"model": "voice", "input": "Hello there", "voice": "alloy"}
+    assert target.stat().st_size > 0
