@@ -98,6 +98,8 @@ def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
         params["temperature"] = args.temperature
     if args.max_tokens is not None:
         params["max_tokens"] = args.max_tokens
+    if args.top_p is not None:
+        params["top_p"] = args.top_p
     return params
 
 
@@ -480,8 +482,9 @@ def _add_text_commands(commands: Any) -> None:
     chat.add_argument("prompt", help="the message ('-' reads standard input)")
     chat.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['chat']})")
     chat.add_argument("--system", help="a system prompt")
-    chat.add_argument("--temperature", type=float)
-    chat.add_argument("--max-tokens", type=int)
+    chat.add_argument("--temperature", type=float, help="0 to 2")
+    chat.add_argument("--top-p", type=float, help="0 to 1")
+    chat.add_argument("--max-tokens", type=int, help="at least 1")
     chat.add_argument("--no-stream", action="store_true", help="wait for the whole reply")
 
     complete = _subparser(

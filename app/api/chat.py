@@ -31,6 +31,7 @@ from app.api.errors import (
     ResponseFormatError,
     StreamError,
 )
+from app.api.sampling import check_sampling
 from app.api.sse import SseDecoder, SseEvent
 from app.api.transport import Transport, decode_json
 from app.api.types import ChatChunk, ChatCompletion
@@ -322,11 +323,13 @@ class ChatApi:
         self._dialect = dialect
 
     def create(self, *, model: str, messages: list[dict], **params: Any) -> ChatCompletion:
+        check_sampling(params)
         body = {**params, "model": model, "messages": messages, "stream": False}
         data, response = self._transport.send_json("POST", CHAT_PATH, json=body)
         return parse_chat_completion(data, response.headers)
 
     def stream(self, *, model: str, messages: list[dict], **params: Any) -> ChatStream:
+        check_sampling(params)
         body: dict[str, Any] = {**params, "model": model, "messages": messages, "stream": True}
         if self._dialect == "aimlapi":
             body.setdefault("stream_options", {"include_usage": True})
@@ -352,5 +355,6 @@ class CompletionsApi:
         body: dict[str, Any] = {**params, "model": model, "prompt": prompt, "stream": False}
         if max_tokens is not None:
             body["max_tokens"] = max_tokens
+        check_sampling(body)
         data, response = self._transport.send_json("POST", COMPLETIONS_PATH, json=body)
         return parse_chat_completion(data, response.headers)
