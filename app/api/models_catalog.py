@@ -21,11 +21,29 @@ _CHAT_TYPES = frozenset(
         "completion",
         "text-generation",
         "language-completion",
+        "llm",  # LM Studio
+        "vlm",
     }
 )
 _IMAGE_TYPES = frozenset({"image-generations", "image", "image-generation", "images"})
 _STT_TYPES = frozenset({"speech-to-text", "stt", "transcription", "transcriptions"})
 _TTS_TYPES = frozenset({"text-to-speech", "tts", "speech"})
+
+# LiteLLM's ``mode`` (also the words of ``capabilities`` lists) → tab; other modes
+# (embedding, rerank, moderation, realtime, video_generation …) belong to no tab.
+_MODE_KINDS = {
+    "chat": ModelKind.CHAT,
+    "completion": ModelKind.CHAT,
+    "image_generation": ModelKind.IMAGE,
+    "audio_speech": ModelKind.TTS,
+    "text_to_speech": ModelKind.TTS,
+    "tts": ModelKind.TTS,
+    "audio_transcription": ModelKind.STT,
+    "transcription": ModelKind.STT,
+    "speech_to_text": ModelKind.STT,
+}
+_CAPABILITY_ORDER = (ModelKind.TTS, ModelKind.STT, ModelKind.IMAGE, ModelKind.CHAT)
+_NO_TAB_CAPABILITIES = frozenset({"embedding", "embeddings", "rerank", "moderation"})
 
 _ENDPOINT_KINDS = (
     ("/chat/completions", ModelKind.CHAT),
@@ -53,6 +71,10 @@ _ID_HINTS: tuple[tuple[re.Pattern[str], ModelKind], ...] = (
         ModelKind.IMAGE,
     ),
 )
+
+
+# the context window as OpenAI-compatible servers state it (LiteLLM, LM Studio, llama.cpp …)
+_CONTEXT_KEYS = ("context_length", "max_input_tokens", "max_context_length", "context_window")
 
 
 def _type_tokens(model_type: str) -> set[str]:
@@ -100,6 +122,30 @@ def _kind_from_modalities(item: dict[str, Any]) -> ModelKind | None:
     return ModelKind.OTHER
 
 
+def _word(value: Any) -> str:
+    return str(value).strip().lower().replace("-", "_")
+
+
+def _kind_from_mode(item: dict[str, Any]) -> ModelKind | None:
+    mode = as_str(item.get("mode"))
+    if not mode or not mode.strip():
+        return None
+    return _MODE_KINDS.get(_word(mode), ModelKind.OTHER)
+
+
+def _kind_from_capabilities(item: dict[str, Any]) -> ModelKind | None:
+    """A ``capabilities`` list that names what the model does (Ollama: ``completion``,
+    ``embedding``); lists of features only (``streaming``, ``tools``) say nothing."""
+    words = {_word(c) for c in as_list(item.get("capabilities")) if isinstance(c, str)}
+    kinds = {_MODE_KINDS[w] for w in words if w in _MODE_KINDS}
+    for kind in _CAPABILITY_ORDER:
+        if kind in kinds:
+            return kind
+    if words & _NO_TAB_CAPABILITIES:
+        return ModelKind.OTHER
+    return None
+
+
 def _kind_from_id(model_id: str) -> ModelKind | None:
     lowered = model_id.lower()
     for pattern, kind in _ID_HINTS:
@@ -109,19 +155,21 @@ def _kind_from_id(model_id: str) -> ModelKind | None:
 
 
 def classify_model(item: dict) -> ModelKind:
-    """The tab a model belongs to: by ``type``, then endpoints; untyped items by modalities, id."""
+    """The tab a model belongs to. What the server states wins over the id: ``type``, then
+    ``mode`` (LiteLLM), endpoints, modalities and capabilities; only then the id, else chat."""
     entry = as_dict(item)
     model_type = as_str(entry.get("type")) or ""
     kind = _kind_from_type(model_type)
     if kind is not None and kind is not ModelKind.OTHER:
         return kind
-    found = _kind_from_endpoints(entry)
+    found = _kind_from_mode(entry) or _kind_from_endpoints(entry)
     if found is not None:
         return found
     if kind is ModelKind.OTHER:
         return kind  # a type we know is not one of the four tabs (responses, embeddings, video…)
     return (
         _kind_from_modalities(entry)
+        or _kind_from_capabilities(entry)
         or _kind_from_id(as_str(entry.get("id")) or "")
         or ModelKind.CHAT
     )
@@ -157,7 +205,8 @@ def parse_model(item: Any) -> ModelInfo | None:
         type=as_str(entry.get("type")) or "",
         aliases=aliases,
         context_length=as_int(
-            first_present(info, "contextLength", "context_length") or entry.get("context_length")
+            first_present(info, "contextLength", "context_length")
+            or first_present(entry, *_CONTEXT_KEYS)
         ),
         description=as_str(info.get("description")) or as_str(entry.get("description")) or "",
     )

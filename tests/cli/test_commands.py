@@ -305,3 +305,19 @@ def test_tts_without_voice_in_the_openai_dialect_names_one(
     sent = [r for r in gateway.requests if r.path == "/v1/audio/speech"][-1].json
     assert sent == {"model": "voice", "input": "Hello there", "voice": "alloy"}
     assert target.stat().st_size > 0
+
+
+def test_models_kind_trusts_the_servers_mode(gateway: FakeApi, cli: Cli) -> None:
+    from tests.fake_api import Reply
+
+    listed = {
+        "object": "list",
+        "data": [
+            {"id": "voice", "object": "model", "mode": "audio_speech"},
+            {"id": "chat-mock", "object": "model", "mode": "chat", "max_input_tokens": 128000},
+        ],
+    }
+    gateway.script("/v1/models", Reply(json=listed))
+    result = cli("models", "--kind", "tts")
+    assert result.code == 0, result.err
+    assert [line.split("\t")[0] for line in result.out.splitlines()] == ["voice"]
