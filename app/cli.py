@@ -113,20 +113,31 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     params = _chat_params(args)
     if args.no_stream:
         reply = await services.chat.complete(model, messages, **params)
+        _refuse_empty(reply.content, reply.finish_reason)
         _write_out(reply.content)
         return EXIT_OK
-    tail = ""
+    tail, written, finish_reason = "", [], None
     try:
         async for chunk in services.chat.stream(model, messages, **params):
+            finish_reason = chunk.finish_reason or finish_reason
             if chunk.content:
                 sys.stdout.write(chunk.content)
                 sys.stdout.flush()
                 tail = chunk.content
+                written.append(chunk.content)
     finally:
         if tail and not tail.endswith("\n"):
             sys.stdout.write("\n")
             sys.stdout.flush()
+    _refuse_empty("".join(written), finish_reason)
     return EXIT_OK
+
+
+def _refuse_empty(content: str, finish_reason: str | None) -> None:
+    from app.services.empty_reply import empty_reply_sentence, is_empty
+
+    if is_empty(content):
+        raise CommandFailed(empty_reply_sentence(finish_reason))
 
 
 def _write_out(text: str) -> None:
@@ -162,6 +173,7 @@ async def _cmd_complete(services: Services, args: argparse.Namespace) -> int:
             "note: text completion is not available for this model or server; "
             "the prompt was sent as a chat message instead."
         )
+    _refuse_empty(completion.content, completion.finish_reason)
     _write_out(completion.content)
     line = _usage_line(completion)
     if line:

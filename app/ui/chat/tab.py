@@ -32,6 +32,7 @@ from app.services.chat import (
     request_params,
 )
 from app.services.defaults import DEFAULT_MODELS
+from app.services.empty_reply import empty_reply_sentence, is_empty
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
 from app.storage.chat_store import Attachment, ChatStore, Conversation, Message
 from app.ui.asyncutils import async_slot
@@ -737,6 +738,13 @@ class ChatTab(QWidget):
             self.message_bar.show_error(
                 error, retry=lambda: self.retry(message_id), action_text="Retry"
             )
+        elif status == "complete" and is_empty(recorder.content):
+            message_id = recorder.message_id
+            self.message_bar.show_notice(
+                empty_reply_sentence(recorder.finish_reason),
+                action_text="Retry",
+                action=lambda: self.retry(message_id),
+            )
 
     async def _completion_reply(self, conversation: Conversation, prompt: str) -> None:
         model_id = conversation.model or self.current_model()
@@ -770,7 +778,9 @@ class ChatTab(QWidget):
         self.transcript.follow_bottom()
         self.reply_finished.emit(reply.id)
         notify_paid_request()
-        if fell_back:
+        if is_empty(result.content):
+            self.message_bar.show_notice(empty_reply_sentence(result.finish_reason))
+        elif fell_back:
             self.message_bar.show_notice(FALLBACK_NOTICE)
 
     def _on_render_timer_timeout(self) -> None:
