@@ -255,6 +255,21 @@ def stitch_transcripts(pieces: Sequence[tuple[AudioPart, Transcript]]) -> Transc
     )
 
 
+def with_audio_length(transcript: Transcript, path: Path) -> Transcript:
+    """The transcript with the file's length as its duration when the server gave none (OpenAI
+    and MAI shapes), so a transcript without segments becomes one cue spanning the audio."""
+    from app.media import audio as media_audio
+
+    if transcript.duration:
+        return transcript
+    try:
+        length = media_audio.probe(path).duration
+    except (media_audio.MediaError, OSError) as exc:
+        log.info("the length of %s could not be read: %s", path.name, exc)
+        return transcript
+    return replace(transcript, duration=length) if length else transcript
+
+
 # -- talking to the server ---------------------------------------------------------------------
 
 
@@ -431,7 +446,7 @@ class TranscriptionService:
             checked = await runner.run(check_audio_file, file)
             prepared = await runner.run(prepare_upload, checked, self.upload_limit_bytes)
             try:
-                return await self._services.call(
+                transcript = await self._services.call(
                     self._recorded(
                         model,
                         lambda client: transcribe_parts(
@@ -439,6 +454,7 @@ class TranscriptionService:
                         ),
                     )
                 )
+                return await runner.run(with_audio_length, transcript, checked)
             except asyncio.CancelledError:
                 stop.set()
                 raise
