@@ -196,7 +196,7 @@ def load(source: str | Path | bytes) -> AudioSegment:
         MediaError: the data cannot be decoded, or FFmpeg is needed and missing.
     """
     if isinstance(source, bytes | bytearray):
-        head, name = bytes(source[:12]), "the audio"
+        head, name = bytes(source[:12]), "The audio"
         stream: io.BytesIO | str = io.BytesIO(bytes(source))
     else:
         path = Path(source)
@@ -219,7 +219,9 @@ def load(source: str | Path | bytes) -> AudioSegment:
     try:
         return AudioSegment.from_file(stream)
     except (CouldntDecodeError, IndexError, KeyError, ValueError) as exc:
-        raise MediaError(f"{name} could not be decoded as audio.") from exc
+        raise MediaError(
+            f"{name} could not be read: it is damaged, or not in a sound format FFmpeg knows."
+        ) from exc
 
 
 def to_bytes(segment: AudioSegment, fmt: str, *, bitrate: str | None = None) -> bytes:

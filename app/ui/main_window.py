@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         return window
 
     def _on_app_events_paid_request_finished(self) -> None:
+        self.message_bar.clear_error()  # a request just worked: an older error is stale
         self._balance_timer.start()
 
     # -- closing -------------------------------------------------------------------------

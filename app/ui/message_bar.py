@@ -5,15 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from app.errors import describe
+from app.ui.style.icons import icon
 
 log = logging.getLogger(__name__)
 
 LEVELS = ("error", "notice", "info")
-_MARKS = {"error": "⛔", "notice": "⚠", "info": "ℹ"}
+# level → (icon purpose, palette role, what a screen reader says for the icon)
+_MARKS = {
+    "error": ("error", "danger", "Error"),
+    "notice": ("error", "text", "Notice"),
+    "info": ("info", "accent", "Information"),
+}
+MARK_SIZE = 18
 INFO_TIMEOUT_MS = 8000
 
 
@@ -39,6 +46,7 @@ class MessageBar(QFrame):
 
         self._mark = QLabel(self)
         self._mark.setObjectName("messageIcon")
+        self._mark.setFixedSize(MARK_SIZE, MARK_SIZE)
         self._text = QLabel(self)
         self._text.setObjectName("messageText")
         self._text.setWordWrap(True)
@@ -49,7 +57,7 @@ class MessageBar(QFrame):
         self._action_button.clicked.connect(self._on_action_button_clicked)
         self._close_button = QToolButton(self)
         self._close_button.setObjectName("messageClose")
-        self._close_button.setText("✕")
+        self._close_button.setIcon(icon("close"))
         self._close_button.setToolTip("Dismiss")
         self._close_button.setAccessibleName("Dismiss message")
         self._close_button.setAutoRaise(True)
@@ -94,7 +102,11 @@ class MessageBar(QFrame):
         if level not in LEVELS:
             level = "info"
         self.setProperty("level", level)
-        self._mark.setText(_MARKS[level])
+        purpose, role, spoken = _MARKS[level]
+        self._mark.setPixmap(
+            icon(purpose, role).pixmap(QSize(MARK_SIZE, MARK_SIZE), self.devicePixelRatioF())
+        )
+        self._mark.setAccessibleName(spoken)
         self._text.setText(text)
         self.setAccessibleDescription(text)
         self._action = action
@@ -128,6 +140,11 @@ class MessageBar(QFrame):
 
     def show_info(self, text: str) -> None:
         self.show_message("info", text)
+
+    def clear_error(self) -> None:
+        """Hide an error that a later success made stale (notices and info stay)."""
+        if self.level == "error" and not self.isHidden():
+            self.clear()
 
     def clear(self) -> None:
         self._expiry.stop()

@@ -60,7 +60,7 @@ def test_load_decodes_every_format_from_path_and_bytes(
 
 
 def test_load_refuses_garbage_with_a_sentence() -> None:
-    with pytest.raises(MediaError, match="could not be decoded"):
+    with pytest.raises(MediaError, match=r"^The audio could not be read: it is damaged, or not"):
         audio.load(b"\x00\x01garbage" * 200)
     with pytest.raises(MediaError, match="empty"):
         audio.load(b"")

@@ -136,7 +136,9 @@ def test_bytes_that_are_not_audio_give_a_sentence(qtbot: Any) -> None:
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.load_failed, timeout=5000) as failed:
         widget.load_bytes(b"<html>not audio</html>")
-    assert "could not be decoded" in failed.args[0]
+    assert failed.args[0] == (
+        "The audio could not be read: it is damaged, or not in a sound format FFmpeg knows."
+    )
     assert widget.notice() == failed.args[0]
     assert not widget.play_button.isEnabled()
 

@@ -30,6 +30,7 @@ from app.services.text_chunks import split_text
 from app.services.voices import estimate_cost, family_for
 from app.storage.speech_store import SpeechRecord
 from app.ui.asyncutils import ask_save_file_name, async_slot, start_task
+from app.ui.events import notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.speech.history_list import SpeechHistoryList
 from app.ui.speech.voice_panel import OptionsRow, VoiceCombo
@@ -331,6 +332,7 @@ class SpeechTab(QWidget):
                 self._set_speaking(False)
         self._adopt(record)
         self.history_list.add_record(record)
+        notify_paid_request()
         self.message_bar.show_info(
             f"Spoke {len(request.text):,} characters "
             f"({format_clock(record.duration or 0, round_up=True)})."
