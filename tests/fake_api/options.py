@@ -41,6 +41,7 @@ class FakeOptions:
         models: Model list items; ``None`` = the default catalog.
         models_shape: ``data`` (``{object, data}``) | ``bare`` (array) | ``models`` (``{models}``).
         balance: ``current_balance`` of ``/v2/billing`` (USD).
+        has_balance: False makes ``/v2/billing`` answer 404, as on a server without a balance.
         require_key: When set, every route but the model list needs ``Bearer <require_key>``.
     """
 
@@ -72,4 +73,5 @@ class FakeOptions:
     models: list[dict[str, Any]] | None = None
     models_shape: str = "data"
     balance: float = 12.5
+    has_balance: bool = True
     require_key: str | None = None

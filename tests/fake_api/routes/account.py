@@ -16,6 +16,9 @@ DEFAULT_LIMIT = 20
 
 
 def handle_billing(ex: Exchange, _match: re.Match[str]) -> None:
+    if not ex.options.has_balance:
+        ex.send_error(404, f"Cannot GET {ex.request.path}")
+        return
     ex.send_json({"current_balance": ex.options.balance, "currency": "USD"}, status=200)
 
 
