@@ -257,6 +257,9 @@ def describe(exc: BaseException) -> str:
 def _with_detail(sentence: str, detail: str | None) -> str:
     if not detail or detail.lower().startswith("http "):
         return sentence
+    detail = detail.split("Traceback (most recent call last)")[0].strip()  # LiteLLM sends them
+    if not detail:
+        return sentence
     detail = " ".join(detail.split())
     if len(detail) > 240:
         detail = detail[:237] + "…"

@@ -61,3 +61,19 @@ def test_wrapped_repr_that_is_not_a_literal_stays_as_it_is(
 ) -> None:
     error = _refused(client, fake_api, 400, {"error": {"message": "400: {not python"}})
     assert error.message == "400: {not python"
+
+
+def test_a_traceback_in_the_message_is_left_out(client: ApiClient, fake_api: FakeApi) -> None:
+    message = (
+        "litellm.APIConnectionError: OpenAIException - Invalid response object "
+        'Traceback (most recent call last):\n  File "/srv/litellm/convert.py", line 953'
+    )
+    failed = Reply(status=500, json={"error": {"message": message}})
+    fake_api.script("/v1/chat/completions", failed, failed, failed)  # retried twice
+    with pytest.raises(ApiStatusError) as caught:
+        client.chat.create(model="gpt-4o", messages=HELLO)
+    sentence = describe(caught.value)
+    assert sentence == (
+        "The server had a problem. Try again in a moment. (litellm.APIConnectionError: "
+        "OpenAIException - Invalid response object.)"
+    )
