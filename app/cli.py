@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import getpass
 import inspect
 import json
@@ -431,8 +432,24 @@ def _cmd_restore(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_doctor(services: Services, args: argparse.Namespace) -> int:
+async def _doctor_routes(services: Services, as_json: bool) -> int:
+    report = await services.routes.check()
+    if as_json:
+        tabs = [dataclasses.asdict(tab) for tab in report.tabs]
+        print(json.dumps({"base_url": report.base_url, "dialect": report.dialect, "tabs": tabs}))
+    else:
+        print(f"{report.base_url} ({report.dialect} routes)")
+        for tab in report.tabs:
+            print(f"  {tab.sentence}")
+        print(report.summary)
+    return EXIT_OK
+
+
+def _cmd_doctor(services: Services, args: argparse.Namespace) -> Any:
     from app.services.diagnostics import diagnose, report_lines
+
+    if args.routes:
+        return _doctor_routes(services, args.json)
 
     diagnosis = diagnose(keystore=services.keystore)
     if args.json:
@@ -585,6 +602,11 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "doctor", _cmd_doctor, "Show the ffmpeg, keyring, sound and folders found."
     )
     doctor.add_argument("--json", action="store_true", help="print JSON")
+    doctor.add_argument(
+        "--routes",
+        action="store_true",
+        help="try each tab's route on the server and say which tabs it supports",
+    )
     return parser
 
 

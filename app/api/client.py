@@ -19,6 +19,7 @@ from app.api.chat import ChatApi, ChatStream, CompletionsApi
 from app.api.images import ImagesApi
 from app.api.listing import BillingApi, ModelsApi
 from app.api.retry import RetryPolicy
+from app.api.routes import RoutesApi
 from app.api.transport import Timeouts, Transport, api_root
 
 DIALECTS = ("aimlapi", "openai")
@@ -54,7 +55,8 @@ class ClientConfig:
 
 
 class ApiClient:
-    """Namespaces ``chat``, ``completions``, ``images``, ``audio``, ``models``, ``billing``.
+    """Namespaces ``chat``, ``completions``, ``images``, ``audio``, ``models``, ``billing``,
+    ``routes``.
 
     Blocking calls, safe to use from one worker thread at a time per call; the session's
     connection pool is shared.
@@ -84,6 +86,7 @@ class ApiClient:
         self.audio = AudioApi(self._transport, dialect=dialect, sleep=sleep)
         self.models = ModelsApi(self._transport)
         self.billing = BillingApi(self._transport)
+        self.routes = RoutesApi(self._transport)
 
     @property
     def root(self) -> str:

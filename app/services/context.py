@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.services.images import ImageService
     from app.services.mcp_servers import McpHost
     from app.services.models import ModelService
+    from app.services.route_check import RouteService
     from app.services.speech import SpeechService
     from app.services.transcription import TranscriptionService
     from app.services.usage import UsageService
@@ -173,6 +174,12 @@ class Services:
         from app.services.account import AccountService
 
         return AccountService(self)
+
+    @cached_property
+    def routes(self) -> RouteService:
+        from app.services.route_check import RouteService
+
+        return RouteService(self)
 
     @cached_property
     def chat(self) -> ChatService:
