@@ -105,13 +105,20 @@ def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
+    from app.services.assistants import request_for
     from app.services.chat import require_text
 
     prompt = require_text(_text_argument(args.prompt))
-    model = _model(services, args, "chat")
-    messages = [{"role": "system", "content": args.system}] if args.system else []
-    messages.append({"role": "user", "content": prompt})
-    params = _chat_params(args)
+    assistant = (
+        await services.runner.run(services.assistants.find, args.assistant)
+        if args.assistant
+        else None
+    )
+    model = args.model or (assistant.model if assistant else "") or _model(services, args, "chat")
+    messages, params = request_for(assistant, prompt)
+    if args.system:
+        messages = [{"role": "system", "content": args.system}, *messages[-1:]]
+    params.update(_chat_params(args))
     if args.no_stream:
         reply = await services.chat.complete(model, messages, **params)
         _refuse_empty(reply.content, reply.finish_reason)
@@ -511,6 +518,9 @@ def _add_text_commands(commands: Any) -> None:
     chat.add_argument("prompt", help="the message ('-' reads standard input)")
     chat.add_argument("--model", help=f"model id (default {DEFAULT_MODELS['chat']})")
     chat.add_argument("--system", help="a system prompt")
+    chat.add_argument(
+        "--assistant", metavar="NAME", help="use a saved assistant's prompt and model"
+    )
     chat.add_argument("--temperature", type=float, help="0 to 2")
     chat.add_argument("--top-p", type=float, help="0 to 1")
     chat.add_argument("--max-tokens", type=int, help="at least 1")
@@ -598,6 +608,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli_usage import add_usage_command
 
     add_usage_command(commands, _subparser)
+    from app.cli_assistants import add_assistants_command
+
+    add_assistants_command(commands, _subparser)
     doctor = _subparser(
         commands, "doctor", _cmd_doctor, "Show the ffmpeg, keyring, sound and folders found."
     )

@@ -9,6 +9,7 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
 - ``dialogs``: the first-run API key dialog after a successful test, and every Settings page.
 - ``usage``: the Usage window over two weeks of recorded spend.
 - ``tools``: Settings → Tools with the test MCP server of tests/mcp_server running and failing.
+- ``assistants``: the Assistants window with the starter assistants.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab
   (``scripts/screenshots_voice.py``, run in its own process).
 
@@ -16,7 +17,7 @@ The Text to speech shot plays audio and ``voice`` listens to a microphone, so bo
 PulseAudio server with a null sink named ``nullsink`` (see HEADLESS.md); without one the
 player is shown stopped and ``voice`` fails with a reason. Needs espeak-ng and ffmpeg.
 
-    python scripts/screenshots.py [--out docs/screenshots] [--only tabs dialogs usage tools voice]
+    python scripts/screenshots.py [--out docs/screenshots] [--only PART ...]
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ os.environ.pop("AIML_API_BASE_URL", None)
 
 from screenshots_common import run_offscreen  # noqa: E402
 
-PARTS = ("tabs", "dialogs", "usage", "tools", "voice")
+PARTS = ("tabs", "dialogs", "usage", "tools", "assistants", "voice")
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
 

@@ -23,6 +23,7 @@ from app.storage.settings import Settings, load_settings
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ClientConfig
     from app.services.account import AccountService
+    from app.services.assistants import AssistantService
     from app.services.chat import ChatService
     from app.services.images import ImageService
     from app.services.mcp_servers import McpHost
@@ -204,6 +205,12 @@ class Services:
         from app.services.speech import SpeechService
 
         return SpeechService(self)
+
+    @cached_property
+    def assistants(self) -> AssistantService:
+        from app.services.assistants import AssistantService
+
+        return AssistantService(self)
 
     @cached_property
     def usage(self) -> UsageService:

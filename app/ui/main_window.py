@@ -203,6 +203,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(
             self._action("Refresh &balance", self.refresh_balance, None, "actionRefreshBalance")
         )
+        assistants = self._action(
+            "&Assistants…", self.open_assistants, "Ctrl+Shift+A", "actionAssistants"
+        )
+        view_menu.addAction(assistants)
         usage = self._action("&Usage…", self.open_usage, "Ctrl+Shift+U", "actionUsage")
         usage.setIcon(icon("usage"))
         view_menu.addAction(usage)
@@ -411,6 +415,36 @@ class MainWindow(QMainWindow):
     def _on_balance_button_clicked(self) -> None:
         self.refresh_balance()
         self.open_usage()
+
+    def open_assistants(self) -> QWidget:
+        """Show the assistants library (one per main window)."""
+        from app.ui.assistants.library import AssistantLibraryWindow
+
+        library = self.findChild(AssistantLibraryWindow, "assistantsLibrary")
+        if library is None:
+            combo = self.model_combo("chat")
+            library = AssistantLibraryWindow(
+                self.services,
+                chat_models=lambda: combo.model_ids() if combo is not None else [],
+                default_model=lambda: self.tab_pages["chat"].current_model(),
+                parent=self,
+            )
+            library.conversation_started.connect(self.show_conversation)
+        library.show()
+        library.raise_()
+        library.activateWindow()
+        library.reload()
+        return library
+
+    def show_conversation(self, conversation_id: int) -> None:
+        """Bring the Chat tab forward with the conversation ``conversation_id`` open."""
+        chat = self.tab_pages["chat"]
+        chat.refresh_conversations()
+        chat.open_conversation(conversation_id)
+        self.tabs.setCurrentWidget(chat)
+        self.raise_()
+        self.activateWindow()
+        chat.input.setFocus()
 
     def open_usage(self) -> QWidget:
         """Show the Usage window (one per main window) with fresh figures."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.storage.chat_store import Conversation, SearchHit
+from app.ui.chat.assistant_filter import AssistantFilter
 from app.ui.style.controls import decorate
 from app.ui.widgets.empty_hint import EmptyHint
 
@@ -114,9 +115,16 @@ class ConversationSidebar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.search)
+        self.assistant_filter = AssistantFilter(self)
+        self.assistant_filter.currentIndexChanged.connect(
+            lambda _index: self.set_conversations(self._conversations, self._current)
+        )
+        layout.addWidget(self.assistant_filter)
         layout.addWidget(self.list, 1)
         self._filling = False
         self.showing_hits = False
+        self._conversations: list[Conversation] = []
+        self._current: int | None = None
 
     def _menu_action(self, menu: QMenu, text: str, name: str, slot: object) -> QAction:
         action = menu.addAction(text)
@@ -127,10 +135,12 @@ class ConversationSidebar(QWidget):
     # -- contents -----------------------------------------------------------------------
 
     def set_conversations(self, conversations: Iterable[Conversation], current: int | None) -> None:
+        self._conversations, self._current = list(conversations), current
+        self.assistant_filter.offer(self._conversations)
         self._filling = True
         self.showing_hits = False
         self.list.clear()
-        for conversation in conversations:
+        for conversation in self.assistant_filter.shown(self._conversations):
             item = QListWidgetItem(conversation.title or "New conversation")
             item.setData(CONVERSATION_ROLE, conversation.id)
             item.setToolTip(conversation.title)

@@ -1,0 +1,1 @@
+"""The assistants library: saved chat presets to start conversations from."""
