@@ -115,7 +115,7 @@ class ChatService:
             status = "error"
             raise
         finally:
-            await self._record_stream(tally, status)
+            self._record_stream(tally, status)
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
                 await aclose()
@@ -140,20 +140,17 @@ class ChatService:
             status = "error"
             raise
         finally:
-            await self._record_stream(tally, status)
+            self._record_stream(tally, status)
 
-    async def _record_stream(self, tally: StreamTally, status: str) -> None:
+    def _record_stream(self, tally: StreamTally, status: str) -> None:
         """Leave the cost record of a stream that got an answer (not of one refused at once).
 
-        A stopped stream (closed or cancelled) hands the record to the pool without waiting.
+        The record goes to the worker pool without holding the reply up; ``Services.close``
+        waits for it.
         """
         if tally.request_id is None and tally.usage is None and tally.cost is None:
             return
-        usage = self._services.usage
-        if status == "stopped":
-            usage.record_soon(tally.record(status))
-        else:
-            await self._services.runner.run(usage.record, tally.record(status))
+        self._services.usage.record_soon(tally.record(status))
 
     async def complete(
         self, model: str, messages: list[dict[str, Any]], **params: Any

@@ -229,6 +229,8 @@ class Services:
         """Stop the MCP servers and the worker pool and close the history database."""
         if "mcp_host" in self.__dict__:
             self.mcp_host.close()
+        if "usage" in self.__dict__:  # cost records still on their way to the database
+            self.usage.flush()
         self.runner.shutdown()
         with self._history_lock:
             if self._history is not None:

@@ -8,7 +8,9 @@ A record that cannot be written is logged and never fails the request it describ
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -139,6 +141,8 @@ class StreamTally:
 class UsageService:
     def __init__(self, services: Services) -> None:
         self._services = services
+        self._pending: set[Future[Any]] = set()
+        self._pending_lock = threading.Lock()
 
     @cached_property
     def store(self) -> UsageStore:
@@ -154,11 +158,27 @@ class UsageService:
             return None
 
     def record_soon(self, record: UsageRecord) -> None:
-        """``record`` on the worker pool without waiting (safe in a ``finally`` on the loop)."""
+        """``record`` on the worker pool without waiting; ``flush`` waits for what is pending."""
         try:
-            self._services.runner.executor.submit(self.record, record)
+            future = self._services.runner.executor.submit(self.record, record)
         except RuntimeError:  # the pool is shut down: write it here
             self.record(record)
+            return
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[Any]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
+
+    def flush(self, timeout: float = 2.0) -> None:
+        """Wait (up to ``timeout`` seconds) for records handed to the pool; before shutting
+        it down, so that a command's last request still leaves its record."""
+        with self._pending_lock:
+            pending = list(self._pending)
+        if pending:
+            wait(pending, timeout=timeout)
 
     def records(self, query: UsageFilter | None = None) -> list[UsageRecord]:
         """Matching records, oldest first (blocking)."""
