@@ -411,6 +411,16 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self.services.settings.last_tab = index
+        self.say_if_unsupported(self.tabs.widget(index))
+
+    def say_if_unsupported(self, page: object) -> None:
+        """A tab the server was found not to serve (Settings → Test connection) says so."""
+        kind = next((k for k, p in self.tab_pages.items() if p is page), None)
+        missing = self.services.routes.missing(kind) if kind else None
+        if missing is not None:
+            self.message_bar.show_notice(
+                missing.sentence, action_text="Settings…", action=self.open_settings
+            )
 
     def _on_balance_button_clicked(self) -> None:
         self.refresh_balance()

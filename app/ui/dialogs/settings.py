@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import ipaddress
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QUrl, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,7 +32,9 @@ from PySide6.QtWidgets import (
 
 from app import DEFAULT_BASE_URL
 from app.api.types import ModelInfo
+from app.errors import ApiError, describe
 from app.storage.settings import Settings
+from app.ui.asyncutils import start_task
 from app.ui.dialogs.api_key import KEY_SOURCE_TEXTS, ApiKeyForm
 from app.ui.theme import THEME_LABELS, THEME_MODES
 from app.ui.tools.page import ToolsPage
@@ -211,6 +215,23 @@ class SettingsDialog(QDialog):
         form.addRow("Connect timeout", self.connect_timeout)
         form.addRow("Read timeout", self.read_timeout)
         form.addRow("Retries", self.max_retries)
+        self.test_button = QPushButton("Test connection", page)
+        self.test_button.setObjectName("providerTestConnection")
+        self.test_button.setToolTip("Try each tab's route on this server (nothing is generated)")
+        self.test_button.setAutoDefault(False)
+        self.test_button.clicked.connect(self._on_test_button_clicked)
+        self.test_result = QLabel(page)
+        self.test_result.setObjectName("providerTestResult")
+        self.test_result.setAccessibleName("Connection test result")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_result.hide()
+        test_column = QVBoxLayout()
+        test_column.setContentsMargins(0, 0, 0, 0)
+        test_column.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
+        test_column.addWidget(self.test_result)
+        form.addRow("Server", test_column)
+        self._test_task: asyncio.Task[Any] | None = None
         hint = QLabel(
             "The read timeout is the longest wait between two pieces of a reply; reasoning "
             "models and image or audio models can be slow, so minutes are normal.",
@@ -377,6 +398,43 @@ class SettingsDialog(QDialog):
     def set_key_source(self, key_source: str) -> None:
         self.key_status.setText(KEY_SOURCE_TEXTS.get(key_source, ""))
         self.remove_key_button.setEnabled(key_source in ("keyring", "session"))
+
+    # -- connection test -----------------------------------------------------------------
+
+    def _on_test_button_clicked(self) -> None:
+        if self._test_task is not None and not self._test_task.done():
+            return
+        self._test_task = start_task(self.test_connection(), owner=self, name="test connection")
+
+    async def test_connection(self) -> None:
+        """Try each tab's route on the server as edited here (not yet saved) and show which
+        tabs it supports."""
+        error, _warning = check_base_url(self.base_url_edit.text())
+        if error:
+            self._show_test_result(error)
+            return
+        self.test_button.setEnabled(False)
+        self._show_test_result("Trying each tab's route…")
+        try:
+            report = await self.services.routes.check(
+                base_url=self.base_url_edit.text().strip().rstrip("/"),
+                dialect=self.dialect_combo.currentData(),
+                proxy=self.proxy_edit.text(),
+                api_key=self.new_key() or None,
+            )
+        except ApiError as exc:
+            self._show_test_result(describe(exc))
+            return
+        finally:
+            if shiboken6.isValid(self):
+                self.test_button.setEnabled(True)
+        lines = [report.summary, *(tab.sentence for tab in report.tabs)]
+        self._show_test_result("\n".join(lines))
+
+    def _show_test_result(self, text: str) -> None:
+        self.test_result.setText(text)
+        self.test_result.setAccessibleDescription(text)
+        self.test_result.show()
 
     # -- validation ----------------------------------------------------------------------
 
