@@ -22,11 +22,19 @@ from PySide6.QtWidgets import (
 
 from app.storage.chat_store import Conversation, SearchHit
 from app.ui.chat.assistant_filter import AssistantFilter
+from app.ui.chat.sidebar_delegate import (
+    CONVERSATION_ROLE,
+    HEADING_ROLE,
+    HIT_ROLE,
+    PINNED_ROLE,
+    SUBTITLE_ROLE,
+    ConversationDelegate,
+)
+from app.ui.chat.sidebar_groups import grouped, is_pinned
 from app.ui.style.controls import decorate
+from app.ui.style.icons import icon
 from app.ui.widgets.empty_hint import EmptyHint
 
-CONVERSATION_ROLE = Qt.ItemDataRole.UserRole + 1
-HIT_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_DELAY_MS = 150
 
 
@@ -38,6 +46,7 @@ class ConversationSidebar(QWidget):
     search_changed(str): the search text settled (empty: show the conversations again).
     rename_requested(int, str): a conversation was renamed in place.
     delete_requested(int): "Delete" on a conversation.
+    pin_requested(int, bool): "Pin" (True) or "Unpin" (False) on a conversation.
     export_requested(str): "markdown" or "json" for the current conversation.
     import_requested(): "Import JSON…".
     """
@@ -48,6 +57,7 @@ class ConversationSidebar(QWidget):
     search_changed = Signal(str)
     rename_requested = Signal(int, str)
     delete_requested = Signal(int)
+    pin_requested = Signal(int, bool)
     export_requested = Signal(str)
     import_requested = Signal()
 
@@ -99,6 +109,8 @@ class ConversationSidebar(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setWordWrap(True)
+        self.delegate = ConversationDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
         self.list.itemClicked.connect(self._on_list_item_activated)
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.list.itemChanged.connect(self._on_list_item_changed)
@@ -140,9 +152,13 @@ class ConversationSidebar(QWidget):
         self._filling = True
         self.showing_hits = False
         self.list.clear()
-        for conversation in self.assistant_filter.shown(self._conversations):
+        for entry in grouped(self.assistant_filter.shown(self._conversations)):
+            conversation = entry.conversation
             item = QListWidgetItem(conversation.title or "New conversation")
             item.setData(CONVERSATION_ROLE, conversation.id)
+            item.setData(HEADING_ROLE, entry.heading)
+            item.setData(SUBTITLE_ROLE, entry.subtitle)
+            item.setData(PINNED_ROLE, is_pinned(conversation))
             item.setToolTip(conversation.title)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             self.list.addItem(item)
@@ -225,6 +241,12 @@ class ConversationSidebar(QWidget):
         rename = menu.addAction("Rename")
         rename.setObjectName("conversationRename")
         rename.triggered.connect(lambda _checked=False: self.list.editItem(item))
+        pinned = bool(item.data(PINNED_ROLE))
+        pin = menu.addAction(icon("pin"), "Unpin" if pinned else "Pin")
+        pin.setObjectName("conversationPin")
+        pin.triggered.connect(
+            lambda _checked=False: self.pin_requested.emit(conversation_id, not pinned)
+        )
         delete = menu.addAction("Delete")
         delete.setObjectName("conversationDelete")
         delete.triggered.connect(lambda _checked=False: self.delete_requested.emit(conversation_id))

@@ -261,6 +261,7 @@ class ChatTab(QWidget):
         self.sidebar.search_changed.connect(self.search)
         self.sidebar.rename_requested.connect(self.rename_conversation)
         self.sidebar.delete_requested.connect(self.delete_conversation)
+        self.sidebar.pin_requested.connect(self.pin_conversation)
         self.sidebar.export_requested.connect(lambda fmt: self.files.export_current(fmt))
         self.sidebar.import_requested.connect(lambda: self.files.import_with_dialog())
 
@@ -522,6 +523,16 @@ class ChatTab(QWidget):
         if self.conversation and self.conversation.id == conversation_id:
             self.conversation.title = title
         self.refresh_conversations()
+
+    def pin_conversation(self, conversation_id: int, pinned: bool) -> None:
+        """Keep a conversation at the top of the list (or let it go back among the others)."""
+        settings = dict(self.store.conversation(conversation_id).settings or {})
+        if pinned:
+            settings["pinned"] = True
+        else:
+            settings.pop("pinned", None)
+        self.store.update_conversation(conversation_id, settings=settings)
+        self.refresh_conversations(leave_search=True)
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation; the message bar offers Undo."""
