@@ -47,7 +47,8 @@ def group_of(updated: float, now: dt.datetime) -> str:
 
 
 def subtitle(conversation: Conversation, now: dt.datetime) -> str:
-    """The line under the title: which assistant or model, and when (a time today, else a day or a date)."""
+    """The line under the title: which assistant or model, and when (a time today, else a day
+    or a date)."""
     when = dt.datetime.fromtimestamp(conversation.updated or conversation.created)
     age = (now.date() - when.date()).days
     if age <= 0:
