@@ -36,7 +36,7 @@ def test_a_window_stream_leaves_a_record_with_tokens_and_cost(
             pass
 
     asyncio.run(run())
-    (record,) = services.usage.records()
+    (record,) = _wait_for_records(services, 1)
     assert (record.tab, record.model, record.origin, record.status) == (
         "chat",
         "gpt-4o",
@@ -70,6 +70,7 @@ def test_a_refused_request_leaves_no_record(services: Services, fake_api: FakeAp
 
     with pytest.raises(AuthenticationError):
         asyncio.run(run())
+    services.usage.flush()
     assert services.usage.records() == []
 
 
