@@ -64,7 +64,8 @@ class TabSupport:
         if self.other_dialect:
             return (
                 f"{self.name}: not with these routes ({route}); this server has the "
-                f"{DIALECT_NAMES[self.other_dialect]}: pick them in Settings → Provider → Routes."
+                f"{DIALECT_NAMES[self.other_dialect]}: pick them in Settings → Connection → "
+                f"Routes, or add --dialect {self.other_dialect} on the command line."
             )
         return f"{self.name}: not available on this server ({route})."
 

@@ -121,3 +121,15 @@ def test_a_tool_call_only_reply_says_it_was_empty(
         "The reply was empty: the model asked to call a tool, and this chat offers none "
         "(finish reason: tool_calls)."
     )
+
+
+def test_doctor_routes_on_litellm(litellm: Server, keyed: str, cli: Cli) -> None:
+    result = cli("doctor", "--routes", *_on(litellm))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == "This server supports every tab."
+    result = cli("doctor", "--routes", "--base-url", litellm.url, "--dialect", "aimlapi")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == (
+        "This server supports Chat and Images; not Speech to text and Text to speech."
+    )
+    assert "add --dialect openai on the command line" in result.out

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from app.cli import build_parser, connection_overrides
 from app.ui.chat.tab import ChatTab
@@ -116,3 +116,30 @@ def test_speech_to_text_tab(
         timeout=WAIT_MS,
     )
     qtbot.waitUntil(lambda: "thanks for calling support" in tab.view.plain_text(), timeout=WAIT_MS)
+
+
+def test_test_connection_on_litellm_with_the_wrong_routes(
+    qtbot: Any, open_window: Any, litellm: Server, keyed: str
+) -> None:
+    args = build_parser().parse_args(["--base-url", litellm.url, "--dialect", "aimlapi"])
+    window = open_window(**connection_overrides(args))
+    window.open_settings()
+    dialog = window.findChild(QDialog, "settingsDialog")
+    provider = dialog.findChild(QComboBox, "providerCombo")
+    provider.setCurrentIndex(provider.findData("custom"))
+    dialog.findChild(QLineEdit, "baseUrlEdit").setText(litellm.url)
+    routes = dialog.findChild(QComboBox, "dialectCombo")
+    routes.setCurrentIndex(routes.findData("aimlapi"))
+    qtbot.mouseClick(
+        dialog.findChild(QPushButton, "providerTestConnection"), Qt.MouseButton.LeftButton
+    )
+    result = dialog.findChild(QLabel, "providerTestResult")
+    qtbot.waitUntil(lambda: "supports" in result.text(), timeout=WAIT_MS)
+    assert result.text().splitlines()[0] == (
+        "This server supports Chat and Images; not Speech to text and Text to speech."
+    )
+    assert "this server has the OpenAI routes" in result.text()
+    dialog.accept()
+    window.tabs.setCurrentWidget(window.tab_pages["stt"])
+    qtbot.waitUntil(window.message_bar.isVisible, timeout=WAIT_MS)
+    assert window.message_bar.text.startswith("Speech to text: not with these routes")
