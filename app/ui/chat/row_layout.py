@@ -34,9 +34,21 @@ from app.services.markdown_groups import GrowingText, SourceGroup
 from app.services.markdown_render import MATH_SCHEME, MarkdownRenderer
 from app.storage.chat_store import Message
 from app.ui.chat.math_images import math_picture
+from app.ui.style.tokens import ICON, SPACE
 
 MARGIN = 10
 PAD = 10
+# The square each message action (copy, edit, regenerate…) is drawn and clicked in.
+ACTION_SIZE = ICON["s"] + 2 * SPACE["s"] + 2
+# The icon of each action, from the design system's set.
+ACTION_ICONS = {
+    "copy": "copy",
+    "retry": "regenerate",
+    "edit": "edit",
+    "regenerate": "regenerate",
+    "details": "info",
+    "delete": "delete",
+}
 GAP = 6
 THUMB = 96
 LAYOUT_CACHE = 300
@@ -543,8 +555,10 @@ class _RowBuilder:
         self._wrapped("details", details_text(self.message))
 
     def actions(self, actions: list[tuple[str, str]]) -> None:
-        x = PAD
+        """A row of icon buttons; each piece keeps its label for the tooltip."""
+        x = PAD - SPACE["s"]
         for name, label in actions:
-            piece = self._line(f"action:{name}", label, x)
-            x += piece.rect.width() + 14
-        self.y += self.metrics.height()
+            rect = QRect(x, self.y, ACTION_SIZE, ACTION_SIZE)
+            self.pieces.append(Piece(f"action:{name}", rect, text=label))
+            x += ACTION_SIZE + SPACE["xs"]
+        self.y += ACTION_SIZE

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.services.markdown_render import MarkdownRenderer, copy_index
 from app.storage.chat_store import Message
 from app.ui.chat.row_layout import (
+    ACTION_ICONS,
     MARGIN,
     Piece,
     RowFlags,
@@ -53,6 +54,8 @@ from app.ui.chat.transcript_model import (
     SLICE_HEIGHT,
     TranscriptModel,
 )
+from app.ui.style.icons import icon
+from app.ui.style.tokens import ICON, RADIUS
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,9 @@ class MessageDelegate(QStyledItemDelegate):
         self._math_timer.timeout.connect(self._on_math_timer_timeout)
         self._math_drawn.connect(self._on_math_drawn)
         self.flags: dict[int, RowFlags] = {}
+        # The message under the pointer (its actions show) and the action under it.
+        self.hovered_message: int | None = None
+        self.hovered_action = ""
         self.work_seconds = 0.0
         self._defer_idle = False
         self._new_parts: dict[int, int] = {}
@@ -301,11 +307,68 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.setBrush(background)
         painter.drawRoundedRect(row_rect.adjusted(0, 0, -1, -1), 8, 8)
+        actions_shown = self._actions_shown(message, model)
         for piece in layout.pieces:
             target = piece.rect.translated(row_rect.topLeft())
-            if target.intersects(visible):
-                self._paint_piece(painter, palette, piece, target, visible)
+            if not target.intersects(visible):
+                continue
+            if piece.kind.startswith("action:"):
+                if actions_shown:
+                    self._paint_action(painter, palette, piece, target, message.id)
+                continue
+            self._paint_piece(painter, palette, piece, target, visible)
         painter.restore()
+
+    def _actions_shown(self, message: Message, model: TranscriptModel) -> bool:
+        """A message's actions show while the pointer is over it or it has the keyboard focus,
+        and always under the newest message."""
+        if message.id == self.hovered_message or model.is_last_message(message.id):
+            return True
+        current = self.view.currentIndex()
+        return current.isValid() and current.data(MESSAGE_ID_ROLE) == message.id
+
+    def _paint_action(
+        self, painter: QPainter, palette: QPalette, piece: Piece, target: QRect, message_id: int
+    ) -> None:
+        name = piece.kind.split(":", 1)[1]
+        hot = message_id == self.hovered_message and self.hovered_action == piece.kind
+        if hot:
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            wash = QColor(palette.color(QPalette.ColorRole.Accent))
+            wash.setAlpha(48)
+            painter.setBrush(wash)
+            painter.drawRoundedRect(target, RADIUS["s"], RADIUS["s"])
+            painter.restore()
+        size = ICON["s"]
+        square = QRect(0, 0, size, size)
+        square.moveCenter(target.center())
+        role = "danger" if name == "delete" and hot else ("text" if hot else "muted")
+        icon(ACTION_ICONS.get(name, "more"), role).paint(painter, square)
+
+    def action_label_at(self, point: QPoint) -> str:
+        """The label of the action under viewport ``point`` ("" when none is)."""
+        index = self.view.indexAt(point)
+        if not index.isValid():
+            return ""
+        piece, _inside = self.piece_at(index, point)
+        if piece is not None and piece.kind.startswith("action:"):
+            return piece.text
+        return ""
+
+    def hover(self, point: QPoint | None) -> bool:
+        """Notes which message and action are under the pointer; True when that changed."""
+        message_id, action = None, ""
+        if point is not None:
+            index = self.view.indexAt(point)
+            if index.isValid():
+                message_id = int(index.data(MESSAGE_ID_ROLE))
+                piece, _inside = self.piece_at(index, point)
+                if piece is not None and piece.kind.startswith("action:"):
+                    action = piece.kind
+        changed = (message_id, action) != (self.hovered_message, self.hovered_action)
+        self.hovered_message, self.hovered_action = message_id, action
+        return changed
 
     def _with_visible_text(
         self, index: _Index, message_id: int, visible: QRect, origin: QPoint
@@ -607,8 +670,21 @@ class TranscriptView(QListView):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         delegate = self.itemDelegate()
         if isinstance(delegate, MessageDelegate):
-            anchor = delegate.anchor_at(event.position().toPoint())
+            point = event.position().toPoint()
+            anchor = delegate.anchor_at(point)
             shape = Qt.CursorShape.PointingHandCursor if anchor else Qt.CursorShape.ArrowCursor
             self.viewport().setCursor(shape)
-            self.viewport().setToolTip(anchor if anchor.startswith(("http", "mailto")) else "")
+            if anchor.startswith("action:"):
+                tip = delegate.action_label_at(point)
+            else:
+                tip = anchor if anchor.startswith(("http", "mailto")) else ""
+            self.viewport().setToolTip(tip)
+            if delegate.hover(point):
+                self.viewport().update()
         super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        delegate = self.itemDelegate()
+        if isinstance(delegate, MessageDelegate) and delegate.hover(None):
+            self.viewport().update()
+        super().leaveEvent(event)

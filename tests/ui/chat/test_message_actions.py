@@ -1,0 +1,64 @@
+"""Message actions are icon buttons: named in a tooltip, shown under the newest message and
+under whichever message the pointer is over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.chat.conftest import messages, type_and_send, wait_reply
+
+
+def _move(view: Any, point: Any) -> None:
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(point),
+        QPointF(view.viewport().mapToGlobal(point)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def test_pointing_at_an_action_names_it_and_shows_that_message_s_actions(
+    qtbot: Any, chat_tab: Any
+) -> None:
+    type_and_send(qtbot, chat_tab, "First question")
+    wait_reply(qtbot, chat_tab, 2)
+    view, delegate, model = chat_tab.transcript, chat_tab.delegate, chat_tab.transcript_model
+    first, reply = messages(chat_tab)
+    first_row = model.index(0)
+    assert delegate._actions_shown(reply, model)  # the newest message always shows them
+    assert not delegate._actions_shown(first, model)
+
+    edit = delegate.action_rect(first_row, "edit")
+    assert edit is not None and edit.width() == edit.height()  # an icon button, not a word
+    _move(view, edit.center())
+    assert view.viewport().toolTip() == "Edit"
+    assert delegate.hovered_message == first.id and delegate.hovered_action == "action:edit"
+    assert delegate._actions_shown(first, model)
+
+    copy = delegate.action_rect(first_row, "copy")
+    _move(view, copy.center())
+    assert view.viewport().toolTip() == "Copy"
+
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    assert delegate.hovered_message is None
+    assert not delegate._actions_shown(first, model)
+
+    view.setCurrentIndex(first_row)  # the keyboard focus shows them too
+    assert delegate._actions_shown(first, model)
+
+
+def test_clicking_the_copy_icon_copies_the_message(qtbot: Any, chat_tab: Any) -> None:
+    type_and_send(qtbot, chat_tab, "Copy me, please")
+    wait_reply(qtbot, chat_tab, 2)
+    view, delegate = chat_tab.transcript, chat_tab.delegate
+    rect = delegate.action_rect(chat_tab.transcript_model.index(0), "copy")
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == "Copy me, please", timeout=5000)
