@@ -10,6 +10,7 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
 - ``usage``: the Usage window over two weeks of recorded spend.
 - ``tools``: Settings → Tools with the test MCP server of tests/mcp_server running and failing.
 - ``assistants``: the Assistants window with the starter assistants.
+- ``image_compare``: Compare image models with three models' results.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab
   (``scripts/screenshots_voice.py``, run in its own process).
 
@@ -38,7 +39,7 @@ os.environ.pop("AIML_API_BASE_URL", None)
 
 from screenshots_common import run_offscreen  # noqa: E402
 
-PARTS = ("tabs", "dialogs", "usage", "tools", "assistants", "voice")
+PARTS = ("tabs", "dialogs", "usage", "tools", "assistants", "image_compare", "voice")
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
 

@@ -111,5 +111,3 @@ class ConversationDelegate(QStyledItemDelegate):
             LEFT,
             heading.upper(),
         )
-
-

@@ -136,6 +136,11 @@ class ImagesTab(QWidget):
         column.addWidget(self.negative_prompt)
         column.addWidget(self.params)
         column.addWidget(self.generate_button)
+        self.compare_button = QPushButton("Compare models…", panel)
+        self.compare_button.setObjectName("imageCompareModels")
+        self.compare_button.setToolTip("Send one prompt to 2–4 image models side by side")
+        self.compare_button.clicked.connect(self.open_compare)
+        column.addWidget(self.compare_button)
         column.addStretch(0)
         return panel
 
@@ -251,6 +256,20 @@ class ImagesTab(QWidget):
         return build_body(
             self.model_combo.current_model_id(), self.prompt.toPlainText(), self.form_values()
         )
+
+    def open_compare(self) -> QWidget:
+        """The Compare image models window, with this tab's prompt and models."""
+        from app.ui.images.compare import ImageCompareWindow
+
+        window = self.findChild(ImageCompareWindow, "imageCompare")
+        if window is None:
+            window = ImageCompareWindow(self, self.model_combo.model_ids())
+        if not window.prompt.toPlainText().strip():
+            window.prompt.setPlainText(self.prompt.toPlainText())
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def set_prompt(self, text: str) -> None:
         """Fill the prompt (the chat tab's "Use as image prompt")."""
