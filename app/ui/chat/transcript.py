@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QListView,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QWidget,
 )
 
@@ -55,9 +57,12 @@ from app.ui.chat.transcript_model import (
     TranscriptModel,
 )
 from app.ui.style.icons import icon
-from app.ui.style.tokens import ICON, RADIUS
+from app.ui.style.tokens import ICON, RADIUS, SPACE
 
 log = logging.getLogger(__name__)
+
+JUMP_SIZE = 34  # the round "scroll to the newest message" button
+JUMP_SHOW_PIXELS = 48  # it shows once the bottom is this far out of sight
 
 EAGER_ROWS = 12
 IDLE_STEP_SECONDS = 0.008  # layout work per step for text off screen
@@ -570,6 +575,19 @@ class TranscriptView(QListView):
         self.following_bottom = True
         self._restoring = False
         self.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
+        self.jump_button = QToolButton(self)
+        self.jump_button.setObjectName("chatScrollToBottom")
+        self.jump_button.setText("Scroll to the newest message")
+        self.jump_button.setIcon(icon("scroll-down"))
+        self.jump_button.setIconSize(QSize(ICON["s"], ICON["s"]))
+        self.jump_button.setToolTip("Scroll to the newest message")
+        self.jump_button.setAccessibleName("Scroll to the newest message")
+        self.jump_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.jump_button.setFixedSize(JUMP_SIZE, JUMP_SIZE)
+        self.jump_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.jump_button.clicked.connect(self.follow_bottom)
+        self.jump_button.hide()
+        self.verticalScrollBar().rangeChanged.connect(self._update_jump_button)
 
     def transcript_model(self) -> TranscriptModel:
         model = self.model()
@@ -654,7 +672,27 @@ class TranscriptView(QListView):
         self.following_bottom = True
         self.scrollToBottom()
 
+    def _update_jump_button(self, *_args: object) -> None:
+        """Offers a way back down while the newest text is out of sight below."""
+        bar = self.verticalScrollBar()
+        model = self.model()
+        below = bar.maximum() - bar.value() > JUMP_SHOW_PIXELS or (
+            isinstance(model, TranscriptModel) and model.has_later
+        )
+        self.jump_button.setVisible(below)
+        if below:
+            area = self.viewport().geometry()
+            self.jump_button.move(
+                area.center().x() - JUMP_SIZE // 2, area.bottom() - JUMP_SIZE - SPACE["l"]
+            )
+            self.jump_button.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_jump_button()
+
     def _on_scroll_value_changed(self, value: int) -> None:
+        self._update_jump_button()
         if self._restoring:
             return
         bar = self.verticalScrollBar()

@@ -108,6 +108,9 @@ QSplitter::handle:hover {{ background: {s.border}; }}
 QGroupBox {{ border: 1px solid {s.border}; border-radius: {r["l"]}px;
     margin-top: {sp["xl"]}px; padding: {sp["m"]}px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: {sp["m"]}px; color: {s.muted}; }}
+QToolButton#chatScrollToBottom {{ background: {s.surface}; border: 1px solid {s.border_strong};
+    border-radius: 17px; }}
+QToolButton#chatScrollToBottom:hover {{ background: {s.surface_alt}; border-color: {s.accent}; }}
 QFrame[surface="composer"] {{ background: {s.base}; border: 1px solid {s.border_strong};
     border-radius: {r["l"]}px; }}
 QFrame[surface="composer"][focused="true"] {{ border: 2px solid {s.accent}; }}

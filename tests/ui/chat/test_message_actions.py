@@ -62,3 +62,26 @@ def test_clicking_the_copy_icon_copies_the_message(qtbot: Any, chat_tab: Any) ->
     QApplication.clipboard().clear()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: QApplication.clipboard().text() == "Copy me, please", timeout=5000)
+
+
+def test_a_reply_streaming_below_the_view_offers_a_way_back_down(
+    qtbot: Any, chat_tab: Any, fake_api: Any
+) -> None:
+    fake_api.options.chat_reply = " ".join(f"word{n}" for n in range(1500))
+    fake_api.options.stream_delay = 0.003
+    view = chat_tab.transcript
+    jump = view.jump_button
+    assert not jump.isVisible()
+    type_and_send(qtbot, chat_tab, "A long answer, please")
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 400, timeout=8000)
+    assert not jump.isVisible()  # following the bottom: nothing to offer
+    view.verticalScrollBar().setValue(0)  # the person scrolls up to read
+    qtbot.waitUntil(jump.isVisible, timeout=5000)
+    assert view.viewport().geometry().contains(jump.geometry())
+    assert jump.accessibleName() and jump.toolTip()
+    qtbot.mouseClick(jump, Qt.MouseButton.LeftButton)
+    assert view.following_bottom
+    wait_reply(qtbot, chat_tab, 2, timeout=20000)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() >= bar.maximum() - 4, timeout=5000)
+    assert not jump.isVisible()
