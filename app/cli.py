@@ -609,8 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_usage_command(commands, _subparser)
     from app.cli_assistants import add_assistants_command
+    from app.cli_compare import add_compare_command
 
     add_assistants_command(commands, _subparser)
+    add_compare_command(commands, _subparser)
     doctor = _subparser(
         commands, "doctor", _cmd_doctor, "Show the ffmpeg, keyring, sound and folders found."
     )
