@@ -39,7 +39,7 @@ os.environ.pop("AIML_API_BASE_URL", None)
 
 from screenshots_common import run_offscreen  # noqa: E402
 
-PARTS = ("tabs", "dialogs", "usage", "tools", "assistants", "image_compare", "voice")
+PARTS = ("tabs", "images", "dialogs", "usage", "tools", "assistants", "image_compare", "voice")
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
 

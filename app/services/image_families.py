@@ -72,6 +72,41 @@ class ParamSpec:
     hint: str = ""
 
 
+EDITS = "edits"  # multipart upload to /v1/images/edits: ``image`` / ``image[]`` and ``mask``
+IMAGE_URLS = "image_urls"  # a list of data URLs in the JSON of /v1/images/generations
+IMAGE_URL = "image_url"  # one data URL in the JSON of /v1/images/generations
+
+
+@dataclass(frozen=True, slots=True)
+class EditSupport:
+    """What a family takes besides the prompt: reference images and a mask.
+
+    Attributes:
+        max_references: how many reference images (0: none).
+        transport: ``EDITS``, ``IMAGE_URLS`` or ``IMAGE_URL``: how they are sent.
+        takes_mask: whether an inpainting mask may go with the first reference.
+        reason: why the family takes no references (shown in the form).
+        mask_reason: why it takes no mask.
+        max_side: references are scaled down so no side is longer.
+        max_upload_bytes: and re-encoded (or scaled further) to stay under this per image.
+    """
+
+    max_references: int = 0
+    transport: str = ""
+    takes_mask: bool = False
+    reason: str = ""
+    mask_reason: str = ""
+    max_side: int = 2048
+    max_upload_bytes: int = 4 * 1024 * 1024
+
+
+TEXT_ONLY = EditSupport(
+    reason="This model draws from the prompt alone and takes no reference image. GPT Image, "
+    "FLUX Kontext image-to-image, Gemini image and Seedream models take them."
+)
+NO_MASK = "Only GPT Image and DALL·E 2 models take a mask; this one edits from the prompt."
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """A group of image models that take the same parameters.
@@ -92,6 +127,7 @@ class Family:
     count_key: str = "n"
     size_style: str = "wxh"
     notes: str = ""
+    edit: EditSupport = TEXT_ONLY
     _by_key: dict[str, ParamSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -155,6 +191,10 @@ FAMILIES: tuple[Family, ...] = (
             _choice("style", "Style", ("vivid", "natural")),
             _choice("response_format", "Delivery", ("url", "b64_json")),
         ),
+        edit=EditSupport(
+            reason="DALL·E 3 draws from the prompt alone and takes no reference image. GPT "
+            "Image, FLUX Kontext image-to-image, Gemini image and Seedream models take them."
+        ),
     ),
     Family(
         "dall-e-2",
@@ -165,6 +205,7 @@ FAMILIES: tuple[Family, ...] = (
             _choice("size", "Size", ("256x256", "512x512", "1024x1024"), "1024x1024"),
             _choice("response_format", "Delivery", ("url", "b64_json")),
         ),
+        edit=EditSupport(1, EDITS, takes_mask=True, max_side=1024),
     ),
     Family(
         "gpt-image",
@@ -177,6 +218,54 @@ FAMILIES: tuple[Family, ...] = (
             _choice("background", "Background", ("auto", "transparent", "opaque")),
             _choice("output_format", "File format", ("png", "jpeg", "webp")),
         ),
+        edit=EditSupport(16, EDITS, takes_mask=True),
+    ),
+    Family(
+        "flux-kontext-edit",
+        "FLUX Kontext image-to-image",
+        r"flux/kontext-[a-z]+/image-to-image|flux/kontext-[a-z]+/edit",
+        (
+            _count("num_images", 4),
+            _choice("aspect_ratio", "Aspect ratio", _ASPECT_WIDE, "16:9"),
+            _seed(),
+            _choice("output_format", "File format", ("jpeg", "png")),
+        ),
+        count_key="num_images",
+        size_style="aspect",
+        edit=EditSupport(1, IMAGE_URL, mask_reason=NO_MASK),
+    ),
+    Family(
+        "flux-image-to-image",
+        "FLUX image-to-image",
+        r"flux.*image-to-image",
+        (
+            _count("num_images", 4),
+            _FAL_SIZE,
+            ParamSpec(
+                "strength",
+                "Strength",
+                "float",
+                0.95,
+                minimum=0.01,
+                maximum=1,
+                step=0.05,
+                hint="How far from the reference: low keeps it, 1 redraws it.",
+            ),
+            _seed(),
+            _STEPS,
+            _GUIDANCE,
+        ),
+        count_key="num_images",
+        size_style="fal",
+        edit=EditSupport(1, IMAGE_URL, mask_reason=NO_MASK),
+    ),
+    Family(
+        "seedream",
+        "ByteDance Seedream",
+        r"seedream",
+        (_FAL_SIZE, _seed(), ParamSpec("watermark", "Watermark", "bool", False)),
+        size_style="fal",
+        edit=EditSupport(10, IMAGE_URLS, mask_reason=NO_MASK),
     ),
     Family(
         "flux-aspect",
@@ -253,6 +342,7 @@ FAMILIES: tuple[Family, ...] = (
         (_count("num_images", 4), _choice("aspect_ratio", "Aspect ratio", _ASPECT_5)),
         count_key="num_images",
         size_style="aspect",
+        edit=EditSupport(14, IMAGE_URLS, mask_reason=NO_MASK),
     ),
     Family(
         "stability-legacy",
@@ -287,6 +377,10 @@ UNKNOWN_FAMILY = Family(
             "",
             hint='A JSON object merged into the request, e.g. {"seed": 7}.',
         ),
+    ),
+    edit=EditSupport(
+        reason="This app does not know whether this model takes reference images, so it "
+        "sends none. GPT Image, FLUX Kontext, Gemini image and Seedream models take them."
     ),
 )
 
@@ -568,3 +662,25 @@ def cli_body(
     if extra:
         body.update(extra)
     return body
+
+
+def requested_shape(body: Mapping[str, Any]) -> tuple[int, int]:
+    """The width and height (or their ratio, on a 1024 side) that ``body`` asks for.
+
+    Raises ``ValueError`` when the body names no size the app understands.
+    """
+    size = body.get("image_size")
+    if isinstance(size, Mapping):
+        return int(size["width"]), int(size["height"])
+    if isinstance(size, str) and size in FAL_SIZE_PRESETS:
+        return FAL_SIZE_PRESETS[size]
+    text = body.get("size")
+    if isinstance(text, str) and (match := _WXH.match(text)):
+        return int(match[1]), int(match[2])
+    ratio = body.get("aspect_ratio")
+    if isinstance(ratio, str) and (match := _RATIO.match(ratio)):
+        across, down = int(match[1]), int(match[2])
+        if across >= down:
+            return 1024, round(1024 * down / across)
+        return round(1024 * across / down), 1024
+    raise ValueError("no size in the request")

@@ -13,21 +13,35 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
     QSize,
     Qt,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -35,12 +49,16 @@ from app.services.runner import Runner
 from app.storage.image_store import ImageRecord, ImageStore
 from app.ui.asyncutils import start_task
 from app.ui.images.decode import THUMBNAIL_SIDE, decode_file, load_thumbnail
+from app.ui.images.justified import justified_sizes
+from app.ui.style.icons import icon
+from app.ui.style.tokens import ICON, RADIUS, SPACE
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 60
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-GRID_SIDE = THUMBNAIL_SIDE + 16
+ROW_HEIGHT = THUMBNAIL_SIDE
+GAP = SPACE["s"]
 MAX_PARALLEL_DECODES = 3
 
 Index = QModelIndex | QPersistentModelIndex
@@ -57,6 +75,12 @@ def describe_record(record: ImageRecord) -> str:
         parts.append(f"${record.cost_usd:.4f}")
     parts.append(record.model)
     return " · ".join(parts)
+
+
+def _aspect(record: ImageRecord | None) -> float:
+    if record is None or not record.width or not record.height:
+        return 1.0
+    return min(max(record.width / record.height, 0.25), 4.0)
 
 
 def _placeholder() -> QPixmap:
@@ -165,8 +189,6 @@ class GalleryModel(QAbstractListModel):
             return f"{record.prompt}\n{describe_record(record)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return record.prompt
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(GRID_SIDE - 8, GRID_SIDE - 8)
         if role == RECORD_ROLE:
             return record
         return None
@@ -235,28 +257,116 @@ class GalleryModel(QAbstractListModel):
         return data
 
 
+OVERLAY_ACTIONS = (
+    # action, icon purpose, label
+    ("open", "preview", "Open in the viewer"),
+    ("reuse", "regenerate", "Reuse its request"),
+    ("copy", "copy", "Copy the image"),
+    ("save", "save", "Save as…"),
+    ("delete", "delete", "Delete"),
+)
+OVERLAY_BUTTON = ICON["l"] + SPACE["s"]
+
+
+def overlay_buttons(
+    cell: QRect, actions: Sequence[tuple[str, str, str]] = OVERLAY_ACTIONS
+) -> list[tuple[str, QRect]]:
+    """Where each action button of the hover overlay sits in ``cell``: rows from the bottom
+    right, as many a row as the cell is wide (a narrow portrait cell gets two rows)."""
+    side, gap = OVERLAY_BUTTON, SPACE["s"]
+    per_row = max(1, (cell.width() - gap) // (side + gap))
+    placed = []
+    for n, (action, _purpose, _label) in enumerate(actions):
+        row, column = divmod(n, per_row)
+        in_row = min(per_row, len(actions) - row * per_row)
+        x = cell.right() + 1 - gap - (in_row - column) * (side + gap) + gap
+        y = cell.bottom() + 1 - (row + 1) * (side + gap)
+        placed.append((action, QRect(x, y, side, side)))
+    return placed
+
+
+def overlay_band(cell: QRect) -> QRect:
+    """The shaded band behind the overlay buttons."""
+    top = min(rect.top() for _action, rect in overlay_buttons(cell)) - SPACE["s"]
+    return QRect(cell.left(), top, cell.width(), cell.bottom() + 1 - top)
+
+
 class ThumbnailDelegate(QStyledItemDelegate):
-    """Paints a thumbnail centred in its cell, framed in the highlight colour when selected."""
+    """Paints a thumbnail filling its (justified) cell, a placeholder tile until it has loaded,
+    a ring in the accent colour when selected, and the action overlay while hovered."""
+
+    def __init__(self, view: GalleryView) -> None:
+        super().__init__(view)
+        self._view_ref = weakref.ref(view)
+        self._icons = {action: icon(purpose) for action, purpose, _label in OVERLAY_ACTIONS}
+
+    @property
+    def _view(self) -> GalleryView:
+        view = self._view_ref()
+        assert view is not None
+        return view
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        cell = option.rect.adjusted(3, 3, -3, -3)
+        cell = option.rect.adjusted(GAP // 2, GAP // 2, -(GAP - GAP // 2), -(GAP - GAP // 2))
+        palette = option.palette
         painter.save()
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(option.palette.highlight())
-            painter.drawRoundedRect(cell, 6, 6)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            size = pixmap.size().scaled(
-                cell.size() - QSize(10, 10), Qt.AspectRatioMode.KeepAspectRatio
-            )
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        clip = QPainterPath()
+        clip.addRoundedRect(QRectF(cell), RADIUS["m"], RADIUS["m"])
+        painter.setClipPath(clip)
+        painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
+        index.data(Qt.ItemDataRole.DecorationRole)  # asks for the thumbnail to be loaded
+        record = index.data(RECORD_ROLE)
+        model = self._view.model()
+        pixmap = None
+        if isinstance(record, ImageRecord) and isinstance(model, GalleryModel):
+            pixmap = model.thumbnail(record.id)
+        if pixmap is not None and not pixmap.isNull():
+            size = pixmap.size().scaled(cell.size(), Qt.AspectRatioMode.KeepAspectRatioByExpanding)
             x = cell.x() + (cell.width() - size.width()) // 2
             y = cell.y() + (cell.height() - size.height()) // 2
-            painter.drawPixmap(x, y, size.width(), size.height(), pixmap)
+            painter.drawPixmap(QRect(x, y, size.width(), size.height()), pixmap)
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, "…")
+        if self._view.hovered_row == index.row():
+            self._paint_overlay(painter, cell, palette)
+        painter.setClipping(False)
+        if option.state & QStyle.StateFlag.State_Selected:
+            pen = QPen(palette.color(QPalette.ColorRole.Accent), 3)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(cell).adjusted(1.5, 1.5, -1.5, -1.5), RADIUS["m"],
+                                    RADIUS["m"])  # fmt: skip
         painter.restore()
 
+    def _paint_overlay(self, painter: QPainter, cell: QRect, palette: QPalette) -> None:
+        band = overlay_band(cell)
+        shade = QColor(palette.color(QPalette.ColorRole.Window))
+        shade.setAlpha(205)
+        painter.fillRect(band, shade)
+        for action, rect in overlay_buttons(cell):
+            if rect.contains(self._view.hover_point):
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(palette.color(QPalette.ColorRole.Button))
+                painter.drawRoundedRect(QRectF(rect), RADIUS["s"], RADIUS["s"])
+            inner = rect.adjusted(SPACE["s"] // 2, SPACE["s"] // 2, -SPACE["s"] // 2,
+                                  -SPACE["s"] // 2)  # fmt: skip
+            self._icons[action].paint(painter, inner)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return QSize(GRID_SIDE, GRID_SIDE)
+        return self._view.cell_size(index.row())
+
+    def helpEvent(self, event: QHelpEvent, view: Any, option: Any, index: Index) -> bool:
+        """Over an overlay button the tooltip names its action, elsewhere the prompt."""
+        if event.type() == QEvent.Type.ToolTip:
+            action = self._view.overlay_action_at(event.pos())
+            if action is not None:
+                label = next(label for a, _p, label in OVERLAY_ACTIONS if a == action)
+                QToolTip.showText(event.globalPos(), label, view)
+                return True
+        return super().helpEvent(event, view, option, index)
 
 
 def _visible_check(view: GalleryView) -> Callable[[int], bool]:
@@ -272,16 +382,30 @@ def _visible_check(view: GalleryView) -> Callable[[int], bool]:
 
 
 class GalleryView(QListView):
-    """Icon grid of the gallery; tells its model which thumbnails are on screen."""
+    """The gallery as a justified grid: rows of one height, each picture at its own shape, the
+    rows filling the width. Hovering a picture shows its actions; tells its model which
+    thumbnails are on screen.
+
+    Signals:
+        action_requested(str, int): an overlay button (action name, image id) was clicked.
+    """
+
+    action_requested = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("imageGallery")
         self.setAccessibleName("Gallery")
+        self.hovered_row = -1
+        self.hover_point = QPoint(-1, -1)
+        self._sizes: list[tuple[int, int]] = []
+        self._sized_for: tuple[int, ...] = (-1,)
         self.setViewMode(QListView.ViewMode.IconMode)
-        self.setUniformItemSizes(True)
-        self.setGridSize(QSize(GRID_SIDE, GRID_SIDE))
+        self.setUniformItemSizes(False)
         self.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setMouseTracking(True)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover, True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWrapping(True)
@@ -297,6 +421,75 @@ class GalleryView(QListView):
         super().setModel(model)
         if isinstance(model, GalleryModel):
             model.is_wanted = _visible_check(self)
+
+    # -- justified layout ------------------------------------------------------------------
+
+    def _layout_width(self) -> int:
+        return max(self.viewport().width() - 1, 1)
+
+    def cell_size(self, row: int) -> QSize:
+        """The justified size of ``row``'s cell at the current width (worked out once per
+        width and row count)."""
+        model = self.model()
+        if not isinstance(model, GalleryModel):
+            return QSize(ROW_HEIGHT, ROW_HEIGHT)
+        count = model.rowCount()
+        ends = (model.record(0), model.record(count - 1))
+        key = (self._layout_width(), count, *(r.id if r else 0 for r in ends))
+        if key != self._sized_for:
+            aspects = [_aspect(model.record(r)) for r in range(count)]
+            self._sizes = justified_sizes(aspects, key[0], ROW_HEIGHT)
+            self._sized_for = key
+        if 0 <= row < len(self._sizes):
+            return QSize(*self._sizes[row])
+        return QSize(ROW_HEIGHT, ROW_HEIGHT)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._layout_width() != self._sized_for[0]:
+            self.scheduleDelayedItemsLayout()
+
+    # -- hover overlay ---------------------------------------------------------------------
+
+    def _set_hover(self, point: QPoint) -> None:
+        index = self.indexAt(point)
+        row = index.row() if index.isValid() else -1
+        if row != self.hovered_row or point != self.hover_point:
+            old = self.hovered_row
+            self.hovered_row, self.hover_point = row, point
+            for changed in {old, row} - {-1}:
+                model = self.model()
+                if model is not None:
+                    self.update(model.index(changed, 0))
+
+    def overlay_action_at(self, point: QPoint) -> str | None:
+        index = self.indexAt(point)
+        if not index.isValid():
+            return None
+        rect = self.visualRect(index)
+        cell = rect.adjusted(GAP // 2, GAP // 2, -(GAP - GAP // 2), -(GAP - GAP // 2))
+        for action, button in overlay_buttons(cell):
+            if button.contains(point):
+                return action
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._set_hover(event.position().toPoint())
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._set_hover(QPoint(-1, -1))
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        action = self.overlay_action_at(point)
+        record = self.indexAt(point).data(RECORD_ROLE)
+        if action is not None and isinstance(record, ImageRecord):
+            event.accept()
+            self.action_requested.emit(action, record.id)
+            return
+        super().mousePressEvent(event)
 
     def is_visible_id(self, image_id: int) -> bool:
         """Whether the image's cell is (at least partly) inside the viewport now."""

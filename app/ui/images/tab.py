@@ -30,6 +30,7 @@ from app.services.image_families import (
     NEGATIVE_KEY,
     build_body,
     family_for,
+    requested_shape,
     values_from_body,
 )
 from app.services.images import StoredGeneration
@@ -42,12 +43,17 @@ from app.ui.images.decode import decode_file, forget_thumbnail
 from app.ui.images.export import name_filters, save_record_as
 from app.ui.images.gallery import GalleryModel, GalleryView
 from app.ui.images.param_form import ParamForm
+from app.ui.images.result_view import ResultView
 from app.ui.images.viewer import ImageViewer
 from app.ui.message_bar import MessageBar
+from app.ui.style.controls import decorate
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 
 log = logging.getLogger(__name__)
+
+LARGE_SIDE = 2048
+CARDS_HEIGHT = 150
 
 
 class ImagesTab(QWidget):
@@ -146,24 +152,31 @@ class ImagesTab(QWidget):
 
     def _build_results(self) -> QWidget:
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.cards_area = QScrollArea(splitter)
+        top = QWidget(splitter)
+        top_column = QVBoxLayout(top)
+        top_column.setContentsMargins(0, 0, 0, 0)
+        self.result_view = ResultView(top)
+        self.result_view.example_chosen.connect(self._on_result_view_example_chosen)
+        self.result_view.image_activated.connect(self.open_viewer_for)
+        self.cards_area = QScrollArea(top)
         self.cards_area.setObjectName("imageGenerations")
         self.cards_area.setWidgetResizable(True)
+        self.cards_area.setMaximumHeight(CARDS_HEIGHT)
+        self.cards_area.hide()
         holder = QWidget(self.cards_area)
         self.cards_layout = QVBoxLayout(holder)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
-        self.cards_hint = QLabel("Generated images appear here as they arrive.", holder)
-        self.cards_hint.setProperty("role", "hint")
-        self.cards_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cards_layout.addWidget(self.cards_hint)
         self.cards_layout.addStretch(1)
         self.cards_area.setWidget(holder)
+        top_column.addWidget(self.result_view, 1)
+        top_column.addWidget(self.cards_area)
 
         gallery_panel = QWidget(splitter)
         column = QVBoxLayout(gallery_panel)
         column.setContentsMargins(0, 0, 0, 0)
         toolbar = QHBoxLayout()
         self.gallery_title = QLabel("Gallery", gallery_panel)
+        self.gallery_title.setProperty("role", "title")
         toolbar.addWidget(self.gallery_title)
         toolbar.addStretch(1)
         self.save_button = self._tool_button("Save as…", "imageSave", self.save_selected, toolbar)
@@ -175,13 +188,24 @@ class ImagesTab(QWidget):
         self.delete_button = self._tool_button(
             "Delete", "imageDelete", self.delete_selected, toolbar
         )
+        for button, purpose in (
+            (self.save_button, "save"),
+            (self.copy_button, "copy"),
+            (self.reuse_button, "regenerate"),
+            (self.folder_button, "open-folder"),
+            (self.delete_button, "delete"),
+        ):
+            decorate(button, purpose, flat=True)
         self.gallery = GalleryView(gallery_panel)
         self.gallery.doubleClicked.connect(self._on_gallery_double_clicked)
+        self.gallery.action_requested.connect(self._on_gallery_action_requested)
         column.addLayout(toolbar)
         column.addWidget(self.gallery, 1)
-        splitter.addWidget(self.cards_area)
+        splitter.addWidget(top)
         splitter.addWidget(gallery_panel)
-        splitter.setSizes([260, 440])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([460, 300])
         self._update_actions()
         return splitter
 
@@ -227,6 +251,24 @@ class ImagesTab(QWidget):
             button.setEnabled(chosen)
 
     # -- form ------------------------------------------------------------------------------
+
+    def _on_result_view_example_chosen(self, text: str) -> None:
+        self.set_prompt(text)
+
+    def _on_gallery_action_requested(self, action: str, image_id: int) -> None:
+        """An action button of the gallery's hover overlay was clicked."""
+        if not self.select_image(image_id):
+            return
+        slots = {
+            "save": self.save_selected,
+            "copy": self.copy_selected,
+            "reuse": self.reuse_selected,
+            "delete": self.delete_selected,
+            "open": lambda: self.open_viewer_for(image_id),
+        }
+        slot = slots.get(action)
+        if slot is not None:
+            slot()
 
     def _on_model_text_changed(self, _text: str) -> None:
         self._sync_family()
@@ -298,8 +340,9 @@ class ImagesTab(QWidget):
             return None
         card = GenerationCard(body["model"], body["prompt"], self)
         self.cards.append(card)
-        self.cards_hint.hide()
+        self.cards_area.show()
         self.cards_layout.insertWidget(0, card)
+        self.result_view.show_pending(*expected_size(body), "Generating…")
         task = start_task(self._run(card, body), name="image generation")
         self._tasks[card] = task
         card.cancel_requested.connect(task.cancel)
@@ -321,7 +364,8 @@ class ImagesTab(QWidget):
         finally:
             self._tasks.pop(card, None)
             notify_paid_request()
-        card.show_result(stored, thumbnails)
+        card.show_result(stored, [_small(image) for image in thumbnails])
+        self.result_view.show_batch(stored.records, thumbnails)
         self.gallery_model.prepend(stored.records)
 
     def _dismiss(self, card: GenerationCard) -> None:
@@ -329,7 +373,9 @@ class ImagesTab(QWidget):
             self.cards.remove(card)
         card.deleteLater()
         if not self.cards:
-            self.cards_hint.show()
+            self.cards_area.hide()
+            if self.result_view.current is None:
+                self.result_view.show_empty()
 
     def running_generations(self) -> int:
         return len(self._tasks)
@@ -434,6 +480,7 @@ class ImagesTab(QWidget):
             self.message_bar.show_error(exc)
             return
         self.gallery_model.remove(record.id)
+        self.result_view.forget(record.id)
         self._update_actions()
 
     # -- frame -----------------------------------------------------------------------------
@@ -449,4 +496,22 @@ class ImagesTab(QWidget):
 
 
 def _card_thumbnails(stored: StoredGeneration) -> list[QImage]:
-    return [decode_file(record.path, scaled_to=RESULT_SIDE * 2) for record in stored.records]
+    """The batch decoded once, at a size that fills the large view on a 2× screen."""
+    return [decode_file(record.path, scaled_to=LARGE_SIDE) for record in stored.records]
+
+
+def _small(image: QImage) -> QImage:
+    side = RESULT_SIDE * 2
+    if max(image.width(), image.height()) <= side:
+        return image
+    return image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+
+
+def expected_size(body: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The shape the request asks for, so the placeholder has it before the image arrives."""
+    try:
+        width, height = requested_shape(body)
+    except (TypeError, ValueError):
+        return None, None
+    return width, height
