@@ -1,4 +1,6 @@
-"""Image generation: ``POST /v1/images/generations``; linked images are downloaded at once."""
+"""Image generation (``POST /v1/images/generations``, JSON) and editing (``POST
+/v1/images/edits``, a multipart upload of the images and the mask); linked images are
+downloaded at once."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from app.api.image_parsing import (
     image_seed,
     sniff_image_mime,
 )
+from app.api.multipart import form_value
 from app.api.transport import Transport, decode_json
 from app.api.types import GeneratedImage, ImageResult
 from app.api.values import parse_cost
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 IMAGES_PATH = "/v1/images/generations"
+EDITS_PATH = "/v1/images/edits"
+UploadPart = tuple[str, str, bytes, str]  # form field, file name, bytes, content type
 DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024
 
 
@@ -59,12 +64,32 @@ class ImagesApi:
         request in flight. Cancelled → ``CancelledByUser``.
         """
         with watching(cancel):
-            response = self._post(body, cancel)
-            data = decode_json(response)
-            images = []
-            for ref in _refs_of(data):
-                raise_if_cancelled(cancel)
-                images.append(_cancellable(cancel, lambda ref=ref: self._materialise(ref, cancel)))
+            response = self._post(IMAGES_PATH, cancel, json=body)
+            return self._result(response, cancel)
+
+    def edit(
+        self,
+        fields: dict[str, Any],
+        files: list[UploadPart],
+        *,
+        cancel: threading.Event | None = None,
+    ) -> ImageResult:
+        """Send an edit as ``multipart/form-data``: ``fields`` (``model``, ``prompt`` and the
+        family's parameters, as text) and ``files`` (``image`` or ``image[]`` parts, and
+        ``mask``). The answer has the same shapes as a generation."""
+        data = {key: form_value(value) for key, value in fields.items()}
+        parts = [(field, (name, content, mime)) for field, name, content, mime in files]
+        with watching(cancel):
+            response = self._post(EDITS_PATH, cancel, data=data, files=parts)
+            return self._result(response, cancel)
+
+    def _result(self, response: requests.Response, cancel: threading.Event | None) -> ImageResult:
+        """The reply read and every image in it fetched (inside the caller's ``watching``)."""
+        data = decode_json(response)
+        images = []
+        for ref in _refs_of(data):
+            raise_if_cancelled(cancel)
+            images.append(_cancellable(cancel, lambda ref=ref: self._materialise(ref, cancel)))
         raise_if_cancelled(cancel)
         return ImageResult(
             images=tuple(images),
@@ -74,12 +99,10 @@ class ImagesApi:
             raw=data if isinstance(data, dict) else {"data": data},
         )
 
-    def _post(self, body: dict[str, Any], cancel: threading.Event | None) -> requests.Response:
+    def _post(self, path: str, cancel: threading.Event | None, **payload: Any) -> requests.Response:
         def attempt() -> requests.Response:
             raise_if_cancelled(cancel)
-            return _cancellable(
-                cancel, lambda: self._transport.send_once("POST", IMAGES_PATH, json=body)
-            )
+            return _cancellable(cancel, lambda: self._transport.send_once("POST", path, **payload))
 
         return self._transport.retry.call(attempt)
 

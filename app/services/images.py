@@ -12,9 +12,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.api.cancel import CancelEvent
-from app.api.errors import ApiError, InvalidInputError, ResponseFormatError
+from app.api.errors import ApiError, ApiStatusError, InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
+from app.media.image_inputs import ImageCodec
 from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
+from app.services.image_edits import (
+    EDIT_KEY,
+    EditInputs,
+    MaskRefusedError,
+    PreparedEdit,
+    ancestors,
+    chain_summary,
+    check_inputs,
+    edit_request,
+    input_files,
+    keep_inputs,
+    prepare,
+    refusal_for,
+)
+from app.services.image_families import family_for
 from app.services.image_refusals import refusal_for_error, refusal_for_result
 from app.services.usage import image_record
 from app.storage.atomic import write_bytes_atomic, write_json_atomic
@@ -25,6 +41,7 @@ if TYPE_CHECKING:
     from app.api.client import ApiClient
     from app.services.context import Services
 
+INPUTS_FOLDER = "inputs"
 _MIME_EXTENSIONS = {
     "image/png": "png",
     "image/jpeg": "jpg",
@@ -77,6 +94,8 @@ def save_image(
     fmt: str | None = None,
     *,
     request: dict[str, Any] | None = None,
+    edit: dict[str, Any] | None = None,
+    chain: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write the image under ``directory`` atomically, never over an existing file.
 
@@ -87,6 +106,7 @@ def save_image(
         fmt: the extension to use when neither the bytes nor the MIME type say the format.
         request: when given, written beside the image as ``<name>.json`` together with what
             the response said of the image.
+        edit, chain: for an edit, its references and mask, and the versions it came from.
 
     Returns:
         The path of the image file.
@@ -98,11 +118,17 @@ def save_image(
     path = _free_path(folder, stem, image_extension(image, fmt or "png"))
     write_bytes_atomic(path, image.data)
     if request is not None:
-        write_json_atomic(sidecar_path(path), sidecar(image, request))
+        write_json_atomic(sidecar_path(path), sidecar(image, request, edit=edit, chain=chain))
     return path
 
 
-def sidecar(image: GeneratedImage, request: dict[str, Any]) -> dict[str, Any]:
+def sidecar(
+    image: GeneratedImage,
+    request: dict[str, Any],
+    *,
+    edit: dict[str, Any] | None = None,
+    chain: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The sidecar contents: the exact request and what the response said of the image."""
     url = image.source_url if not (image.source_url or "").startswith("data:") else None
     about = {
@@ -113,11 +139,32 @@ def sidecar(image: GeneratedImage, request: dict[str, Any]) -> dict[str, Any]:
         "source_url": url,
         "revised_prompt": image.revised_prompt,
     }
-    return {
+    contents = {
         "request": request,
         "image": {k: v for k, v in about.items() if v is not None},
         "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    if edit:
+        contents["edit"] = edit
+        contents["chain"] = chain or []
+    return contents
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """A finished request: the result, and the references and mask as they were sent."""
+
+    result: ImageResult
+    prepared: PreparedEdit | None = None
+
+
+def _send(client: Any, body: dict[str, Any], prepared: PreparedEdit | None, stop: Any) -> Any:
+    if prepared is None:
+        return client.images.generate(body, cancel=stop)
+    wire = edit_request(body, prepared)
+    if wire.json is not None:
+        return client.images.generate(wire.json, cancel=stop)
+    return client.images.edit(wire.fields, wire.files, cancel=stop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,29 +222,52 @@ class ImageService:
         self._services = services
         self.max_image_bytes = MAX_IMAGE_BYTES
         self.max_image_pixels = MAX_IMAGE_PIXELS
+        self.codec: ImageCodec | None = None
+        self.mask_refused: set[str] = set()
 
     @cached_property
     def store(self) -> ImageStore:
         return ImageStore(self._services.history)
 
     async def generate(
-        self, body: dict[str, Any], *, cancel: threading.Event | None = None
+        self,
+        body: dict[str, Any],
+        *,
+        inputs: EditInputs | None = None,
+        cancel: threading.Event | None = None,
     ) -> ImageResult:
         """Generate images; ``body`` holds model, prompt and the family's own parameters.
 
-        A content-policy refusal (by status, or every image flagged) is ``ContentRefusedError``.
-        Cancelling the awaiting task (or setting ``cancel``) closes the request in flight, so
-        its worker thread is free again at once.
+        With ``inputs`` (references, a mask) the images are edits: sent as the model's family
+        takes them (see ``app.services.image_edits``). A content-policy refusal (by status, or
+        every image flagged) is ``ContentRefusedError``. Cancelling the awaiting task (or
+        setting ``cancel``) closes the request in flight, so its worker thread is free again.
         """
+        return (await self.request(body, inputs=inputs, cancel=cancel)).result
+
+    async def request(
+        self,
+        body: dict[str, Any],
+        *,
+        inputs: EditInputs | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Generation:
+        """``generate``, also returning the inputs as they were sent."""
         prompt = body.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             raise InvalidInputError("The prompt is empty. Describe the image to generate.")
-        if not body.get("model"):
+        model = str(body.get("model") or "")
+        if not model:
             raise InvalidInputError("No model is selected. Pick an image model.")
+        prepared = None
+        if inputs:
+            family = family_for(model)
+            check_inputs(family, inputs, mask_refused=model in self.mask_refused)
+            prepared = await self._services.runner.run(prepare, self._codec(), family, inputs)
         stop = cancel if cancel is not None else CancelEvent()
 
         def run(client: ApiClient) -> ImageResult:
-            result = client.images.generate(body, cancel=stop)
+            result = _send(client, body, prepared, stop)
             self._services.usage.record(image_record(body, result))
             return result
 
@@ -205,6 +275,14 @@ class ImageService:
             result = await self._services.call(run)
         except asyncio.CancelledError:
             stop.set()
+            raise
+        except ApiStatusError as exc:
+            upload = refusal_for(exc, model, prepared) if prepared is not None else None
+            if isinstance(upload, MaskRefusedError):
+                self.mask_refused.add(model)
+            refusal = refusal_for_error(exc) or upload
+            if refusal is not None:
+                raise refusal from exc
             raise
         except ApiError as exc:
             refusal = refusal_for_error(exc)
@@ -214,9 +292,16 @@ class ImageService:
         refusal = refusal_for_result(result)
         if refusal is not None:
             raise refusal
-        return result
+        return Generation(result, prepared)
 
-    def keep(self, body: dict[str, Any], result: ImageResult) -> StoredGeneration:
+    def _codec(self) -> ImageCodec:
+        if self.codec is None:
+            raise InvalidInputError("Reference images cannot be read here: no image codec.")
+        return self.codec
+
+    def keep(
+        self, body: dict[str, Any], result: ImageResult, prepared: PreparedEdit | None = None
+    ) -> StoredGeneration:
         """Check every image against the caps, write it with its sidecar and add its row.
 
         Blocking: run it on the worker pool. Nothing is written when any image fails the
@@ -238,11 +323,20 @@ class ImageService:
                 raise ResponseFormatError(str(exc)) from exc
         folder = media_dir("images")
         stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{_slug(str(body.get('prompt', '')))}"
+        edit: dict[str, Any] | None = None
+        chain: list[dict[str, Any]] = []
+        if prepared is not None:
+            stem = _free_path(folder, stem, "png").stem
+            edit = keep_inputs(prepared, folder / INPUTS_FOLDER, stem)
+            source = edit.get("source_id")
+            parent = self.store.get(source) if isinstance(source, int) else None
+            if parent is not None:
+                chain = chain_summary([*ancestors(self.store, parent), parent])
         records = []
         share = len(result.images)
         for image, header in zip(result.images, headers, strict=True):
             image = replace(image, seed=_seed_of(image, result, body))
-            path = save_image(image, folder, stem, request=body)
+            path = save_image(image, folder, stem, request=body, edit=edit, chain=chain)
             record = ImageRecord(
                 model=str(body.get("model", "")),
                 prompt=str(body.get("prompt", "")),
@@ -256,15 +350,30 @@ class ImageService:
                 cost_credits=(
                     result.cost.credits / share if result.cost.credits is not None else None
                 ),
-                response_meta=_response_meta(result, image),
+                response_meta=_response_meta(result, image) | ({EDIT_KEY: edit} if edit else {}),
             )
             records.append(self.store.add(record))
         return StoredGeneration(tuple(records), result)
 
-    async def generate_and_keep(self, body: dict[str, Any]) -> StoredGeneration:
-        """Generate, then keep the images (the second step is skipped if cancelled first)."""
-        result = await self.generate(body)
-        return await self._services.runner.run(self.keep, body, result)
+    async def generate_and_keep(
+        self, body: dict[str, Any], inputs: EditInputs | None = None
+    ) -> StoredGeneration:
+        """Generate, then keep the images and the inputs they were made from (the second
+        step is skipped if cancelled first)."""
+        done = await self.request(body, inputs=inputs)
+        return await self._services.runner.run(self.keep, body, done.result, done.prepared)
+
+    def children(self, image_id: int) -> list[ImageRecord]:
+        """The images made by editing this one, oldest first (blocking)."""
+        return self.store.children(image_id)
 
     async def delete(self, image_id: int) -> ImageRecord | None:
-        return await self._services.runner.run(self.store.delete, image_id)
+        """Remove the image, its sidecar and the references and mask kept with it."""
+        return await self._services.runner.run(self._delete, image_id)
+
+    def _delete(self, image_id: int) -> ImageRecord | None:
+        record = self.store.delete(image_id)
+        if record is not None:
+            for path in input_files(record):
+                path.unlink(missing_ok=True)
+        return record

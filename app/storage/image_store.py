@@ -118,6 +118,17 @@ class ImageStore:
             ).fetchone()
         return _record(row) if row is not None else None
 
+    def children(self, image_id: int) -> list[ImageRecord]:
+        """Images made by editing image ``image_id`` (their ``edit.source_id``), oldest first."""
+        with self._db.lock:
+            rows = self._db.conn.execute(
+                f"SELECT {_COLUMNS} FROM images"
+                " WHERE json_extract(response_meta, '$.edit.source_id') = ?"
+                " ORDER BY created, id",
+                (image_id,),
+            ).fetchall()
+        return [_record(row) for row in rows]
+
     def delete(self, image_id: int) -> ImageRecord | None:
         """Remove the row and its file; returns what was removed (None when it was not there)."""
         record = self.get(image_id)

@@ -123,7 +123,14 @@ def default_catalog() -> list[dict[str, Any]]:
             vision=True,
         ),
         model_item("dall-e-3", IMAGE, "DALL·E 3", "Open AI", aliases=("openai/dall-e-3",)),
-        model_item("openai/gpt-image-1", IMAGE, "GPT Image 1", "Open AI", aliases=("gpt-image-1",)),
+        model_item(
+            "openai/gpt-image-1",
+            IMAGE,
+            "GPT Image 1",
+            "Open AI",
+            aliases=("gpt-image-1",),
+            vision=True,
+        ),
         model_item("flux/schnell", IMAGE, "FLUX.1 [schnell]", "Black Forest Labs"),
         model_item("flux-pro/v1.1-ultra", IMAGE, "FLUX1.1 [pro] ultra", "Black Forest Labs"),
         model_item(
@@ -134,6 +141,20 @@ def default_catalog() -> list[dict[str, Any]]:
             "stabilityai/stable-diffusion-xl-base-1.0", IMAGE, "SDXL Base 1.0", "Stability AI"
         ),
         model_item("recraft-v3", IMAGE, "Recraft V3", "Recraft AI"),
+        model_item("openai/gpt-image-1-mini", IMAGE, "GPT Image 1 Mini", "Open AI", vision=True),
+        model_item(
+            "google/gemini-2.5-flash-image", IMAGE, "Gemini 2.5 Flash Image", "Google", vision=True
+        ),
+        model_item(
+            "flux/kontext-pro/image-to-image",
+            IMAGE,
+            "FLUX.1 Kontext [pro]",
+            "Black Forest Labs",
+            vision=True,
+        ),
+        model_item(
+            "bytedance/seedream-v4-edit", IMAGE, "Seedream 4 Edit", "ByteDance", vision=True
+        ),
         model_item(
             "#g1_nova-2-general", STT, "Nova-2 General", "Deepgram", aliases=("nova-2-general",)
         ),

@@ -26,6 +26,10 @@ class FakeOptions:
             fal-backed models (FLUX, SD3, Recraft, Imagen 4) and fal shapes, PNG otherwise.
         image_max_side: Longest side in pixels of generated images (kept small for speed).
         image_expired: Image/audio URLs handed out answer 404.
+        upload_limit_bytes: Image requests (edits, or generations carrying ``image_url(s)``)
+            with a larger body are answered 413, as a gateway in front of the model does.
+        mask_refusing_models: Models whose ``/v1/images/edits`` answers 400 when a ``mask``
+            comes with the images.
         stt_shape: ``deepgram`` | ``assemblyai`` | ``openai`` | ``mai``; ``None`` = by model.
         stt_statuses: Status words answered by polls before the job completes.
         stt_envelope: ``result`` (``generation_id`` + ``result``) or ``output``
@@ -57,6 +61,8 @@ class FakeOptions:
     image_format: str | None = None
     image_max_side: int = 64
     image_expired: bool = False
+    upload_limit_bytes: int = 20 * 1024 * 1024
+    mask_refusing_models: tuple[str, ...] = ("openai/gpt-image-1-mini",)
     stt_shape: str | None = None
     stt_statuses: list[str] = field(default_factory=lambda: ["queued", "generating"])
     stt_envelope: str = "result"

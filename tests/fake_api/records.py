@@ -27,6 +27,7 @@ class Recorded:
     json: Any = None
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    file_parts: list[tuple[str, UploadedFile]] = field(default_factory=list)
     client_port: int = 0
 
     @property
@@ -53,7 +54,8 @@ def build_record(
     )
     content_type = header_map.get("Content-Type", "")
     if content_type.lower().startswith("multipart/form-data"):
-        record.form, record.files = parse_multipart(content_type, body)
+        record.form, record.file_parts = parse_multipart_parts(content_type, body)
+        record.files = dict(record.file_parts)
     elif body:
         try:
             record.json = json.loads(body)
@@ -65,11 +67,21 @@ def build_record(
 def parse_multipart(
     content_type: str, body: bytes
 ) -> tuple[dict[str, str], dict[str, UploadedFile]]:
-    """Split a ``multipart/form-data`` body into text fields and uploaded files."""
+    """Split a ``multipart/form-data`` body into text fields and uploaded files (by name; the
+    last of several parts with one name wins)."""
+    form, parts = parse_multipart_parts(content_type, body)
+    return form, dict(parts)
+
+
+def parse_multipart_parts(
+    content_type: str, body: bytes
+) -> tuple[dict[str, str], list[tuple[str, UploadedFile]]]:
+    """Split a ``multipart/form-data`` body into text fields and every file part in order
+    (``image[]`` may come many times)."""
     envelope = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
     message = BytesParser(policy=HTTP).parsebytes(envelope + body)
     form: dict[str, str] = {}
-    files: dict[str, UploadedFile] = {}
+    files: list[tuple[str, UploadedFile]] = []
     if not message.is_multipart():
         return form, files
     for part in message.iter_parts():
@@ -82,5 +94,5 @@ def parse_multipart(
             charset = part.get_content_charset() or "utf-8"
             form[name] = payload.decode(charset, errors="replace")
         else:
-            files[name] = (filename, payload, part.get_content_type())
+            files.append((name, (filename, payload, part.get_content_type())))
     return form, files

@@ -259,6 +259,8 @@ class GalleryModel(QAbstractListModel):
 
 OVERLAY_ACTIONS = (
     # action, icon purpose, label
+    ("edit", "edit", "Edit this image"),
+    ("reference", "add", "Use as reference"),
     ("open", "preview", "Open in the viewer"),
     ("reuse", "regenerate", "Reuse its request"),
     ("copy", "copy", "Copy the image"),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.api.errors import InvalidInputError
 from app.errors import EXPECTED_ERRORS, describe
+from app.services.image_edits import EditInputs, MaskRefusedError, ReferenceImage, edit_of
 from app.services.image_families import (
     NEGATIVE_KEY,
     build_body,
@@ -39,10 +40,13 @@ from app.storage.paths import media_dir
 from app.ui.asyncutils import ask_question, start_task
 from app.ui.events import app_events, notify_paid_request
 from app.ui.images.card import RESULT_SIDE, GenerationCard
+from app.ui.images.codec import QtImageCodec
 from app.ui.images.decode import decode_file, forget_thumbnail
 from app.ui.images.export import name_filters, save_record_as
 from app.ui.images.gallery import GalleryModel, GalleryView
+from app.ui.images.mask_editor import MaskEditor
 from app.ui.images.param_form import ParamForm
+from app.ui.images.references import ReferencePanel
 from app.ui.images.result_view import ResultView
 from app.ui.images.viewer import ImageViewer
 from app.ui.message_bar import MessageBar
@@ -69,6 +73,7 @@ class ImagesTab(QWidget):
         self.cards: list[GenerationCard] = []
         self._tasks: dict[GenerationCard, asyncio.Task[Any]] = {}
         self.viewer: ImageViewer | None = None
+        self.mask_editor: MaskEditor | None = None
         self._gallery_model: GalleryModel | None = None
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -125,6 +130,8 @@ class ImagesTab(QWidget):
         self.negative_prompt.setAccessibleName("Negative prompt")
         self.negative_prompt.setPlaceholderText("What the image should not contain")
         self.negative_prompt.setMaximumHeight(70)
+        self.references = ReferencePanel(self.services.runner, panel)
+        self.references.mask_requested.connect(self.open_mask_editor)
         self.params = ParamForm(panel)
         self.generate_button = QPushButton("Generate", panel)
         self.generate_button.setObjectName("imageGenerate")
@@ -138,6 +145,7 @@ class ImagesTab(QWidget):
         column.addWidget(self.family_label)
         column.addWidget(QLabel("Prompt", panel))
         column.addWidget(self.prompt, 2)
+        column.addWidget(self.references)
         column.addWidget(self.negative_label)
         column.addWidget(self.negative_prompt)
         column.addWidget(self.params)
@@ -263,6 +271,8 @@ class ImagesTab(QWidget):
             "save": self.save_selected,
             "copy": self.copy_selected,
             "reuse": self.reuse_selected,
+            "reference": self.reference_selected,
+            "edit": self.edit_selected,
             "delete": self.delete_selected,
             "open": lambda: self.open_viewer_for(image_id),
         }
@@ -278,8 +288,11 @@ class ImagesTab(QWidget):
             self._sync_family()
 
     def _sync_family(self) -> None:
-        family = family_for(self.model_combo.current_model_id())
+        model = self.model_combo.current_model_id()
+        family = family_for(model)
         self.params.set_family(family)
+        refused = model in self.services.images.mask_refused
+        self.references.set_support(family.edit, mask_refused=refused)
         self.family_label.setText(f"Parameters for {family.label}")
         negative = family.takes_negative_prompt
         self.negative_label.setVisible(negative)
@@ -329,6 +342,66 @@ class ImagesTab(QWidget):
         self.negative_prompt.setPlainText(str(values.pop(NEGATIVE_KEY, "") or ""))
         self.params.set_values(values)
 
+    def restore_inputs(self, record: ImageRecord) -> None:
+        """Put an edit's references and mask back into the form (an empty list otherwise)."""
+        edit = edit_of(record)
+        references = [
+            ReferenceImage(Path(r["path"]), r.get("image_id"))
+            for r in edit.get("references", [])
+            if isinstance(r, dict) and r.get("path") and Path(r["path"]).exists()
+        ]
+        mask = None
+        mask_file = (edit.get("mask") or {}).get("path")
+        if mask_file and Path(mask_file).exists():
+            mask = Path(mask_file).read_bytes()
+        self.references.set_references(references, mask)
+
+    def open_mask_editor(self) -> Any:
+        """Open the mask editor over the first reference (decoded off the UI thread)."""
+        if not self.references.references or self.references.mask_unavailable:
+            return None
+        return start_task(self._open_mask_editor(), name="mask editor")
+
+    async def _open_mask_editor(self) -> None:
+        source = self.references.references[0].path
+        try:
+            image = await self.services.runner.run(decode_file, source)
+        except (OSError, ValueError) as exc:
+            self.message_bar.show_error(exc)
+            return
+        mask = QImage.fromData(self.references.mask) if self.references.mask else None
+        if self.mask_editor is not None:
+            self.mask_editor.close()
+        self.mask_editor = MaskEditor(image, mask, self)
+        self.mask_editor.mask_accepted.connect(self.references.set_mask)
+        self.mask_editor.open()
+
+    def use_as_reference(self, record: ImageRecord) -> bool:
+        """Add a gallery image to the references ("Use as reference")."""
+        if self.references.add(ReferenceImage(Path(record.path), record.id)):
+            return True
+        reason = self.references.support.reason or (
+            f"This model takes at most {self.references.support.max_references} reference "
+            "images; remove one first."
+        )
+        self.message_bar.show_error(InvalidInputError(reason))
+        return False
+
+    def edit_image(self, record: ImageRecord) -> None:
+        """ "Edit this image": it becomes the only reference, with its prompt, on a model that
+        takes references (its own when it does, else the first such model of the list)."""
+        current = self.model_combo.current_model_id()
+        if not family_for(current).edit.max_references:
+            candidates = [record.model, *self.model_combo.model_ids()]
+            chosen = next((m for m in candidates if family_for(m).edit.max_references), None)
+            if chosen is not None:
+                self.model_combo.set_current_model_id(chosen)
+        self._sync_family()
+        self.references.set_references([ReferenceImage(Path(record.path), record.id)])
+        self.prompt.setPlainText(record.prompt)
+        self.prompt.setFocus()
+        self.prompt.selectAll()
+
     # -- generating ------------------------------------------------------------------------
 
     def generate(self) -> GenerationCard | None:
@@ -338,21 +411,25 @@ class ImagesTab(QWidget):
         except InvalidInputError as exc:
             self.message_bar.show_error(exc)
             return None
-        card = GenerationCard(body["model"], body["prompt"], self)
+        inputs = self.references.inputs()
+        if self.services.images.codec is None:
+            self.services.images.codec = QtImageCodec()
+        title = body["prompt"] if not inputs else f"Edit: {body['prompt']}"
+        card = GenerationCard(body["model"], title, self)
         self.cards.append(card)
         self.cards_area.show()
         self.cards_layout.insertWidget(0, card)
         self.result_view.show_pending(*expected_size(body), "Generating…")
-        task = start_task(self._run(card, body), name="image generation")
+        task = start_task(self._run(card, body, inputs), name="image generation")
         self._tasks[card] = task
         card.cancel_requested.connect(task.cancel)
         card.dismissed.connect(lambda: self._dismiss(card))
         card.image_activated.connect(self.open_viewer_for)
         return card
 
-    async def _run(self, card: GenerationCard, body: dict[str, Any]) -> None:
+    async def _run(self, card: GenerationCard, body: dict[str, Any], inputs: EditInputs) -> None:
         try:
-            stored = await self.services.images.generate_and_keep(body)
+            stored = await self.services.images.generate_and_keep(body, inputs or None)
             thumbnails = await self.services.runner.run(_card_thumbnails, stored)
         except asyncio.CancelledError:
             card.show_cancelled()
@@ -360,6 +437,8 @@ class ImagesTab(QWidget):
         except (*EXPECTED_ERRORS, ValueError) as exc:
             log.info("generation failed: %s", exc)
             card.show_error(describe(exc))
+            if isinstance(exc, MaskRefusedError):
+                self._sync_family()  # the mask is now offered no more for this model
             return
         finally:
             self._tasks.pop(card, None)
@@ -455,6 +534,17 @@ class ImagesTab(QWidget):
         record = self.selected_record()
         if record is not None:
             self.restore_request(record.request)
+            self.restore_inputs(record)
+
+    def reference_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self.use_as_reference(record)
+
+    def edit_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self.edit_image(record)
 
     def open_folder(self) -> None:
         record = self.selected_record()
@@ -491,6 +581,7 @@ class ImagesTab(QWidget):
     def shutdown(self) -> None:
         for task in list(self._tasks.values()):
             task.cancel()
+        self.references.shutdown()
         if self.viewer is not None:
             self.viewer.close()
 

@@ -32,6 +32,7 @@ ROUTES: list[Route] = [
     _route("GET", r"/v2/billing", account.handle_billing),
     _route("GET", r"/v2/billing/transactions", account.handle_transactions),
     _route("POST", r"(/v1)?/images/generations", images.handle_generate),
+    _route("POST", r"(/v1)?/images/edits", images.handle_edit),
     _route("POST", r"(/v1)?/stt/create", stt.handle_create),
     _route("GET", r"(/v1)?/stt/(?P<generation_id>[^/]+)", stt.handle_poll),
     _route("POST", r"(/v1)?/stt", stt.handle_legacy),

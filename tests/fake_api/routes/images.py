@@ -163,6 +163,11 @@ def handle_generate(ex: Exchange, _match: re.Match[str]) -> None:
     if body is None:
         return
     problem = image_problem(body)
+    references = reference_urls(body)
+    if references is not None:
+        if _too_large(ex):
+            return
+        problem = problem or _reference_problem(references)
     if problem:
         ex.send_validation_error(problem)
         return
@@ -175,4 +180,110 @@ def handle_generate(ex: Exchange, _match: re.Match[str]) -> None:
         answer["meta"] = {"usage": cost}
         if shape == "both":
             answer["meta"] = {"usage": {"tokens_used": 84000 * len(pictures)}}
+    ex.send_json(answer, headers=cost_headers(cost))
+
+
+# -- editing: /v1/images/edits (multipart) and image_url / image_urls on generations ----------
+
+
+def picture_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG or JPEG upload, read from its header; ``None`` otherwise."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data.startswith(b"\xff\xd8"):
+        at = 2
+        while at + 9 < len(data) and data[at] == 0xFF:
+            marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2):
+                return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(
+                    data[at + 5 : at + 7], "big"
+                )
+            at += 2 + length
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return 1, 1
+    return None
+
+
+def _too_large(ex: Exchange) -> bool:
+    if len(ex.request.body) <= ex.options.upload_limit_bytes:
+        return False
+    ex.send_error(413, "request entity too large")
+    return True
+
+
+def _reference_problem(urls: list[Any]) -> str | None:
+    for n, url in enumerate(urls):
+        if not isinstance(url, str) or not url.startswith(("data:image/", "http://", "https://")):
+            return f"image_urls[{n}]: Invalid url"
+        if url.startswith("data:"):
+            try:
+                payload = base64.b64decode(url.split(",", 1)[1], validate=True)
+            except (IndexError, ValueError):
+                return f"image_urls[{n}]: Invalid base64 data URL"
+            if picture_size(payload) is None:
+                return f"image_urls[{n}]: The file is not a supported image"
+    return None
+
+
+def reference_urls(body: dict[str, Any]) -> list[Any] | None:
+    """The references of an image-to-image generation (``image_urls`` or ``image_url``)."""
+    if "image_urls" in body:
+        urls = body["image_urls"]
+        return urls if isinstance(urls, list) else [urls]
+    if "image_url" in body:
+        return [body["image_url"]]
+    return None
+
+
+def edit_problem(ex: Exchange) -> tuple[int, str] | None:
+    """What the edits route refuses: a missing field or image, a bad mask (status, message)."""
+    form = ex.request.form
+    for key in ("model", "prompt"):
+        if not form.get(key, "").strip():
+            return 400, f"{BODY_PREFIX} {key}: Required"
+    images = [f for name, f in ex.request.file_parts if name in ("image", "image[]")]
+    if not images:
+        return 400, f"{BODY_PREFIX} image: Required"
+    sizes = [picture_size(data) for _name, data, _type in images]
+    if any(size is None for size in sizes):
+        return 400, "Invalid image file: upload PNG, JPEG or WebP images."
+    mask = ex.request.files.get("mask")
+    if mask is None:
+        return None
+    if form["model"] in ex.options.mask_refusing_models:
+        return 400, f"The mask parameter is not supported for model {form['model']}."
+    if not mask[1].startswith(b"\x89PNG"):
+        return 400, "Invalid mask: the mask must be a PNG image."
+    if picture_size(mask[1]) != sizes[0]:
+        return 400, "Invalid mask: the mask and the image must have the same dimensions."
+    return None
+
+
+BODY_PREFIX = "Body validation error:"
+
+
+def handle_edit(ex: Exchange, _match: re.Match[str]) -> None:
+    """``POST /v1/images/edits``: OpenAI's multipart edit; answers ``data[]`` like a generation,
+    the picture at the size of the first image (or the ``size`` field)."""
+    if _too_large(ex):
+        return
+    problem = edit_problem(ex)
+    if problem:
+        ex.send_error(*problem)
+        return
+    form = dict(ex.request.form)
+    first = next(f for name, f in ex.request.file_parts if name in ("image", "image[]"))
+    width, height = picture_size(first[1]) or (1024, 1024)
+    body: dict[str, Any] = {"model": form["model"], "prompt": form["prompt"]}
+    body["size"] = form.get("size") or f"{width}x{height}"
+    if form.get("n", "").isdigit():
+        body["n"] = int(form["n"])
+    if form.get("response_format"):
+        body["response_format"] = form["response_format"]
+    pictures = make_pictures(ex, body, "data_url")
+    answer = shaped_answer("data_b64" if body.get("response_format") == "b64_json" else "data_url",
+                           body, pictures)  # fmt: skip
+    cost = cost_for_tokens(3000 * len(pictures))
+    answer["usage"] = {"input_tokens": 1200, "output_tokens": 1800 * len(pictures)}
+    answer["meta"] = {"usage": cost}
     ex.send_json(answer, headers=cost_headers(cost))

@@ -1,0 +1,235 @@
+"""Editing in the Images tab against the stand-in: reference slots per model, references from
+a file, the clipboard, a drop and the gallery, sent as data URLs or a multipart upload and
+scaled down first; the mask editor; a refused mask and an oversize upload as sentences."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+
+from app.services.image_edits import edit_of
+from app.services.images import sidecar_path
+from app.ui.images.mask_editor import MaskEditor
+from tests.ui.images.conftest import choose, wait_done
+
+
+def picture(path: Path, width: int, height: int, colour: str = "#3a7bd5") -> Path:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def wait_measured(qtbot, tab) -> None:
+    qtbot.waitUntil(lambda: tab.references.pending() == 0, timeout=5000)
+
+
+def requests_to(fake_api, path: str):
+    return [r for r in fake_api.requests if r.path == path]
+
+
+def generated(qtbot, tab, model="flux/schnell", prompt="a lighthouse"):
+    choose(tab, model, prompt)
+    card = tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "done", card.status.text()
+    return tab.result_view.records[0]
+
+
+def test_slots_follow_what_the_model_takes(qtbot, image_tab, tmp_path):
+    panel = image_tab.references
+    choose(image_tab, "dall-e-3")
+    assert "DALL·E 3" in panel.note.text() and "no reference" in panel.note.text()
+    assert not panel.add_button.isVisible() and not panel.mask_button.isVisible()
+    choose(image_tab, "flux/kontext-pro/image-to-image")
+    assert panel.add_button.isVisible()
+    first, second = (picture(tmp_path / f"{n}.png", 40, 30) for n in (1, 2))
+    assert panel.add_files([str(first), str(second)]) == 1  # Kontext takes one
+    assert not panel.add_button.isEnabled()
+    assert not panel.mask_button.isEnabled()
+    assert "mask" in panel.mask_note.text().lower()
+    choose(image_tab, "google/gemini-2.5-flash-image")
+    assert panel.room == 13 and panel.add_button.isEnabled()
+    choose(image_tab, "openai/gpt-image-1")
+    assert panel.mask_button.isEnabled()
+
+
+def test_two_references_go_as_data_urls_scaled_down_with_the_size_shown(
+    qtbot, image_tab, fake_api, tmp_path
+):
+    choose(image_tab, "google/gemini-2.5-flash-image", "put the cat on the sofa")
+    panel = image_tab.references
+    big = picture(tmp_path / "sofa.png", 3000, 2000)
+    panel.add_files([str(big)])
+    clip = QImage(120, 90, QImage.Format.Format_RGB32)
+    clip.fill(QColor("#c0392b"))
+    QApplication.clipboard().setImage(clip)
+    qtbot.mouseClick(panel.paste_button, Qt.MouseButton.LeftButton)
+    wait_measured(qtbot, image_tab)
+    assert len(panel.slots) == 2
+    assert panel.slots[0].summary.text().startswith("Sends 2048 × 1365")
+    assert "(from 3000 × 2000)" in panel.slots[0].summary.text()
+    assert panel.slots[1].summary.text().startswith("Sends 120 × 90")
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "done", card.status.text()
+    (sent,) = requests_to(fake_api, "/v1/images/generations")
+    urls = sent.json["image_urls"]
+    assert len(urls) == 2 and all(u.startswith("data:image/") for u in urls)
+    first = QImage.fromData(base64.b64decode(urls[0].split(",", 1)[1]))
+    assert (first.width(), first.height()) == (2048, 1365)
+    record = image_tab.result_view.records[0]
+    edit = edit_of(record)
+    assert [r["width"] for r in edit["references"]] == [2048, 120]
+    assert all(Path(r["path"]).exists() for r in edit["references"])
+    assert "image_urls" not in record.request  # no base64 in the history
+    side = json.loads(sidecar_path(Path(record.path)).read_text())
+    assert side["edit"]["references"][0]["original"] == str(big)
+
+
+def test_a_file_dropped_from_the_file_manager_becomes_a_reference(qtbot, image_tab, tmp_path):
+    choose(image_tab, "bytedance/seedream-v4-edit")
+    path = picture(tmp_path / "dropped.png", 64, 48)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    panel = image_tab.references
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    panel.dropEvent(drop)
+    assert [r.path for r in panel.references] == [path]
+    wait_measured(qtbot, image_tab)
+
+
+def _paint(qtbot, editor: MaskEditor, start: QPoint, end: QPoint) -> None:
+    viewport = editor.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        point = start + (end - start) * step / 5
+        qtbot.mouseMove(viewport, point)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def open_editor(qtbot, tab) -> MaskEditor:
+    tab.open_mask_editor()
+    qtbot.waitUntil(lambda: tab.mask_editor is not None and tab.mask_editor.isVisible(),
+                    timeout=3000)  # fmt: skip
+    editor = tab.mask_editor
+    editor.resize(600, 500)
+    editor.canvas.fit()
+    return editor
+
+
+def test_edit_with_a_painted_mask_uploads_image_and_mask_and_keeps_the_chain(
+    qtbot, image_tab, fake_api
+):
+    source = generated(qtbot, image_tab, "flux/schnell", "a lighthouse at dusk")
+    choose(image_tab, "openai/gpt-image-1", "")
+    image_tab.edit_image(source)
+    assert image_tab.prompt.toPlainText() == "a lighthouse at dusk"
+    assert [r.image_id for r in image_tab.references.references] == [source.id]
+    wait_measured(qtbot, image_tab)
+    editor = open_editor(qtbot, image_tab)
+    assert not editor.apply_button.isEnabled()
+    centre = editor.canvas.mapFromScene(QPointF(source.width / 2, source.height / 2))
+    _paint(qtbot, editor, centre - QPoint(20, 0), centre + QPoint(20, 0))
+    painted = editor.fraction()
+    assert 0 < painted < 0.9
+    editor.undo_button.click()
+    assert editor.fraction() == 0
+    editor.redo_button.click()
+    assert editor.fraction() == painted
+    qtbot.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
+    assert image_tab.references.mask is not None
+    assert "only the painted area" in image_tab.references.mask_note.text()
+    image_tab.prompt.setPlainText("add a red boat in the water")
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "done", card.status.text()
+    (upload,) = requests_to(fake_api, "/v1/images/edits")
+    assert upload.form["model"] == "openai/gpt-image-1"
+    assert upload.form["prompt"] == "add a red boat in the water"
+    names = [name for name, _file in upload.file_parts]
+    assert names == ["image", "mask"]
+    image = QImage.fromData(upload.files["image"][1])
+    mask = QImage.fromData(upload.files["mask"][1])
+    assert upload.files["mask"][2] == "image/png"
+    assert (mask.width(), mask.height()) == (image.width(), image.height())
+    middle = mask.pixelColor(mask.width() // 2, mask.height() // 2)
+    corner = mask.pixelColor(0, 0)
+    assert middle.alpha() == 0 and corner.alpha() == 255  # transparent where painted
+    edited = image_tab.result_view.records[0]
+    edit = edit_of(edited)
+    assert edit["source_id"] == source.id
+    assert Path(edit["mask"]["path"]).exists()
+    side = json.loads(sidecar_path(Path(edited.path)).read_text())
+    assert [link["id"] for link in side["chain"]] == [source.id]
+    assert side["edit"]["mask"]["path"] == edit["mask"]["path"]
+
+
+def test_mask_editor_tools(qtbot, image_tab):
+    image = QImage(200, 100, QImage.Format.Format_RGB32)
+    image.fill(QColor("#777777"))
+    editor = MaskEditor(image, None, image_tab)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.resize(600, 400)
+    editor.canvas.fit()
+    editor.size_slider.setValue(30)
+    assert editor.canvas.brush_size == 30 and editor.size_label.text() == "30 px"
+    centre = editor.canvas.mapFromScene(QPointF(100, 50))
+    _paint(qtbot, editor, centre - QPoint(30, 0), centre + QPoint(30, 0))
+    painted = editor.fraction()
+    assert painted > 0
+    editor.eraser_button.click()
+    assert editor.canvas.tool == "eraser"
+    _paint(qtbot, editor, centre - QPoint(30, 0), centre + QPoint(30, 0))
+    assert editor.fraction() < painted / 4
+    editor.invert()
+    assert editor.fraction() > 0.9
+    editor.clear()
+    assert editor.fraction() == 0
+    editor.undo()
+    assert editor.fraction() > 0.9
+    before = editor.canvas.zoom
+    editor.zoom_in()
+    assert editor.canvas.zoom > before
+    editor.canvas.fit()
+    mask = editor.mask_image()
+    assert (mask.width(), mask.height()) == (200, 100)
+
+
+def test_a_refused_mask_and_an_oversize_upload_are_clear_sentences(
+    qtbot, image_tab, fake_api, tmp_path
+):
+    choose(image_tab, "openai/gpt-image-1-mini", "make it night")
+    path = picture(tmp_path / "day.png", 80, 60)
+    image_tab.references.add_files([str(path)])
+    wait_measured(qtbot, image_tab)
+    mask = QImage(80, 60, QImage.Format.Format_ARGB32)
+    mask.fill(QColor(0, 0, 0, 0))
+    from app.ui.images.codec import encode
+
+    image_tab.references.set_mask(encode(mask, "PNG"))
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "failed"
+    text = card.status.text()
+    assert text.startswith("openai/gpt-image-1-mini did not accept the mask")
+    assert "Edit without the mask" in text
+    assert not image_tab.references.mask_button.isEnabled()
+    assert "refused a mask" in image_tab.references.mask_note.text()
+
+    fake_api.options.upload_limit_bytes = 200
+    card = image_tab.generate()  # the mask is no longer sent: only the image, too large
+    wait_done(qtbot, card)
+    assert card.state == "failed"
+    assert card.status.text().startswith("The server refused the upload as too large (")
+    assert "Use fewer or smaller reference images." in card.status.text()
+    assert [name for name, _f in requests_to(fake_api, "/v1/images/edits")[-1].file_parts] == [
+        "image"
+    ]
