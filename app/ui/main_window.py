@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel(self.statusBar())
         self.status.balance_button.clicked.connect(self._on_balance_button_clicked)
         self.connection = ServerConnection(self)
+        self.connection.key_changed.connect(self._on_connection_key_changed)
 
         self._settings_saver = QTimer(self)
         self._settings_saver.setSingleShot(True)
@@ -299,6 +300,11 @@ class MainWindow(QMainWindow):
     def refresh_balance(self) -> None:
         self._balance_timer.stop()
         self.connection.refresh_balance()
+
+    def _on_connection_key_changed(self, source: str) -> None:
+        chat = self.tab_pages.get("chat")
+        if chat is not None and hasattr(chat, "show_first_steps"):
+            chat.show_first_steps(self.open_key_dialog if source == "none" else None)
 
     def update_provider(self) -> None:
         self.status.set_provider(self.services.provider, self.services.base_url)

@@ -133,3 +133,25 @@ def test_a_new_chat_says_how_to_start_and_the_hint_leaves_with_the_first_message
     chat.input.setPlainText("Hello there")
     qtbot.keyClick(chat.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not hint.isVisible() and not sidebar_hint.isVisible(), timeout=WAIT_MS)
+
+
+def test_a_first_run_without_a_key_lists_the_steps_and_offers_the_key_dialog(
+    qtbot: Any, open_window: Any, fake_api: FakeApi, monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("AIML_API_KEY", raising=False)
+    use_server(fake_api.url)
+    window = open_window()
+    chat = window.tab_pages["chat"]
+    hint = chat.findChild(QWidget, "chatTranscriptEmptyHint")
+    action = hint.findChild(QPushButton, "chatTranscriptEmptyHintAction")
+    dialogs = lambda: [  # noqa: E731
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "apiKeyDialog"
+    ]
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in dialogs()), timeout=WAIT_MS)
+    for dialog in dialogs():
+        dialog.reject()  # "Later": the window behind explains what to do
+    qtbot.waitUntil(lambda: action.isVisible(), timeout=WAIT_MS)
+    assert "Three steps" in hint.text() and "Ctrl+Enter" in hint.text()
+    assert action.text() == "Add API key…"
+    qtbot.mouseClick(action, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in dialogs()), timeout=WAIT_MS)

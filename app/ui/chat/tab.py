@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -57,6 +58,16 @@ log = logging.getLogger(__name__)
 
 FALLBACK_MODEL = DEFAULT_MODELS["chat"]
 PAGE_SIZE = 120
+ASK_HINT = (
+    "Ask anything: type below and press Ctrl+Enter to send. "
+    "Paste or drop images to show them to a vision model."
+)
+FIRST_STEPS_HINT = (
+    "Three steps to a first answer:\n"
+    "1. Get an API key at aimlapi.com (or use any OpenAI-compatible server).\n"
+    "2. Add it here: it is kept in your system keyring.\n"
+    "3. Pick a model above, type a question and press Ctrl+Enter."
+)
 RENDER_INTERVAL_MS = 33
 MAX_RENDER_INTERVAL_MS = 150
 FALLBACK_NOTICE = (
@@ -158,12 +169,7 @@ class ChatTab(QWidget):
         self.delegate = MessageDelegate(self.transcript, self.renderer)
         self.transcript.setItemDelegate(self.delegate)
         self.transcript.setModel(self.transcript_model)
-        self.transcript_hint = EmptyHint(
-            self.transcript,
-            "Ask anything: type below and press Ctrl+Enter to send. "
-            "Paste or drop images to show them to a vision model.",
-            purpose="chat",
-        )
+        self.transcript_hint = EmptyHint(self.transcript, ASK_HINT, purpose="chat")
 
         self.edit_banner = QLabel(self)
         self.edit_banner.setObjectName("chatEditBanner")
@@ -523,6 +529,16 @@ class ChatTab(QWidget):
         if self.conversation and self.conversation.id == conversation_id:
             self.conversation.title = title
         self.refresh_conversations()
+
+    def show_first_steps(self, add_key: Callable[[], None] | None) -> None:
+        """While there is no API key, the empty chat lists the steps to a first answer and
+        offers ``add_key``; None goes back to the everyday hint."""
+        if add_key is None:
+            self.transcript_hint.setText(ASK_HINT)
+            self.transcript_hint.set_action(None)
+        else:
+            self.transcript_hint.setText(FIRST_STEPS_HINT)
+            self.transcript_hint.set_action(("Add API key…", add_key), primary=True)
 
     def pin_conversation(self, conversation_id: int, pinned: bool) -> None:
         """Keep a conversation at the top of the list (or let it go back among the others)."""

@@ -58,13 +58,12 @@ class EmptyState(QFrame):
         layout.setSpacing(SPACE["l"])
         layout.addWidget(self.icon_label)
         layout.addWidget(self.label)
-        self.action_button: QPushButton | None = None
-        if action is not None:
-            caption, slot = action
-            self.action_button = QPushButton(caption, self)
-            self.action_button.setObjectName(f"{self.objectName()}Action")
-            self.action_button.clicked.connect(lambda _checked=False: slot())
-            layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName(f"{self.objectName()}Action")
+        self.action_button.clicked.connect(self._on_action_button_clicked)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._slot: Callable[[], None] | None = None
+        self.set_action(action)
         for child in (self.icon_label, self.label):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         host.installEventFilter(self)
@@ -72,6 +71,23 @@ class EmptyState(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+    def set_action(
+        self, action: tuple[str, Callable[[], None]] | None, *, primary: bool = False
+    ) -> None:
+        """Offers the button ``(caption, slot)``, or no button for None; ``primary`` gives it
+        the accent look of the one thing to do next."""
+        self._slot = action[1] if action is not None else None
+        self.action_button.setProperty("variant", "primary" if primary else None)
+        self.action_button.style().unpolish(self.action_button)
+        self.action_button.style().polish(self.action_button)
+        self.action_button.setText(action[0] if action is not None else "")
+        self.action_button.setVisible(action is not None)
+        self.place()
+
+    def _on_action_button_clicked(self) -> None:
+        if self._slot is not None:
+            self._slot()
 
     def setText(self, text: str) -> None:
         self.label.setText(text)
