@@ -143,15 +143,18 @@ def test_a_first_run_without_a_key_lists_the_steps_and_offers_the_key_dialog(
     window = open_window()
     chat = window.tab_pages["chat"]
     hint = chat.findChild(QWidget, "chatTranscriptEmptyHint")
-    action = hint.findChild(QPushButton, "chatTranscriptEmptyHintAction")
+
+    def action() -> QPushButton | None:
+        return hint.findChild(QPushButton, "chatTranscriptEmptyHintAction")
+
     dialogs = lambda: [  # noqa: E731
         w for w in QApplication.topLevelWidgets() if w.objectName() == "apiKeyDialog"
     ]
     qtbot.waitUntil(lambda: any(d.isVisible() for d in dialogs()), timeout=WAIT_MS)
     for dialog in dialogs():
         dialog.reject()  # "Later": the window behind explains what to do
-    qtbot.waitUntil(lambda: action.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: action() is not None and action().isVisible(), timeout=WAIT_MS)
     assert "Three steps" in hint.text() and "Ctrl+Enter" in hint.text()
-    assert action.text() == "Add API key…"
-    qtbot.mouseClick(action, Qt.MouseButton.LeftButton)
+    assert action().text() == "Add API key…"
+    qtbot.mouseClick(action(), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(d.isVisible() for d in dialogs()), timeout=WAIT_MS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMenuBar, QTabBar, QWidget
 
@@ -178,3 +178,44 @@ def test_the_theme_manager_switches_palette_and_sheet(qapp):
     assert tokens.DARK.accent in qapp.styleSheet()
     manager.apply("light")
     assert QApplication.palette().color(R.Window).name() == tokens.LIGHT.window
+
+
+def _unreachable_controls(root):
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSlider,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+
+    kinds = (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSlider,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, kinds) or not widget.isVisible() or not widget.isEnabled():
+            continue
+        composite = QComboBox | QAbstractSlider | QLineEdit | QAbstractItemView
+        if isinstance(widget.parent(), composite):
+            continue  # parts of a composite control that takes the focus itself
+        if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            missing.append(widget.objectName() or f"{type(widget).__name__} in {widget.parent()}")
+    return missing
+
+
+def test_every_visible_control_of_every_tab_is_reachable_with_tab(open_window, qtbot):
+    window = open_window()
+    tabs = window.findChild(QWidget, "tabs")
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.wait(20)
+        assert _unreachable_controls(tabs.widget(index)) == [], tabs.tabText(index)

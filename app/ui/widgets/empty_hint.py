@@ -58,10 +58,8 @@ class EmptyState(QFrame):
         layout.setSpacing(SPACE["l"])
         layout.addWidget(self.icon_label)
         layout.addWidget(self.label)
-        self.action_button = QPushButton(self)
-        self.action_button.setObjectName(f"{self.objectName()}Action")
-        self.action_button.clicked.connect(self._on_action_button_clicked)
-        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._layout = layout
+        self.action_button: QPushButton | None = None
         self._slot: Callable[[], None] | None = None
         self.set_action(action)
         for child in (self.icon_label, self.label):
@@ -78,11 +76,22 @@ class EmptyState(QFrame):
         """Offers the button ``(caption, slot)``, or no button for None; ``primary`` gives it
         the accent look of the one thing to do next."""
         self._slot = action[1] if action is not None else None
-        self.action_button.setProperty("variant", "primary" if primary else None)
-        self.action_button.style().unpolish(self.action_button)
-        self.action_button.style().polish(self.action_button)
-        self.action_button.setText(action[0] if action is not None else "")
-        self.action_button.setVisible(action is not None)
+        if action is None:
+            if self.action_button is not None:
+                self.action_button.hide()
+            self.place()
+            return
+        button = self.action_button
+        if button is None:
+            button = self.action_button = QPushButton(self)
+            button.setObjectName(f"{self.objectName()}Action")
+            button.clicked.connect(self._on_action_button_clicked)
+            self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        button.setText(action[0])
+        button.setProperty("variant", "primary" if primary else None)
+        button.style().unpolish(button)
+        button.style().polish(button)
+        button.show()
         self.place()
 
     def _on_action_button_clicked(self) -> None:
