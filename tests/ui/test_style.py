@@ -188,6 +188,7 @@ def _unreachable_controls(root):
         QComboBox,
         QLineEdit,
         QPlainTextEdit,
+        QScrollBar,
         QTextEdit,
     )
 
@@ -205,7 +206,7 @@ def _unreachable_controls(root):
         if not isinstance(widget, kinds) or not widget.isVisible() or not widget.isEnabled():
             continue
         composite = QComboBox | QAbstractSlider | QLineEdit | QAbstractItemView
-        if isinstance(widget.parent(), composite):
+        if isinstance(widget.parent(), composite) or isinstance(widget, QScrollBar):
             continue  # parts of a composite control that takes the focus itself
         if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
             missing.append(widget.objectName() or f"{type(widget).__name__} in {widget.parent()}")
