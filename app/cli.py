@@ -119,10 +119,14 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     if args.system:
         messages = [{"role": "system", "content": args.system}, *messages[-1:]]
     params.update(_chat_params(args))
+    from app.cli_knowledge import grounded_messages, print_sources
+
+    messages, passages = grounded_messages(services, args, prompt, messages)
     if args.no_stream:
         reply = await services.chat.complete(model, messages, **params)
         _refuse_empty(reply.content, reply.finish_reason)
         _write_out(reply.content)
+        print_sources(passages)
         return EXIT_OK
     tail, written, finish_reason = "", [], None
     try:
@@ -138,6 +142,7 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             sys.stdout.flush()
     _refuse_empty("".join(written), finish_reason)
+    print_sources(passages)
     return EXIT_OK
 
 
@@ -525,6 +530,13 @@ def _add_text_commands(commands: Any) -> None:
     chat.add_argument("--top-p", type=float, help="0 to 1")
     chat.add_argument("--max-tokens", type=int, help="at least 1")
     chat.add_argument("--no-stream", action="store_true", help="wait for the whole reply")
+    chat.add_argument(
+        "--attach",
+        action="append",
+        metavar="FILE",
+        help="a document to send with the message (PDF, Word, text, Markdown, CSV, HTML, code)",
+    )
+    chat.add_argument("--kb", metavar="NAME", help="answer from this knowledge base, citing it")
 
     complete = _subparser(
         commands, "complete", _cmd_complete, "Legacy text completion (falls back to chat)."
@@ -613,6 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_assistants_command(commands, _subparser)
     add_compare_command(commands, _subparser)
+    from app.cli_knowledge import add_kb_command
+
+    add_kb_command(commands, _subparser)
     doctor = _subparser(
         commands, "doctor", _cmd_doctor, "Show the ffmpeg, keyring, sound and folders found."
     )

@@ -11,6 +11,8 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
 - ``tools``: Settings → Tools with the test MCP server of tests/mcp_server running and failing.
 - ``assistants``: the Assistants window with the starter assistants.
 - ``image_compare``: Compare image models with three models' results.
+- ``documents``: a reply with rendered math, and the Knowledge window over a folder of real
+  PDF, Word and Markdown files with a search.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab
   (``scripts/screenshots_voice.py``, run in its own process).
 
@@ -39,7 +41,10 @@ os.environ.pop("AIML_API_BASE_URL", None)
 
 from screenshots_common import run_offscreen  # noqa: E402
 
-PARTS = ("tabs", "images", "dialogs", "usage", "tools", "assistants", "image_compare", "voice")
+PARTS = (
+    "tabs", "images", "dialogs", "usage", "tools", "assistants", "image_compare", "documents",
+    "voice",
+)  # fmt: skip
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from app.services.assistants import AssistantService
     from app.services.chat import ChatService
     from app.services.images import ImageService
+    from app.services.knowledge import KnowledgeService
     from app.services.mcp_servers import McpHost
     from app.services.models import ModelService
     from app.services.route_check import RouteService
@@ -225,13 +226,23 @@ class Services:
 
         return McpHost()
 
+    @cached_property
+    def knowledge(self) -> KnowledgeService:
+        """Knowledge bases, in their own database beside the history."""
+        from app.services.knowledge import KnowledgeService
+        from app.storage.knowledge_store import KnowledgeStore
+
+        return KnowledgeService(KnowledgeStore())
+
     def close(self) -> None:
-        """Stop the MCP servers and the worker pool and close the history database."""
+        """Stop the MCP servers and the worker pool; close the history and knowledge databases."""
         if "mcp_host" in self.__dict__:
             self.mcp_host.close()
         if "usage" in self.__dict__:  # cost records still on their way to the database
             self.usage.flush()
         self.runner.shutdown()
+        if "knowledge" in self.__dict__:
+            self.knowledge.store.close()
         with self._history_lock:
             if self._history is not None:
                 self._history.close()

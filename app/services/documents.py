@@ -1,4 +1,5 @@
-"""Text out of the documents people attach: PDF, Word, plain text, Markdown, CSV, HTML, code.
+"""Text out of the documents people attach: PDF (pypdf), Word (``docx_text``), plain text,
+Markdown, CSV, HTML and code.
 
 ``extract(path)`` returns an :class:`ExtractedDocument` with the text of each page (PDFs keep
 their page numbers; other kinds are one page with no number) and an estimate of its tokens.
@@ -7,9 +8,9 @@ a file too big (refused from its size, before it is read), a kind we do not take
 that do not match the extension, a damaged file, a PDF behind a password, a PDF with no
 text layer, a Word file that unpacks to far more than it weighs.
 
-pypdf and python-docx are imported inside the functions that use them, so start-up does not
-pay for them. Extraction is blocking work: run it through ``services.runner``; it reports
-progress per page and stops between pages when ``cancelled`` is set.
+pypdf is imported inside the function that uses it, so start-up does not pay for it.
+Extraction is blocking work: run it through ``services.runner``; it reports progress per page
+and stops between pages when ``cancelled`` is set.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ import io
 import math
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.errors import UserInputError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DOCX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -60,7 +64,7 @@ SUPPORTED_SUFFIXES = (
 Progress = Callable[[int, int], None]
 
 
-class DocumentError(Exception):
+class DocumentError(UserInputError):
     """A document that cannot be used; the message is the sentence a person sees."""
 
 
@@ -156,25 +160,26 @@ def extract(
     if kind is None:
         shown = path.suffix or "with no extension"
         raise DocumentError(
-            f"{name} can't be attached: files {'of type ' if path.suffix else ''}{shown} "
+            f"The file {name} can't be attached: files {'of type ' if path.suffix else ''}{shown} "
             "are not supported (PDF, Word, text, Markdown, CSV, HTML and code files are)."
         )
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise DocumentError(f"{name} can't be attached: the file no longer exists.") from None
+        raise DocumentError(f"The file {name} no longer exists.") from None
     except OSError as exc:
-        raise DocumentError(f"{name} can't be read: {exc.strerror or exc}.") from None
+        raise DocumentError(f"The file {name} can't be read: {exc.strerror or exc}.") from None
     if path.is_dir():
-        raise DocumentError(f"{name} is a folder; attach the files inside it instead.")
+        raise DocumentError(f"The file {name} is a folder; attach the files inside it instead.")
     if size > max_bytes:
         raise DocumentError(
-            f"{name} is {format_size(size)}; files up to {format_size(max_bytes)} can be attached."
+            f"The file {name} is {format_size(size)}; "
+            f"files up to {format_size(max_bytes)} can be attached."
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{name} can't be read: {exc.strerror or exc}.") from None
+        raise DocumentError(f"The file {name} can't be read: {exc.strerror or exc}.") from None
     reader = _READERS[kind]
     pages = reader(name, data, progress or _no_progress, cancelled or threading.Event())
     return ExtractedDocument(name=name, kind=kind, size=size, pages=tuple(pages))
@@ -189,7 +194,7 @@ def _no_progress(done: int, total: int) -> None:
 
 def _read_pdf(name: str, data: bytes, progress: Progress, cancelled: threading.Event) -> list[Page]:
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise DocumentError(f"{name} is not a PDF: its contents are of another kind.")
+        raise DocumentError(f"The file {name} is not a PDF: its contents are of another kind.")
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
@@ -206,17 +211,17 @@ def _read_pdf(name: str, data: bytes, progress: Progress, cancelled: threading.E
             progress(index, total)
     except FileNotDecryptedError:
         raise DocumentError(
-            f"{name} is protected by a password; save a copy without it and attach that."
+            f"The file {name} is protected by a password; save a copy without it and attach that."
         ) from None
     except (NotImplementedError, DependencyError):
         raise DocumentError(
-            f"{name} is encrypted in a way this app can't open; save a copy without the "
+            f"The file {name} is encrypted in a way this app can't open; save a copy without the "
             "password and attach that."
         ) from None
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
-        raise DocumentError(f"{name} could not be read: the PDF is damaged.") from None
+        raise DocumentError(f"The file {name} could not be read: the PDF is damaged.") from None
     if not any(page.text for page in pages):
-        raise DocumentError(f"{name}: no text found: it may be a scan.")
+        raise DocumentError(f"No text found in {name}: it may be a scan.")
     return pages
 
 
@@ -230,40 +235,41 @@ def _check_zip(name: str, data: bytes) -> None:
             unpacked = sum(info.file_size for info in archive.infolist())
             names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise DocumentError(f"{name} could not be read: the Word file is damaged.") from None
+        raise DocumentError(
+            f"The file {name} could not be read: the Word file is damaged."
+        ) from None
     if unpacked > MAX_DOCX_UNPACKED_BYTES or unpacked > MAX_DOCX_RATIO * max(len(data), 1):
         raise DocumentError(
-            f"{name} was refused: it unpacks to {format_size(unpacked)}, far more than a "
+            f"The file {name} was refused: it unpacks to {format_size(unpacked)}, far more than a "
             "Word document holds."
         )
     if "word/document.xml" not in names:
-        raise DocumentError(f"{name} is not a Word document: it has no document text inside.")
+        raise DocumentError(
+            f"The file {name} is not a Word document: it has no document text inside."
+        )
 
 
 def _read_docx(
     name: str, data: bytes, progress: Progress, cancelled: threading.Event
 ) -> list[Page]:
     if not data.startswith(b"PK"):
-        raise DocumentError(f"{name} is not a Word document: its contents are of another kind.")
+        raise DocumentError(
+            f"The file {name} is not a Word document: its contents are of another kind."
+        )
     _check_zip(name, data)
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from app.services.docx_text import DocxError, document_lines
 
     try:
-        document = docx.Document(io.BytesIO(data))
-        blocks = list(document.iter_inner_content())
-    except Exception:  # python-docx raises lxml, KeyError and its own errors alike
-        raise DocumentError(f"{name} could not be read: the Word file is damaged.") from None
-    lines: list[str] = []
-    for done, block in enumerate(blocks, start=1):
-        if cancelled.is_set():
-            raise ExtractionCancelled(name)
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-        elif isinstance(block, Table):
-            lines.extend(" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows)
-        progress(done, len(blocks))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("word/document.xml")
+        lines = document_lines(xml)
+    except (DocxError, zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
+        raise DocumentError(
+            f"The file {name} could not be read: the Word file is damaged."
+        ) from None
+    if cancelled.is_set():
+        raise ExtractionCancelled(name)
+    progress(1, 1)
     return [Page(None, _tidy("\n".join(lines)))]
 
 
@@ -272,7 +278,7 @@ def _read_docx(
 
 def _decode(name: str, data: bytes) -> str:
     if b"\x00" in data[:8192]:
-        raise DocumentError(f"{name} is not a text file: its contents are binary.")
+        raise DocumentError(f"The file {name} is not a text file: its contents are binary.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -37,9 +37,12 @@ from pygments.token import Text
 from pygments.util import ClassNotFound
 
 from app.services.math_render import InvalidMath, MathImage, MathRenderer
+from app.services.svg_preview import SvgPicture, UnsafeSvg, code_key, safe_svg
 
 COPY_SCHEME = "copy-code"
 MATH_SCHEME = "math"
+SVG_SCHEME = "svg"
+PREVIEW_SCHEME = "svg-preview"
 MATH_SIZE = 15.0
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_HIGHLIGHT_CHARS = 60_000
@@ -176,6 +179,8 @@ class _SafeHtmlRenderer(RendererHTML):
         self.math_size = MATH_SIZE
         self.math = MathRenderer()
         self.math_pending = False
+        self.svg_previews: set[str] = set()
+        self.svg_pictures: dict[str, SvgPicture] = {}
 
     # -- math ---------------------------------------------------------------------------
 
@@ -264,7 +269,25 @@ class _SafeHtmlRenderer(RendererHTML):
     def _code_block(self, code: str, language: str) -> str:
         number = self.first_code_index + len(self.code)
         self.code.append(code)
-        return code_table(code, language, self.theme, copy_number=number)
+        if language.lower() != "svg":
+            return code_table(code, language, self.theme, copy_number=number)
+        key = code_key(code)
+        if key not in self.svg_previews:
+            return code_table(code, language, self.theme, copy_number=number, preview=(key, False))
+        try:
+            picture = safe_svg(code)
+        except UnsafeSvg as exc:
+            note = f'<p style="color:{self.theme.muted}">{html.escape(str(exc))}</p>'
+            table = code_table(code, language, self.theme, copy_number=number, preview=(key, True))
+            return note + table
+        self.svg_pictures[picture.key] = picture
+        image = (
+            f'<img src="{SVG_SCHEME}:{picture.key}" width="{round(picture.width)}" '
+            f'height="{round(picture.height)}" />'
+        )
+        return code_table(
+            code, language, self.theme, copy_number=number, preview=(key, True), body=image
+        )
 
     # -- tables -------------------------------------------------------------------------
 
@@ -305,11 +328,15 @@ def code_table(
     copy_number: int | None = None,
     gap_above: bool = True,
     gap_below: bool = True,
+    preview: tuple[str, bool] | None = None,
+    body: str | None = None,
 ) -> str:
     """A highlighted code block: with ``copy_number``, under a bar with the language and a
     ``copy-code:N`` link; without the space above or below it where it goes on in the
-    neighbouring group."""
-    body = highlight_code(code, language, theme)
+    neighbouring group. ``preview`` (code key, shown as a picture): the bar also has a
+    Preview (or Code) link, ``svg-preview:KEY``; ``body`` replaces the highlighted code."""
+    shown_as_picture = body is not None
+    body = body if body is not None else highlight_code(code, language, theme)
     margins = f"margin-top:{4 if gap_above else 0}px; margin-bottom:{8 if gap_below else 0}px"
     padding = "; ".join(
         side
@@ -323,14 +350,37 @@ def code_table(
             f'<tr><td bgcolor="{theme.bar_background}">'
             f'<span style="color:{theme.bar_text}">{html.escape(language or "code")}</span>'
             f'</td><td align="right" bgcolor="{theme.bar_background}">'
+            f"{_preview_link(preview, theme)}"
             f'<a href="{COPY_SCHEME}:{copy_number}" style="color:{theme.link}; '
             f'text-decoration:none">Copy</a></td></tr>'
+        )
+    if shown_as_picture:
+        return (
+            f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
+            f'style="{margins}" bgcolor="{theme.code_background}">{bar}'
+            f'<tr><td colspan="2" align="center" bgcolor="#ffffff">{body}</td></tr></table>\n'
         )
     return (
         f'<table width="100%" cellspacing="0" cellpadding="6" border="0" '
         f'style="{margins}" bgcolor="{theme.code_background}">{bar}'
         f'<tr><td colspan="2"{cell}><pre style="margin:0">{body}</pre></td></tr></table>\n'
     )
+
+
+def _preview_link(preview: tuple[str, bool] | None, theme: CodeTheme) -> str:
+    if preview is None:
+        return ""
+    key, shown = preview
+    return (
+        f'<a href="{PREVIEW_SCHEME}:{key}" style="color:{theme.link}; text-decoration:none">'
+        f"{'Code' if shown else 'Preview'}</a>&nbsp;&nbsp;&nbsp;"
+    )
+
+
+def preview_key(href: str) -> str | None:
+    """The code key of an ``svg-preview:KEY`` link, else None."""
+    prefix = f"{PREVIEW_SCHEME}:"
+    return href[len(prefix) :] if href.startswith(prefix) else None
 
 
 def highlight_code(code: str, language: str, theme: CodeTheme) -> str:
@@ -420,6 +470,21 @@ class MarkdownRenderer:
     def math_image(self, key: str) -> MathImage | None:
         """The formula a ``math:KEY`` image of the rendered HTML stands for."""
         return self.math.image(key)
+
+    def picture(self, scheme: str, key: str) -> MathImage | SvgPicture | None:
+        """What a ``math:KEY`` or ``svg:KEY`` image of the rendered HTML stands for."""
+        if scheme == MATH_SCHEME:
+            return self.math.image(key)
+        if scheme == SVG_SCHEME:
+            renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+            return renderer.svg_pictures.get(key)
+        return None
+
+    def toggle_svg_preview(self, key: str) -> None:
+        """Show the SVG block with this code key as a picture, or as code again."""
+        renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+        renderer.svg_previews ^= {key}
+        self._cache.clear()
 
     def render_block(self, source: str, first_code_index: int = 0) -> RenderedBlock:
         key = (self._scheme, source, first_code_index)

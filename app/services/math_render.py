@@ -127,6 +127,12 @@ class MathRenderer:
                 return None
         return self._result(self._draw(request), tex)
 
+    @property
+    def busy(self) -> bool:
+        """True while formulas looked up are still being drawn."""
+        with self._lock:
+            return bool(self._queued)
+
     def image(self, key: str) -> MathImage | None:
         """The formula named ``key`` (the ``math:KEY`` of rendered HTML)."""
         return self._by_key.get(key)

@@ -211,6 +211,11 @@ class MainWindow(QMainWindow):
         usage = self._action("&Usage…", self.open_usage, "Ctrl+Shift+U", "actionUsage")
         usage.setIcon(icon("usage"))
         view_menu.addAction(usage)
+        view_menu.addAction(
+            self._action(
+                "&Knowledge bases…", self.open_knowledge, "Ctrl+Shift+K", "actionKnowledge"
+            )
+        )
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
@@ -469,6 +474,19 @@ class MainWindow(QMainWindow):
         window = self.findChild(UsageWindow, "usageWindow")
         if window is None:
             window = UsageWindow(self.services, self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.refresh()
+        return window
+
+    def open_knowledge(self) -> QWidget:
+        """Show the Knowledge window (one per main window)."""
+        from app.ui.knowledge.window import KnowledgeWindow
+
+        window = self.findChild(KnowledgeWindow, "knowledgeWindow")
+        if window is None:
+            window = KnowledgeWindow(self.services, self)
         window.show()
         window.raise_()
         window.activateWindow()

@@ -82,7 +82,7 @@ def test_text_in_another_encoding_is_still_read(tmp_path: Path) -> None:
 def test_encrypted_pdf_is_refused_with_a_sentence(tmp_path: Path) -> None:
     pdf = write_pdf(tmp_path / "locked.pdf", ["secret plans"], password="hunter2")
 
-    with pytest.raises(DocumentError, match=r"^locked\.pdf is protected by a password"):
+    with pytest.raises(DocumentError, match=r"^The file locked\.pdf is protected by a password"):
         extract(pdf)
 
 
@@ -95,7 +95,7 @@ def test_pdf_with_only_an_owner_password_opens(tmp_path: Path) -> None:
 def test_scanned_pdf_without_text_says_it_may_be_a_scan(tmp_path: Path) -> None:
     pdf = write_pdf(tmp_path / "scan.pdf", ["", ""])
 
-    with pytest.raises(DocumentError, match="no text found: it may be a scan"):
+    with pytest.raises(DocumentError, match=r"^No text found in scan\.pdf: it may be a scan\.$"):
         extract(pdf)
 
 
@@ -116,9 +116,9 @@ def test_contents_that_do_not_match_the_extension_are_refused(tmp_path: Path) ->
     (tmp_path / "fake.docx").write_bytes(write_pdf(tmp_path / "p.pdf", ["x"]).read_bytes())
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 
-    with pytest.raises(DocumentError, match=r"^fake\.pdf is not a PDF"):
+    with pytest.raises(DocumentError, match=r"^The file fake\.pdf is not a PDF"):
         extract(tmp_path / "fake.pdf")
-    with pytest.raises(DocumentError, match=r"^fake\.docx is not a Word document"):
+    with pytest.raises(DocumentError, match=r"^The file fake\.docx is not a Word document"):
         extract(tmp_path / "fake.docx")
     with pytest.raises(DocumentError, match="contents are binary"):
         extract(tmp_path / "image.txt")
@@ -137,7 +137,9 @@ def test_file_over_the_cap_is_refused_from_its_size_alone(tmp_path: Path) -> Non
     with huge.open("wb") as handle:  # sparse: 500 MB on paper, nothing on disk
         handle.truncate(500 * 1000 * 1000)
 
-    with pytest.raises(DocumentError, match=r"huge\.txt is 500\.0 MB; files up to 67\.1 MB"):
+    with pytest.raises(
+        DocumentError, match=r"The file huge\.txt is 500\.0 MB; files up to 67\.1 MB"
+    ):
         extract(huge)
 
 

@@ -1,8 +1,9 @@
-"""Pictures of rendered formulas for the transcript's text documents, sharp at any pixel ratio.
+"""Pictures for the transcript's text documents (formulas, SVG previews), sharp at any ratio.
 
-A document's ``math:KEY`` image is drawn from the formula's SVG with QtSvg at the screen's
+A document's ``math:KEY`` or ``svg:KEY`` image is drawn from its SVG with QtSvg at the screen's
 device pixel ratio; the picture keeps its size in pixels of the layout, so it is as crisp on a
-high-DPI screen as the text beside it.
+high-DPI screen as the text beside it. QtSvg runs no scripts and loads nothing remote; SVG
+previews are sanitised before they get here (``services.svg_preview``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from app.services.math_render import MathImage
+from app.services.svg_preview import SvgPicture
 
 CACHE_SIZE = 512
 _CACHE: OrderedDict[tuple[str, float], QImage] = OrderedDict()
@@ -25,8 +27,8 @@ def screen_ratio() -> float:
     return float(app.devicePixelRatio()) if isinstance(app, QGuiApplication) else 1.0
 
 
-def math_picture(formula: MathImage, ratio: float | None = None) -> QImage:
-    """The formula drawn at ``ratio`` (default: the screen's) device pixels per layout pixel."""
+def math_picture(formula: MathImage | SvgPicture, ratio: float | None = None) -> QImage:
+    """The SVG drawn at ``ratio`` (default: the screen's) device pixels per layout pixel."""
     ratio = ratio or screen_ratio()
     key = (formula.key, ratio)
     picture = _CACHE.get(key)

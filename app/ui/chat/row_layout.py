@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 
 from app.services.markdown_groups import GrowingText, SourceGroup
-from app.services.markdown_render import MATH_SCHEME, MarkdownRenderer
+from app.services.markdown_render import MarkdownRenderer
 from app.storage.chat_store import Message
 from app.ui.chat.math_images import math_picture
 from app.ui.style.tokens import ICON, SPACE
@@ -67,10 +67,10 @@ class SafeTextDocument(QTextDocument):
         self._renderer = renderer
 
     def loadResource(self, kind: int, name: QUrl) -> Any:
-        if self._renderer is None or name.scheme() != MATH_SCHEME:
+        if self._renderer is None:
             return None
-        formula = self._renderer.math_image(name.path())
-        return None if formula is None else math_picture(formula)
+        drawn = self._renderer.picture(name.scheme(), name.path())
+        return None if drawn is None else math_picture(drawn)
 
 
 @dataclass
@@ -241,6 +241,15 @@ class RowLayoutCache:
         group.doc.setTextWidth(width)
         group.height = math.ceil(group.doc.size().height())
         group.width = width
+
+    def render_again(self, message_id: int) -> None:
+        """Render the message's text again (an SVG block was switched to or from preview)."""
+        for (owner, _kind), groups in self._groups.items():
+            if owner == message_id:
+                for group in groups:
+                    group.doc = None
+                    group.width = -1
+        self._layouts.pop(message_id, None)
 
     def math_drawn(self) -> list[int]:
         """Formulas were drawn: text groups that showed their source are rendered again.

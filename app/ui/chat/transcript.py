@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.markdown_render import MarkdownRenderer, copy_index
+from app.services.markdown_render import MarkdownRenderer, copy_index, preview_key
 from app.storage.chat_store import Message
 from app.ui.chat.row_layout import (
     ACTION_ICONS,
@@ -510,7 +510,14 @@ class MessageDelegate(QStyledItemDelegate):
         if not href:
             return False
         number = copy_index(href)
-        if number is None:
+        preview = preview_key(href)
+        if preview is not None:
+            self.layouts.renderer.toggle_svg_preview(preview)
+            self.layouts.render_again(message.id)
+            model = self.view.model()
+            if isinstance(model, TranscriptModel):
+                model.touch(message.id)
+        elif number is None:
             self.link_activated.emit(href)
         elif number == len(piece.code) - 1 and piece.cut_code_at is not None:
             # a code block cut into several groups: copy all of it

@@ -1,4 +1,4 @@
-"""Formulas in the transcript are pictures drawn from their SVG, sharp at a high pixel ratio."""
+"""Formulas and SVG previews in the transcript are pictures drawn by QtSvg, sharp at any ratio."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 
 from app.services.markdown_render import MarkdownRenderer
+from app.services.svg_preview import code_key
 from app.ui.chat.math_images import math_picture
 from app.ui.chat.row_layout import SafeTextDocument
 from tests.services.test_math_render import formulas
@@ -48,3 +49,22 @@ def test_a_picture_at_ratio_two_has_twice_the_pixels_and_the_same_layout_size(qa
     assert two.devicePixelRatio() == 2.0
     assert abs(two.deviceIndependentSize().width() - one.width()) <= 1
     assert opaque_pixels(two) > 2 * opaque_pixels(one)
+
+
+def test_an_svg_preview_is_drawn_by_qtsvg(qapp: Any) -> None:
+    renderer = MarkdownRenderer()
+    code = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="#ff0000"/></svg>'
+    )
+    renderer.toggle_svg_preview(code_key(code))
+    html = renderer.render(f"```svg\n{code}\n```\n")
+    key = html.split('src="svg:')[1].split('"')[0]
+
+    picture = SafeTextDocument(renderer).resource(
+        QTextDocument.ResourceType.ImageResource, QUrl(f"svg:{key}")
+    )
+
+    assert isinstance(picture, QImage)
+    assert picture.deviceIndependentSize().width() == 40
+    assert picture.pixelColor(picture.width() // 2, picture.height() // 2).red() == 255

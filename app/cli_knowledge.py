@@ -1,0 +1,139 @@
+"""``aiml-desktop kb …`` and what ``chat --attach/--kb`` adds to a request: knowledge bases
+and attached documents on the command line, on the same services as the window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from app.errors import AppError
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+    from app.storage.knowledge_store import Passage
+
+
+class KbCommandFailed(AppError):
+    """A kb command ran but could not do what was asked."""
+
+
+def _say(message: str) -> None:
+    print(f"aiml-desktop: {message}", file=sys.stderr, flush=True)
+
+
+def grounded_messages(
+    services: Services, args: argparse.Namespace, prompt: str, messages: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[Passage]]:
+    """``messages`` with the --kb passages in the system message and the --attach documents
+    before the question in the last one; the passages the reply may cite, in number order."""
+    if not (args.attach or args.kb):
+        return messages, []
+    from app.services.attachments import attach
+    from app.services.documents import extract
+    from app.services.knowledge import context_block
+
+    messages = [dict(message) for message in messages]
+    passages: list[Passage] = []
+    if args.kb:
+        passages = services.knowledge.search(args.kb, prompt, limit=6)
+        if not passages:
+            _say(f'note: nothing in knowledge base "{args.kb}" matches the question.')
+        else:
+            sources = context_block(passages)
+            if messages and messages[0].get("role") == "system":
+                messages[0]["content"] = f"{messages[0]['content']}\n\n{sources}"
+            else:
+                messages.insert(0, {"role": "system", "content": sources})
+    documents = [extract(path) for path in args.attach or ()]
+    if documents:
+        attached = attach(prompt, documents, first_number=len(passages) + 1)
+        for name in attached.retrieved:
+            _say(f"note: {name} is too big for this model's context: using retrieval.")
+        passages = [*passages, *attached.passages]
+        messages[-1]["content"] = f"{attached.text}\n\n{prompt}"
+    return messages, passages
+
+
+def print_sources(passages: list[Passage]) -> None:
+    from app.services.knowledge import citation_label
+
+    if passages:
+        print("\nSources:")
+        for number, passage in enumerate(passages, start=1):
+            print(f"[{number}] {citation_label(passage)}")
+        sys.stdout.flush()
+
+
+def cmd_kb(services: Services, args: argparse.Namespace) -> int:
+    knowledge = services.knowledge
+    if args.action == "create":
+        base = knowledge.create(args.name)
+        _say(f'created knowledge base "{base.name}".')
+    elif args.action == "add":
+        _kb_add(services, args)
+    elif args.action == "list":
+        for base in knowledge.bases():
+            print(f"{base.name}\t{base.documents} documents\t{base.chunks} passages")
+    elif args.action == "remove":
+        removed = knowledge.remove(args.name, args.document)
+        if not removed:
+            raise KbCommandFailed(f'"{args.document}" is not in knowledge base "{args.name}".')
+        _say(f"removed {args.document}.")
+    else:
+        _kb_search(services, args)
+    sys.stdout.flush()
+    return 0
+
+
+def _kb_add(services: Services, args: argparse.Namespace) -> None:
+    def progress(name: str, done: int, total: int) -> None:
+        if name:
+            _say(f"[{done + 1}/{total}] {name}")
+
+    report = services.knowledge.add(args.name, args.files, progress=progress)
+    for problem in report.problems:
+        _say(f"skipped: {problem}")
+    _say(f"indexed {report.documents} documents ({report.chunks} passages).")
+    if not report.documents and report.problems:
+        raise KbCommandFailed("None of the files could be indexed.")
+
+
+def _kb_search(services: Services, args: argparse.Namespace) -> None:
+    from app.services.knowledge import citation_label
+
+    passages = services.knowledge.search(args.name, args.query, limit=args.limit)
+    if args.json:
+        records = [
+            {
+                "document": p.document,
+                "path": p.path,
+                "page": p.page,
+                "score": round(p.score, 4),
+                "text": p.text,
+            }
+            for p in passages
+        ]
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    for number, passage in enumerate(passages, start=1):
+        print(f"[{number}] {citation_label(passage)}\n{passage.text}\n")
+
+
+def add_kb_command(commands: Any, subparser: Any) -> None:
+    kb = subparser(commands, "kb", cmd_kb, "Knowledge bases: named sets of documents to search.")
+    actions = kb.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("create", help="create an empty knowledge base").add_argument("name")
+    add = actions.add_parser("add", help="index files and folders (progress on stderr)")
+    add.add_argument("name")
+    add.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
+    actions.add_parser("list", help="list the knowledge bases")
+    remove = actions.add_parser("remove", help="remove a document (by name or path)")
+    remove.add_argument("name")
+    remove.add_argument("document")
+    search = actions.add_parser("search", help="the passages that best match a query")
+    search.add_argument("name")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--json", action="store_true", help="print JSON")

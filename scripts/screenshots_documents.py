@@ -1,0 +1,76 @@
+"""Screenshots of documents and math, light and dark: a reply with rendered formulas in the
+Chat tab, and the Knowledge window over a folder of real PDF and Word files with a search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from screenshots_common import SCHEMES, SCRATCH, Session, save, settle, until
+
+from app.ui.chat.tab import ChatTab
+from tests.documents_factory import write_docx, write_pdf
+
+MATH_REPLY = r"""The yield per tree is the harvest over the trees that bore fruit, $y = H / n$.
+With $H = 40\,000$ kg and $n = 1\,250$ trees that is $y = 32$ kg, up from $28$ kg last year
+(a rise of about $14\%$; the $5 and $10 crates are priced separately).
+
+The spread across the rows follows the usual estimate
+
+$$
+s = \sqrt{\frac{1}{n-1}\sum_{i=1}^{n} \left(y_i - \bar{y}\right)^2}
+$$
+
+and a row counts as strong when \(y_i > \bar{y} + s\).
+"""
+
+REPORT_PAGES = [
+    "Orchard report 2025\nPrepared for the growers' cooperative.",
+    "Harvest\nThe apple harvest came to 40 tonnes from 1,250 bearing trees.\n"
+    "Early frost cut the pear crop by a third.",
+    "Costs\nPicking labour rose 8 percent; storage costs were flat.",
+]
+
+
+def _documents() -> Path:
+    folder = SCRATCH / "orchard-documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_pdf(folder / "orchard-report-2025.pdf", REPORT_PAGES)
+    write_docx(
+        folder / "planting-plan.docx",
+        ["Planting plan", "Plant 200 cherry trees on the south slope next spring."],
+        table=[["Row", "Trees"], ["South 1", "100"], ["South 2", "100"]],
+    )
+    (folder / "notes.md").write_text(
+        "# Notes\n\nBees from two hives pollinate the apple blossom in April.", encoding="utf-8"
+    )
+    return folder
+
+
+async def shoot(session: Session, out: Path) -> None:
+    window = await session.open()
+    tab = window.findChild(ChatTab, "chatTab")
+    window.tabs.setCurrentWidget(tab)
+    session.api.options.chat_reply = MATH_REPLY
+    tab.input.setPlainText("How is the yield per tree worked out?")
+    await tab.send()
+    for scheme in SCHEMES:
+        session.theme.apply(scheme)
+        await settle(0.3)
+        await until(lambda: not tab.renderer.math.busy, timeout=60)  # drawn in a helper process
+        await settle(0.6)
+        save(window, out / f"chat-math-{scheme}.png")
+
+    knowledge = session.services.knowledge
+    knowledge.create("Orchard")
+    panel = window.open_knowledge()
+    panel.resize(980, 600)
+    panel.refresh(select="Orchard")
+    await panel.add_paths([str(_documents())])
+    panel.query.setText("apple harvest tonnes")
+    panel.query.returnPressed.emit()
+    await until(lambda: panel.results.count() > 0)
+    for scheme in SCHEMES:
+        session.theme.apply(scheme)
+        await settle(0.4)
+        save(panel, out / f"knowledge-{scheme}.png")
+    panel.close()
