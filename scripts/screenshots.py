@@ -13,6 +13,7 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
 - ``image_compare``: Compare image models with three models' results.
 - ``documents``: a reply with rendered math, and the Knowledge window over a folder of real
   PDF, Word and Markdown files with a search.
+- ``look``: a first run without a key, the conversation list grouped by day, the drop zone.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab
   (``scripts/screenshots_voice.py``, run in its own process).
 
@@ -43,7 +44,7 @@ from screenshots_common import run_offscreen  # noqa: E402
 
 PARTS = (
     "tabs", "images", "dialogs", "usage", "tools", "assistants", "image_compare", "documents",
-    "voice",
+    "look", "voice",
 )  # fmt: skip
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
