@@ -20,6 +20,7 @@ from app.storage.atomic import write_bytes_atomic
 from app.storage.image_store import ImageRecord, ImageStore
 
 EDIT_KEY = "edit"
+INPUTS_FOLDER = "inputs"  # beside the images: the references and masks of each edit
 _DROPPED_FROM_UPLOAD = ("response_format",)
 
 
@@ -215,14 +216,35 @@ def parent_id(record: ImageRecord) -> int | None:
     return source if isinstance(source, int) else None
 
 
+def resolve_input(record: ImageRecord, stored: str) -> Path:
+    """Where a kept reference or mask is now: the file of that name in the ``inputs`` folder
+    beside the image (which a restore into another data folder moves with it), else the
+    stored path."""
+    path = Path(stored)
+    beside = Path(record.path).parent / INPUTS_FOLDER / path.name
+    return beside if beside.exists() else path
+
+
+def reference_files(record: ImageRecord) -> list[Path]:
+    edit = edit_of(record)
+    return [
+        resolve_input(record, r["path"])
+        for r in edit.get("references", [])
+        if isinstance(r, dict) and r.get("path")
+    ]
+
+
+def mask_file(record: ImageRecord) -> Path | None:
+    mask = edit_of(record).get("mask")
+    if isinstance(mask, dict) and mask.get("path"):
+        return resolve_input(record, mask["path"])
+    return None
+
+
 def input_files(record: ImageRecord) -> list[Path]:
     """The reference and mask files kept with an edit."""
-    edit = edit_of(record)
-    paths = [Path(r["path"]) for r in edit.get("references", []) if r.get("path")]
-    mask = edit.get("mask")
-    if isinstance(mask, dict) and mask.get("path"):
-        paths.append(Path(mask["path"]))
-    return paths
+    mask = mask_file(record)
+    return [*reference_files(record), *([mask] if mask else [])]
 
 
 def ancestors(store: ImageStore, record: ImageRecord, limit: int = 100) -> list[ImageRecord]:

@@ -18,6 +18,7 @@ from app.media.image_inputs import ImageCodec
 from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
 from app.services.image_edits import (
     EDIT_KEY,
+    INPUTS_FOLDER,
     EditInputs,
     MaskRefusedError,
     PreparedEdit,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from app.api.client import ApiClient
     from app.services.context import Services
 
-INPUTS_FOLDER = "inputs"
 _MIME_EXTENSIONS = {
     "image/png": "png",
     "image/jpeg": "jpg",

@@ -1,4 +1,5 @@
-"""Saving a stored image as PNG, JPEG or WebP with ``QImageWriter`` and a ``.json`` sidecar.
+"""Saving a stored image as PNG, JPEG or WebP with ``QImageWriter`` and a ``.json`` sidecar;
+an edit's references and mask are saved beside it and named in the sidecar.
 
 Runs on a worker thread (``QImage`` and ``QImageWriter`` are safe there). The file is written
 to a temporary name and moved into place, so a failed write never leaves half a picture.
@@ -14,7 +15,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageWriter, QPainter
 
-from app.storage.atomic import write_json_atomic
+from app.services.image_edits import edit_of, mask_file, reference_files
+from app.storage.atomic import write_bytes_atomic, write_json_atomic
 from app.storage.image_store import ImageRecord
 from app.ui.images.decode import decode_file
 
@@ -48,8 +50,10 @@ def format_for(path: str, name_filter: str = "") -> tuple[str, Path]:
     return "png", target.with_name(target.name + ".png")
 
 
-def sidecar_for(record: ImageRecord, fmt: str, path: Path) -> dict[str, Any]:
-    return {
+def sidecar_for(
+    record: ImageRecord, fmt: str, path: Path, inputs: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    contents = {
         "request": record.request,
         "image": {
             "format": fmt,
@@ -63,6 +67,33 @@ def sidecar_for(record: ImageRecord, fmt: str, path: Path) -> dict[str, Any]:
         "response": record.response_meta,
         "saved_as": path.name,
     }
+    if inputs:
+        contents["edit"] = inputs
+    return contents
+
+
+def save_inputs(record: ImageRecord, target: Path) -> dict[str, Any] | None:
+    """Copy an edit's references and mask beside ``target`` (``<name>-ref1.png``,
+    ``<name>-mask.png``); returns the edit as the saved sidecar describes it."""
+    edit = edit_of(record)
+    if not edit:
+        return None
+    saved = dict(edit)
+    references = []
+    for n, (entry, source) in enumerate(
+        zip(edit.get("references", []), reference_files(record), strict=False), start=1
+    ):
+        copy = target.with_name(f"{target.stem}-ref{n}{source.suffix}")
+        if source.exists():
+            write_bytes_atomic(copy, source.read_bytes())
+        references.append({**entry, "path": copy.name})
+    saved["references"] = references
+    mask = mask_file(record)
+    if mask is not None and mask.exists():
+        copy = target.with_name(f"{target.stem}-mask.png")
+        write_bytes_atomic(copy, mask.read_bytes())
+        saved["mask"] = {**edit["mask"], "path": copy.name}
+    return saved
 
 
 def flattened_on_white(image: QImage) -> QImage:
@@ -90,6 +121,7 @@ def save_record_as(record: ImageRecord, path: str, name_filter: str = "") -> Pat
     if not writer.write(image):
         partial.unlink(missing_ok=True)
         raise SaveError(f"{target.name} could not be written: {writer.errorString()}.")
-    write_json_atomic(target.with_suffix(".json"), sidecar_for(record, fmt, target))
+    inputs = save_inputs(record, target)
+    write_json_atomic(target.with_suffix(".json"), sidecar_for(record, fmt, target, inputs))
     os.replace(partial, target)
     return target

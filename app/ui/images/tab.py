@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,15 @@ from PySide6.QtWidgets import (
 
 from app.api.errors import InvalidInputError
 from app.errors import EXPECTED_ERRORS, describe
-from app.services.image_edits import EditInputs, MaskRefusedError, ReferenceImage, edit_of
+from app.services.image_edits import (
+    EditInputs,
+    MaskRefusedError,
+    ReferenceImage,
+    edit_of,
+    input_files,
+    mask_file,
+    reference_files,
+)
 from app.services.image_families import (
     NEGATIVE_KEY,
     build_body,
@@ -344,17 +352,19 @@ class ImagesTab(QWidget):
 
     def restore_inputs(self, record: ImageRecord) -> None:
         """Put an edit's references and mask back into the form (an empty list otherwise)."""
-        edit = edit_of(record)
+        ids = [r.get("image_id") for r in edit_of(record).get("references", [])]
         references = [
-            ReferenceImage(Path(r["path"]), r.get("image_id"))
-            for r in edit.get("references", [])
-            if isinstance(r, dict) and r.get("path") and Path(r["path"]).exists()
+            ReferenceImage(path, ids[n] if n < len(ids) else None)
+            for n, path in enumerate(reference_files(record))
+            if path.exists()
         ]
-        mask = None
-        mask_file = (edit.get("mask") or {}).get("path")
-        if mask_file and Path(mask_file).exists():
-            mask = Path(mask_file).read_bytes()
+        found = mask_file(record)
+        mask = found.read_bytes() if found is not None and found.exists() else None
         self.references.set_references(references, mask)
+
+    def _on_viewer_edit_requested(self, record: ImageRecord) -> None:
+        self.edit_image(record)
+        self.window().activateWindow()
 
     def open_mask_editor(self) -> Any:
         """Open the mask editor over the first reference (decoded off the UI thread)."""
@@ -486,7 +496,11 @@ class ImagesTab(QWidget):
         if self.viewer is not None:
             self.viewer.close()
             self.viewer.deleteLater()
-        self.viewer = ImageViewer(self.gallery_model, self.services.runner, row, self)
+        self.viewer = ImageViewer(
+            self.gallery_model, self.services.runner, row, self, store=self.services.images.store
+        )
+        self.viewer.edit_requested.connect(self._on_viewer_edit_requested)
+        self.viewer.reference_requested.connect(self.use_as_reference)
         self.viewer.show()
         return self.viewer
 
@@ -527,8 +541,18 @@ class ImagesTab(QWidget):
         except (OSError, ValueError) as exc:
             self.message_bar.show_error(exc)
             return
-        QApplication.clipboard().setImage(image)
-        self.message_bar.show_info("The image is on the clipboard.")
+        mime = QMimeData()
+        mime.setImageData(image)
+        files = [Path(record.path), *(p for p in input_files(record) if p.exists())]
+        mime.setUrls([QUrl.fromLocalFile(str(path.resolve())) for path in files])
+        QApplication.clipboard().setMimeData(mime)
+        extra = len(files) - 1
+        more = (
+            f", with its {extra} reference and mask file{'s' if extra != 1 else ''}"
+            if extra
+            else ""
+        )
+        self.message_bar.show_info(f"The image is on the clipboard{more}.")
 
     def reuse_selected(self) -> None:
         record = self.selected_record()

@@ -1,5 +1,6 @@
 """A window showing one gallery image at a time: fit, 100 %, wheel zoom, drag to pan,
-previous/next (buttons and arrow keys)."""
+previous/next (buttons and arrow keys), and for edits the version chain: step back to the
+image an edit was made from and forward to its newest edit (Alt+Up / Alt+Down)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import describe
+from app.services.image_edits import ancestors, edit_of
 from app.services.runner import Runner
+from app.storage.image_store import ImageRecord, ImageStore
 from app.ui.asyncutils import start_task
 from app.ui.images.decode import decode_file
 from app.ui.images.gallery import GalleryModel, describe_record
+from app.ui.style.controls import decorate
+from app.ui.style.icons import icon
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +80,24 @@ class ZoomView(QGraphicsView):
 
 
 class ImageViewer(QDialog):
-    """Shows the gallery's images one at a time, starting at ``row``."""
+    """Shows the gallery's images one at a time, starting at ``row``.
+
+    Signals:
+        edit_requested(object): "Edit this image" for the shown ``ImageRecord``.
+        reference_requested(object): "Use as reference" for the shown ``ImageRecord``.
+    """
+
+    edit_requested = Signal(object)
+    reference_requested = Signal(object)
 
     def __init__(
-        self, model: GalleryModel, runner: Runner, row: int, parent: QWidget | None = None
+        self,
+        model: GalleryModel,
+        runner: Runner,
+        row: int,
+        parent: QWidget | None = None,
+        *,
+        store: ImageStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("imageViewer")
@@ -88,6 +107,9 @@ class ImageViewer(QDialog):
         self._model = model
         self._runner = runner
         self.row = row
+        self._store = store
+        self.record: ImageRecord | None = None
+        self.chain: list[ImageRecord] = []
         self._task: asyncio.Task[None] | None = None
 
         self.scene = QGraphicsScene(self)
@@ -116,18 +138,45 @@ class ImageViewer(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.zoom_label)
+        versions = QHBoxLayout()
+        self.parent_button = self._button("Earlier version", "imageViewerParent", "undo",
+                                          self.show_parent, versions)  # fmt: skip
+        self.version_label = QLabel(self)
+        self.version_label.setObjectName("imageViewerVersion")
+        self.version_label.setProperty("role", "hint")
+        versions.addWidget(self.version_label)
+        self.child_button = self._button("Later version", "imageViewerChild", "redo",
+                                         self.show_child, versions)  # fmt: skip
+        versions.addStretch(1)
+        self.reference_button = self._button("Use as reference", "imageViewerReference", "add",
+                                             self._on_reference_clicked, versions)  # fmt: skip
+        self.edit_button = self._button("Edit this image", "imageViewerEdit", "edit",
+                                        self._on_edit_clicked, versions)  # fmt: skip
+        self.edit_button.setProperty("variant", "primary")
+        self.edit_button.setIcon(icon("edit", "on-accent"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.caption)
+        layout.addLayout(versions)
         layout.addLayout(buttons)
         for keys, slot in (
             (QKeySequence(Qt.Key.Key_Right), self.show_next),
             (QKeySequence(Qt.Key.Key_Left), self.show_previous),
             (QKeySequence("Ctrl+0"), self.view.fit),
             (QKeySequence("Ctrl+1"), lambda: self.view.set_zoom(1.0)),
+            (QKeySequence("Alt+Up"), self.show_parent),
+            (QKeySequence("Alt+Down"), self.show_child),
         ):
             QShortcut(keys, self, activated=slot)
         self.show_row(row)
+
+    def _button(self, text: str, name: str, purpose: str, slot, row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        decorate(button, purpose, flat=True)
+        button.clicked.connect(lambda _checked=False: slot())
+        row.addWidget(button)
+        return button
 
     def show_row(self, row: int) -> None:
         record = self._model.record(row)
@@ -135,7 +184,13 @@ class ImageViewer(QDialog):
             return
         self.row = row
         self.setWindowTitle(f"Image {row + 1} of {self._model.total()}")
+        self.show_record(record)
+
+    def show_record(self, record: ImageRecord) -> None:
+        """Show ``record`` (also one that is not among the gallery's loaded rows)."""
+        self.record = record
         self.caption.setText(f"{record.prompt}\n{describe_record(record)}")
+        self._update_versions()
         if self._task is not None:
             self._task.cancel()
         self._task = start_task(self._load(record.path), name="viewer image")
@@ -162,5 +217,82 @@ class ImageViewer(QDialog):
         if self.row > 0:
             self.show_row(self.row - 1)
 
+    # -- versions --------------------------------------------------------------------------
+
+    def _update_versions(self) -> None:
+        record = self.record
+        if record is None or self._store is None:
+            self.chain = [record] if record else []
+        else:
+            self.chain = version_chain(self._store, record)
+        at = self.chain.index(record) if record in self.chain else 0
+        many = len(self.chain) > 1
+        self.parent_button.setEnabled(at > 0)
+        self.child_button.setEnabled(at + 1 < len(self.chain))
+        for widget in (self.parent_button, self.child_button, self.version_label):
+            widget.setVisible(many)
+        if many and record is not None:
+            self.version_label.setText(f"Version {at + 1} of {len(self.chain)}{_how(record)}")
+        else:
+            self.version_label.setText("")
+
+    def show_parent(self) -> None:
+        """Step back to the image this one was edited from."""
+        if self.record in self.chain:
+            at = self.chain.index(self.record)
+            if at > 0:
+                self._show_version(self.chain[at - 1])
+
+    def show_child(self) -> None:
+        """Step forward to the newest edit of this image."""
+        if self.record in self.chain:
+            at = self.chain.index(self.record)
+            if at + 1 < len(self.chain):
+                self._show_version(self.chain[at + 1])
+
+    def _show_version(self, record: ImageRecord) -> None:
+        row = self._model.row_of(record.id)
+        if row >= 0:
+            self.show_row(row)
+        else:
+            self.show_record(record)
+
+    def _on_edit_clicked(self) -> None:
+        if self.record is not None:
+            self.edit_requested.emit(self.record)
+
+    def _on_reference_clicked(self) -> None:
+        if self.record is not None:
+            self.reference_requested.emit(self.record)
+
     def has_image(self) -> bool:
         return not self.item.pixmap().isNull()
+
+
+def version_chain(store: ImageStore, record: ImageRecord) -> list[ImageRecord]:
+    """The versions around ``record``: what it was edited from (oldest first), itself, then
+    its newest edit, that one's newest edit, and so on."""
+    chain = [*ancestors(store, record), record]
+    seen = {r.id for r in chain}
+    current = record
+    while len(chain) < 200:
+        later = [r for r in store.children(current.id) if r.id not in seen]
+        if not later:
+            break
+        current = later[-1]
+        seen.add(current.id)
+        chain.append(current)
+    return chain
+
+
+def _how(record: ImageRecord) -> str:
+    edit = edit_of(record)
+    if not edit:
+        return " · the original"
+    parts = []
+    count = len(edit.get("references", []))
+    if count:
+        parts.append(f"{count} reference{'s' if count != 1 else ''}")
+    if edit.get("mask"):
+        parts.append("a mask")
+    return " · edited with " + " and ".join(parts) if parts else " · an edit"

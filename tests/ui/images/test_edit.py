@@ -233,3 +233,93 @@ def test_a_refused_mask_and_an_oversize_upload_are_clear_sentences(
     assert [name for name, _f in requests_to(fake_api, "/v1/images/edits")[-1].file_parts] == [
         "image"
     ]
+
+
+def test_viewer_steps_back_and_forward_through_the_versions_of_an_edit(qtbot, image_tab):
+    original = generated(qtbot, image_tab, "flux/schnell", "a quiet harbour")
+    choose(image_tab, "google/gemini-2.5-flash-image")
+    image_tab.edit_image(original)
+    image_tab.prompt.setPlainText("a quiet harbour at night")
+    wait_measured(qtbot, image_tab)
+    wait_done(qtbot, image_tab.generate())
+    first_edit = image_tab.result_view.records[0]
+    image_tab.edit_image(first_edit)
+    assert image_tab.prompt.toPlainText() == "a quiet harbour at night"
+    image_tab.prompt.setPlainText("a quiet harbour at night, with fireworks")
+    wait_measured(qtbot, image_tab)
+    wait_done(qtbot, image_tab.generate())
+    second_edit = image_tab.result_view.records[0]
+
+    viewer = image_tab.open_viewer(image_tab.gallery_model.row_of(second_edit.id))
+    qtbot.waitUntil(viewer.has_image, timeout=3000)
+    assert [r.id for r in viewer.chain] == [original.id, first_edit.id, second_edit.id]
+    assert viewer.version_label.text().startswith("Version 3 of 3 · edited with 1 reference")
+    assert not viewer.child_button.isEnabled()
+    qtbot.mouseClick(viewer.parent_button, Qt.MouseButton.LeftButton)
+    assert viewer.record.id == first_edit.id
+    qtbot.keyClick(viewer, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert viewer.record.id == original.id
+    assert viewer.version_label.text() == "Version 1 of 3 · the original"
+    assert not viewer.parent_button.isEnabled()
+    qtbot.mouseClick(viewer.child_button, Qt.MouseButton.LeftButton)
+    assert viewer.record.id == first_edit.id
+    # "Edit this image" in the viewer puts it back into the form as the source.
+    qtbot.mouseClick(viewer.edit_button, Qt.MouseButton.LeftButton)
+    assert [r.image_id for r in image_tab.references.references] == [first_edit.id]
+    assert image_tab.prompt.toPlainText() == first_edit.prompt
+    viewer.close()
+
+
+def _masked_edit(qtbot, tab, tmp_path) -> object:
+    from app.ui.images.codec import encode
+
+    choose(tab, "openai/gpt-image-1", "paint the door red")
+    tab.references.add_files([str(picture(tmp_path / "door.png", 80, 60))])
+    wait_measured(qtbot, tab)
+    mask = QImage(80, 60, QImage.Format.Format_ARGB32)
+    mask.fill(QColor(0, 0, 0, 255))
+    for x in range(20, 40):
+        for y in range(10, 30):
+            mask.setPixelColor(x, y, QColor(0, 0, 0, 0))
+    tab.references.set_mask(encode(mask, "PNG"))
+    card = tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "done", card.status.text()
+    return tab.result_view.records[0]
+
+
+def test_save_copy_and_reuse_carry_the_references_and_the_mask(qtbot, image_tab, tmp_path):
+    edited = _masked_edit(qtbot, image_tab, tmp_path)
+    image_tab.select_image(edited.id)
+    target = tmp_path / "saved" / "door-edit.png"
+    target.parent.mkdir()
+    image_tab.save_record(edited, str(target))
+    sidecar = target.with_suffix(".json")
+    qtbot.waitUntil(sidecar.exists, timeout=3000)
+    side = json.loads(sidecar.read_text())
+    assert side["edit"]["references"][0]["path"] == "door-edit-ref1.png"
+    assert side["edit"]["mask"]["path"] == "door-edit-mask.png"
+    saved_mask = QImage(str(target.with_name("door-edit-mask.png")))
+    assert saved_mask.pixelColor(30, 20).alpha() == 0 and saved_mask.pixelColor(0, 0).alpha() == 255
+    assert target.with_name("door-edit-ref1.png").exists()
+
+    QApplication.clipboard().clear()
+    image_tab.copy_selected()
+
+    def copied_urls() -> list:
+        mime = QApplication.clipboard().mimeData()
+        return mime.urls() if mime is not None else []
+
+    qtbot.waitUntil(lambda: len(copied_urls()) == 3, timeout=3000)
+    names = [Path(u.toLocalFile()).name for u in QApplication.clipboard().mimeData().urls()]
+    assert names[1].endswith("-ref1.png") and names[2].endswith("-mask.png")
+    assert not QApplication.clipboard().image().isNull()
+
+    image_tab.references.clear()
+    choose(image_tab, "dall-e-3", "something else")
+    image_tab.reuse_selected()
+    assert image_tab.model_combo.current_model_id() == "openai/gpt-image-1"
+    assert image_tab.prompt.toPlainText() == "paint the door red"
+    assert len(image_tab.references.references) == 1
+    assert image_tab.references.mask is not None
+    assert image_tab.references.inputs().mask == image_tab.references.mask
