@@ -205,15 +205,45 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     prompt = _text_argument(args.prompt)
     model = _model(services, args, "image")
     body = cli_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
-    result = await services.images.generate(body)
-    if not result.images:
+    inputs = _edit_inputs(services, args)
+    done = await services.images.request(body, inputs=inputs)
+    if not done.result.images:
         raise ResponseFormatError("The server answered without any image.")
     folder = Path(args.output_dir).expanduser() if args.output_dir else Path.cwd()
     stem = f"{_stamp()}-{_slug(prompt)}"
-    for image in result.images:
-        path = await services.runner.run(save_image, image, folder, stem, request=body)
+    edit = None
+    if done.prepared is not None:
+        from app.services.image_edits import keep_inputs
+
+        edit = await services.runner.run(keep_inputs, done.prepared, folder, stem)
+    for image in done.result.images:
+        path = await services.runner.run(
+            lambda image=image: save_image(image, folder, stem, request=body, edit=edit)
+        )
         print(path, flush=True)
     return EXIT_OK
+
+
+def _edit_inputs(services: Services, args: argparse.Namespace) -> Any:
+    """References (``--image``, repeatable) and the mask (``--mask``) of an edit, or None."""
+    from app.api.errors import InvalidInputError
+    from app.services.image_edits import EditInputs, ReferenceImage
+
+    images = [Path(name).expanduser() for name in args.image or []]
+    if args.mask and not images:
+        raise InvalidInputError("A mask needs the image it goes with: add --image FILE.")
+    if not images:
+        return None
+    for path in [*images, *([Path(args.mask)] if args.mask else [])]:
+        if not path.is_file():
+            raise InvalidInputError(f"File not found: {path}.")
+    mask = Path(args.mask).expanduser().read_bytes() if args.mask else None
+    if services.images.codec is None:
+        # Qt's image reader does the scaling, as in the window (QImage needs no display).
+        from app.ui.images.codec import QtImageCodec
+
+        services.images.codec = QtImageCodec()
+    return EditInputs(tuple(ReferenceImage(path) for path in images), mask)
 
 
 # -- speech to text --------------------------------------------------------------------------
@@ -557,6 +587,17 @@ def _add_media_commands(commands: Any) -> None:
     image.add_argument("--size", help="WIDTHxHEIGHT, a ratio such as 16:9, or a preset name")
     image.add_argument("--seed", type=int)
     image.add_argument("-o", "--output-dir", metavar="DIR", help="folder (default: current)")
+    image.add_argument(
+        "--image",
+        action="append",
+        metavar="FILE",
+        help="a reference image to edit or work from (repeat for several; the first is the source)",
+    )
+    image.add_argument(
+        "--mask",
+        metavar="FILE",
+        help="PNG mask for the first --image: transparent where to edit, same size",
+    )
 
     stt = _subparser(commands, "stt", _cmd_stt, "Transcribe an audio file or URL.")
     stt.add_argument("source", metavar="FILE_OR_URL")

@@ -163,8 +163,8 @@ def refusal_for(
     if prepared.mask is not None and exc.status in (400, 422):
         detail = " ".join(exc.message.split()).rstrip(".")
         return MaskRefusedError(
-            f"{model} did not accept the mask ({detail}). Edit without the mask, or pick a "
-            "GPT Image model that takes one."
+            f"The model {model} did not accept the mask ({detail}). Edit without the mask, "
+            "or pick a GPT Image model that takes one."
         )
     return None
 

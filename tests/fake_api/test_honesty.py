@@ -119,3 +119,37 @@ def test_docs_tts_example_returns_audio_bytes(fake_api: FakeApi) -> None:
     assert response.headers["Content-Type"].startswith("audio/")
     assert response.content[:4] == b"RIFF" and response.content[8:12] == b"WAVE"
     assert len(response.content) > 10_000
+
+
+def test_openai_sdk_image_edit_with_mask_and_a_refused_mask(fake_api: FakeApi) -> None:
+    from tests.fake_api.media import png_bytes
+    from tests.fake_api.routes.images import picture_size
+
+    image = ("room.png", png_bytes(48, 32, 1), "image/png")
+    mask = ("mask.png", png_bytes(48, 32, 2), "image/png")
+    with sdk_client(fake_api) as client:
+        result = client.images.edit(
+            model="openai/gpt-image-1", image=image, mask=mask, prompt="add a window"
+        )
+        assert result.data[0].url.startswith(fake_api.url + "/files/")
+        several = client.images.edit(
+            model="openai/gpt-image-1", image=[image, image], prompt="both rooms"
+        )
+        assert len(several.data) == 1
+        try:
+            client.images.edit(model="openai/gpt-image-1-mini", image=image, mask=mask, prompt="x")
+        except openai.BadRequestError as exc:
+            assert "mask" in str(exc)
+        else:
+            raise AssertionError("the mask should have been refused")
+        fake_api.options.upload_limit_bytes = 100
+        try:
+            client.images.edit(model="openai/gpt-image-1", image=image, prompt="x")
+        except openai.APIStatusError as exc:
+            assert exc.status_code == 413
+        else:
+            raise AssertionError("the upload should have been too large")
+    (first, second, *_rest) = fake_api.requests_to("/v1/images/edits")
+    assert [name for name, _f in first.file_parts] == ["image", "mask"]
+    assert [name for name, _f in second.file_parts] == ["image[]", "image[]"]
+    assert picture_size(first.files["image"][1]) == (48, 32)

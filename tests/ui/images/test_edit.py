@@ -219,7 +219,7 @@ def test_a_refused_mask_and_an_oversize_upload_are_clear_sentences(
     wait_done(qtbot, card)
     assert card.state == "failed"
     text = card.status.text()
-    assert text.startswith("openai/gpt-image-1-mini did not accept the mask")
+    assert text.startswith("The model openai/gpt-image-1-mini did not accept the mask")
     assert "Edit without the mask" in text
     assert not image_tab.references.mask_button.isEnabled()
     assert "refused a mask" in image_tab.references.mask_note.text()
