@@ -313,6 +313,10 @@ class MainWindow(QMainWindow):
 
     def update_provider(self) -> None:
         self.status.set_provider(self.services.provider, self.services.base_url)
+        dialect = self.services.client_config(None).dialect
+        log.info(
+            "server %s (%s, %s routes)", self.services.base_url, self.services.provider, dialect
+        )
 
     # -- dialogs and menu actions --------------------------------------------------------
 

@@ -51,3 +51,21 @@ def test_closing_while_a_request_hangs_ends_the_process_at_once(fake_api):
     elapsed = time.monotonic() - started
     assert process.returncode == 0, err
     assert elapsed < 2.0
+
+
+def test_the_connection_flags_reach_the_window_process(fake_api, isolated_user_dirs):
+    from app.storage.logging_setup import LOG_FILE_NAME
+    from app.storage.paths import log_dir
+
+    url = fake_api.url + "/v1"
+    process = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test", "--base-url", url, "--dialect", "openai"],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 0, process.stderr
+    logged = (log_dir() / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert f"server {url} (custom, openai routes)" in logged
