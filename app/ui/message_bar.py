@@ -54,6 +54,7 @@ class MessageBar(QFrame):
         self._text.setOpenExternalLinks(True)
         self._action_button = QPushButton(self)
         self._action_button.setObjectName("messageAction")
+        self._action_button.setAccessibleName("Message action")
         self._action_button.clicked.connect(self._on_action_button_clicked)
         self._close_button = QToolButton(self)
         self._close_button.setObjectName("messageClose")
@@ -111,6 +112,7 @@ class MessageBar(QFrame):
         self.setAccessibleDescription(text)
         self._action = action
         self._action_button.setText(action_text)
+        self._action_button.setToolTip(action_text or "Act on this message")
         self._action_button.setVisible(bool(action_text and action))
         self.style().unpolish(self)
         self.style().polish(self)
