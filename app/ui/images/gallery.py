@@ -267,7 +267,7 @@ OVERLAY_ACTIONS = (
     ("save", "save", "Save as…"),
     ("delete", "delete", "Delete"),
 )
-OVERLAY_BUTTON = ICON["l"] + SPACE["s"]
+OVERLAY_BUTTON = ICON["m"] + SPACE["s"]
 
 
 def overlay_buttons(

@@ -42,6 +42,7 @@ from app.ui.style.tokens import SPACE
 log = logging.getLogger(__name__)
 
 SLOT_SIDE = 64
+TITLE_WIDTH = 180
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"
 _codec = QtImageCodec()
 
@@ -79,8 +80,12 @@ class ReferenceSlot(QFrame):
         self.summary.setProperty("role", "hint")
         self.summary.setWordWrap(True)
         self.summary.setToolTip(str(reference.path))
-        title = QLabel(("Source · " if number == 1 else "") + reference.path.name, self)
+        title = QLabel(self)
         title.setTextFormat(Qt.TextFormat.PlainText)
+        name = title.fontMetrics().elidedText(
+            reference.path.name, Qt.TextElideMode.ElideMiddle, TITLE_WIDTH
+        )
+        title.setText(("Source · " if number == 1 else "") + name)
         title.setToolTip(str(reference.path))
         self.remove_button = QToolButton(self)
         self.remove_button.setObjectName("imageReferenceRemove")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +28,7 @@ from app.services.image_edits import ancestors, edit_of
 from app.services.runner import Runner
 from app.storage.image_store import ImageRecord, ImageStore
 from app.ui.asyncutils import start_task
-from app.ui.images.decode import decode_file
+from app.ui.images.decode import decode_file, load_thumbnail
 from app.ui.images.gallery import GalleryModel, describe_record
 from app.ui.style.controls import decorate
 from app.ui.style.icons import icon
@@ -34,6 +36,7 @@ from app.ui.style.icons import icon
 log = logging.getLogger(__name__)
 
 ZOOM_STEP = 1.25
+VERSION_SIDE = 56
 ZOOM_RANGE = (0.02, 32.0)
 
 
@@ -157,6 +160,12 @@ class ImageViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.caption)
+        self.version_strip = QWidget(self)
+        self.version_strip.setObjectName("imageViewerVersions")
+        self.version_strip.setAccessibleName("Versions")
+        self.version_row = QHBoxLayout(self.version_strip)
+        self.version_row.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.version_strip)
         layout.addLayout(versions)
         layout.addLayout(buttons)
         for keys, slot in (
@@ -235,6 +244,44 @@ class ImageViewer(QDialog):
             self.version_label.setText(f"Version {at + 1} of {len(self.chain)}{_how(record)}")
         else:
             self.version_label.setText("")
+        self._fill_version_strip(many)
+
+    def _fill_version_strip(self, many: bool) -> None:
+        """One thumbnail per version, the shown one checked; arrows between them."""
+        while self.version_row.count():
+            item = self.version_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.version_strip.setVisible(many)
+        if not many:
+            return
+        self.version_row.addStretch(1)
+        for n, version in enumerate(self.chain):
+            if n:
+                arrow = QLabel("→", self.version_strip)
+                arrow.setProperty("role", "hint")
+                self.version_row.addWidget(arrow)
+            button = QToolButton(self.version_strip)
+            button.setObjectName("imageViewerVersionItem")
+            button.setCheckable(True)
+            button.setChecked(self.record is not None and version.id == self.record.id)
+            button.setAutoRaise(True)
+            button.setIconSize(QSize(VERSION_SIDE, VERSION_SIDE))
+            button.setAccessibleName(f"Version {n + 1}: {version.prompt[:60]}")
+            button.setToolTip(f"Version {n + 1}: {version.prompt}")
+            button.clicked.connect(lambda _checked=False, v=version: self._show_version(v))
+            self.version_row.addWidget(button)
+            start_task(self._load_version_icon(button, version), name="version thumbnail")
+        self.version_row.addStretch(1)
+
+    async def _load_version_icon(self, button: QToolButton, version: ImageRecord) -> None:
+        try:
+            image = await self._runner.run(load_thumbnail, version.id, version.path)
+        except (OSError, ValueError) as exc:
+            log.info("no thumbnail for version %d: %s", version.id, exc)
+            return
+        if shiboken6.isValid(button):
+            button.setIcon(QPixmap.fromImage(image))
 
     def show_parent(self) -> None:
         """Step back to the image this one was edited from."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from app.services.image_edits import edit_of
 from app.services.images import sidecar_path
@@ -255,6 +255,8 @@ def test_viewer_steps_back_and_forward_through_the_versions_of_an_edit(qtbot, im
     assert [r.id for r in viewer.chain] == [original.id, first_edit.id, second_edit.id]
     assert viewer.version_label.text().startswith("Version 3 of 3 · edited with 1 reference")
     assert not viewer.child_button.isEnabled()
+    strip = viewer.version_strip.findChildren(QToolButton, "imageViewerVersionItem")
+    assert len(strip) == 3 and strip[2].isChecked()
     qtbot.mouseClick(viewer.parent_button, Qt.MouseButton.LeftButton)
     assert viewer.record.id == first_edit.id
     qtbot.keyClick(viewer, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
