@@ -1,27 +1,32 @@
 """Start-up cost of the window and of the command line, as ratios against baselines.
 
-(a) ``python -m app --self-test`` (window shown, then closed) against ``bench/startup_baseline.py``
-    (a bare QMainWindow with four empty tabs through qasync): wall time and peak RSS.
-(b) ``python -m app models --kind chat`` against the stand-in gateway (a cold model cache each
+(a) ``python main.py --self-test`` against ``bench/startup_baseline.py`` (a bare PySide6
+    QMainWindow holding a four-tab QTabWidget, no qasync, nothing of the app), run alternately:
+    - wall time from process start until the window is painted and the current (last-used)
+      tab is built and usable,
+    - peak RSS at that moment,
+    - RSS after every tab has been opened once (each painted),
+    read from the report lines both write when ``AIML_SELF_TEST_REPORT`` names a file.
+(b) ``python main.py models --kind chat`` against the stand-in gateway (a cold model cache each
     run) against ``python -c "import requests"``: wall time and peak RSS.
 
-Each command runs once to warm the disk cache, then ``--runs`` times interleaved with its
-baseline; the table shows medians. Every run gets fresh XDG folders, the offscreen Qt platform
-and the null keyring. Peak RSS is the child's own ``ru_maxrss`` (``os.wait4``).
+Each command runs once to warm the disk cache, then ``--runs`` times alternately with its
+baseline; the table shows medians with min and max. Every run gets fresh XDG folders, the
+offscreen Qt platform and the null keyring.
 
-    python bench/startup.py [--runs 5]
+    python bench/startup.py [--runs 9] [--tab chat|image|stt|tts] [--no-cli]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,12 +36,8 @@ from tests.fake_api import FakeApi  # noqa: E402
 
 PYTHON = sys.executable
 BENCH_KEY = "bench-startup-key"
-
-
-@dataclass(frozen=True)
-class Sample:
-    seconds: float
-    peak_rss_mb: float
+TAB_INDEX = {"chat": 0, "image": 1, "stt": 2, "tts": 3}
+Sample = dict[str, float]
 
 
 def _environment(scratch: Path, extra: dict[str, str]) -> dict[str, str]:
@@ -52,83 +53,131 @@ def _environment(scratch: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def run_once(command: list[str], expect: str, extra_env: dict[str, str]) -> Sample:
-    """Run ``command`` in fresh folders; its stdout must contain ``expect``."""
+def _write_last_tab(scratch: Path, tab: str) -> None:
+    folder = scratch / "config" / "aiml-desktop"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.json").write_text(json.dumps({"last_tab": TAB_INDEX[tab]}))
+
+
+def run_window(command: list[str], expect: str, tab: str) -> Sample:
+    """Run a window ``command`` in fresh folders; returns its report's figures."""
     with tempfile.TemporaryDirectory(prefix="aiml-startup-") as folder:
         scratch = Path(folder)
-        out_path = scratch / "stdout.txt"
-        with out_path.open("wb") as out:
-            started = time.perf_counter()
-            child = subprocess.Popen(
-                command,
-                cwd=REPO,
-                env=_environment(scratch, extra_env),
-                stdout=out,
-                stderr=subprocess.DEVNULL,
-            )
-            _pid, status, usage = os.wait4(child.pid, 0)
-            elapsed = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        output = out_path.read_text(errors="replace")
-    if child.returncode != 0 or expect not in output:
-        raise SystemExit(f"{' '.join(command)} failed (exit {child.returncode}): {output[:200]}")
-    return Sample(elapsed, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+        _write_last_tab(scratch, tab)
+        report = scratch / "report.jsonl"
+        env = _environment(scratch, {"AIML_SELF_TEST_REPORT": str(report)})
+        started = time.time()
+        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, timeout=120)
+        output = done.stdout.decode(errors="replace")
+        if done.returncode != 0 or expect not in output:
+            error = done.stderr.decode(errors="replace")[-400:]
+            raise SystemExit(f"{' '.join(command)} failed (exit {done.returncode}): {error}")
+        stages = {}
+        for line in report.read_text().splitlines():
+            entry = json.loads(line)
+            stages[entry["stage"]] = entry
+    painted, all_tabs = stages["painted"], stages["all tabs"]
+    return {
+        "wall": painted["time"] - started,
+        "peak": painted["hwm_kb"] / 1024,
+        "tabs": all_tabs["rss_kb"] / 1024,
+    }
 
 
-def compare(
-    name: str,
-    app: tuple[list[str], str],
-    baseline: tuple[list[str], str],
-    runs: int,
-    extra_env: dict[str, str],
+def run_command(command: list[str], expect: str, extra_env: dict[str, str]) -> Sample:
+    with tempfile.TemporaryDirectory(prefix="aiml-startup-") as folder:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=_environment(Path(folder), extra_env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        output = child.stdout.read().decode(errors="replace") if child.stdout else ""
+        _pid, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0 or expect not in output:
+        raise SystemExit(f"{' '.join(command)} failed (exit {code}): {output[:200]}")
+    return {"wall": elapsed, "peak": usage.ru_maxrss / 1024}  # ru_maxrss is in KiB on Linux
+
+
+def _spread(values: list[float], unit: str, digits: int) -> str:
+    median = statistics.median(values)
+    return f"{median:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def table(
+    title: str, app: list[Sample], base: list[Sample], rows: list[tuple[str, str, str, int]]
 ) -> list[str]:
-    run_once(*app, extra_env)
-    run_once(*baseline, extra_env)
-    app_samples, base_samples = [], []
-    for _ in range(runs):
-        base_samples.append(run_once(*baseline, extra_env))
-        app_samples.append(run_once(*app, extra_env))
-    a_time = statistics.median(s.seconds for s in app_samples)
-    b_time = statistics.median(s.seconds for s in base_samples)
-    a_rss = statistics.median(s.peak_rss_mb for s in app_samples)
-    b_rss = statistics.median(s.peak_rss_mb for s in base_samples)
-    return [
-        f"{name:<34} {a_time:>8.3f} s {b_time:>8.3f} s {a_time / b_time:>7.2f}x",
-        f"{'':<34} {a_rss:>6.1f} MB {b_rss:>6.1f} MB {a_rss / b_rss:>7.2f}x  (peak RSS)",
-    ]
+    lines = [title]
+    for key, label, unit, digits in rows:
+        a = [s[key] for s in app]
+        b = [s[key] for s in base]
+        ratio = statistics.median(a) / statistics.median(b)
+        ratios = sorted(x / y for x, y in zip(a, b, strict=True))
+        lines.append(
+            f"  {label:<34} app {_spread(a, unit, digits):<26} baseline "
+            f"{_spread(b, unit, digits):<26} ratio {ratio:.2f}x "
+            f"(per pair {ratios[0]:.2f}–{ratios[-1]:.2f})"
+        )
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured runs of each (median)")
+    parser.add_argument("--runs", type=int, default=9, help="measured runs of each (median)")
+    parser.add_argument("--tab", choices=TAB_INDEX, default="chat", help="the last-used tab")
+    parser.add_argument("--no-cli", action="store_true", help="measure only the window")
     args = parser.parse_args()
 
-    api = FakeApi()
-    api.options.require_key = BENCH_KEY
-    api.start()
-    try:
-        gateway_env = {"AIML_API_KEY": BENCH_KEY, "AIML_API_BASE_URL": api.url}
-        rows = compare(
-            "window: app --self-test",
-            ([PYTHON, "-m", "app", "--self-test"], "self-test ok"),
-            ([PYTHON, str(REPO / "bench" / "startup_baseline.py")], "baseline ok"),
-            args.runs,
-            {},
+    app_command = ([PYTHON, "main.py", "--self-test"], "self-test ok")
+    base_command = ([PYTHON, str(REPO / "bench" / "startup_baseline.py")], "baseline ok")
+    run_window(*app_command, args.tab)
+    run_window(*base_command, args.tab)
+    app_samples, base_samples = [], []
+    for _ in range(args.runs):
+        base_samples.append(run_window(*base_command, args.tab))
+        app_samples.append(run_window(*app_command, args.tab))
+    lines = table(
+        f"window: main.py --self-test (last-used tab {args.tab}) vs bare PySide6 window",
+        app_samples,
+        base_samples,
+        [
+            ("wall", "first paint, tab usable", "s", 3),
+            ("peak", "peak RSS at first paint", "MB", 1),
+            ("tabs", "RSS after all four tabs opened", "MB", 1),
+        ],
+    )
+    if not args.no_cli:
+        api = FakeApi()
+        api.options.require_key = BENCH_KEY
+        api.start()
+        try:
+            env = {"AIML_API_KEY": BENCH_KEY, "AIML_API_BASE_URL": api.url}
+            cli = ([PYTHON, "main.py", "models", "--kind", "chat"], "gpt-4o")
+            bare = ([PYTHON, "-c", "import requests; print('requests ok')"], "requests ok")
+            run_command(*cli, env)
+            cli_samples, bare_samples = [], []
+            for _ in range(args.runs):
+                bare_samples.append(run_command(*bare, env))
+                cli_samples.append(run_command(*cli, env))
+        finally:
+            api.stop()
+        lines += table(
+            "cli: main.py models --kind chat vs python -c 'import requests'",
+            cli_samples,
+            bare_samples,
+            [("wall", "exit", "s", 3), ("peak", "peak RSS", "MB", 1)],
         )
-        rows += compare(
-            "cli: app models --kind chat",
-            ([PYTHON, "-m", "app", "models", "--kind", "chat"], "gpt-4o"),
-            ([PYTHON, "-c", "import requests; print('requests ok')"], "requests ok"),
-            args.runs,
-            gateway_env,
-        )
-    finally:
-        api.stop()
+    load = os.getloadavg()[0]
     python = sys.version.split()[0]
-    print(f"median of {args.runs} runs each, {os.cpu_count()} CPUs, Python {python}")
-    print(f"{'':<34} {'app':>10} {'baseline':>10} {'ratio':>8}")
-    for row in rows:
-        print(row)
+    print(
+        f"median (min–max) of {args.runs} runs each, alternating, {os.cpu_count()} CPUs, "
+        f"Python {python}, load average {load:.1f} at the end"
+    )
+    print("\n".join(lines))
     return 0
 
 

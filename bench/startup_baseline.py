@@ -1,49 +1,88 @@
-"""The start-up baseline: a bare QMainWindow with four empty tabs, shown through qasync, then exit.
+"""The start-up baseline: a bare PySide6 window with four empty tabs, shown, painted, quit.
 
-It does what ``python -m app --self-test`` does minus the app itself: create the QApplication,
-run a qasync loop, show the window, wait until it is exposed, print "baseline ok", close.
+No qasync and nothing of the app: create the QApplication, show a QMainWindow holding a
+four-tab QTabWidget, wait for its first paint, then open each tab once (each painted), quit.
+With ``AIML_SELF_TEST_REPORT=FILE`` it writes the same report lines as the app's self-test
+(see ``app/ui/self_test.py``): time, peak RSS and RSS at the first paint and after all tabs.
 
-    python bench/startup_baseline.py
+    QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
+import os
 import sys
+import time
 
-import qasync
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-TIMEOUT_S = 20.0
+TITLES = ("Chat", "Images", "Speech to text", "Text to speech")
 
 
-async def show_and_close(window: QMainWindow) -> int:
-    window.show()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + TIMEOUT_S
-    while loop.time() < deadline:
-        handle = window.windowHandle()
-        if window.isVisible() and handle is not None and handle.isExposed():
-            await asyncio.sleep(0)
-            print("baseline ok", flush=True)
-            window.close()
-            return 0
-        await asyncio.sleep(0.01)
-    return 1
+def report(stage: str) -> None:
+    path = os.environ.get("AIML_SELF_TEST_REPORT")
+    if not path:
+        return
+    memory = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in ("VmHWM", "VmRSS"):
+                memory[name] = int(value.split()[0])
+    with open(path, "a", encoding="utf-8") as out:
+        line = {"stage": stage, "time": time.time(), "hwm_kb": memory["VmHWM"]}
+        out.write(json.dumps({**line, "rss_kb": memory["VmRSS"]}) + "\n")
+
+
+class PaintWatch(QObject):
+    """Calls ``then`` after the watched widget's next paint event."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self._then = then
+        self._widget = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 def main() -> int:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     tabs = QTabWidget(window)
-    for title in ("Chat", "Images", "Speech to text", "Text to speech"):
-        tabs.addTab(QWidget(tabs), title)
+    pages = [QWidget(tabs) for _ in TITLES]
+    for page, title in zip(pages, TITLES, strict=True):
+        tabs.addTab(page, title)
     window.setCentralWidget(tabs)
     window.resize(1180, 780)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        return loop.run_until_complete(show_and_close(window))
+
+    def open_tab(index: int) -> None:
+        if index == len(pages):
+            report("all tabs")
+            app.quit()
+            return
+        PaintWatch(pages[index], lambda: open_tab(index + 1))
+        tabs.setCurrentIndex(index)
+        pages[index].update()
+
+    def painted() -> None:
+        report("painted")
+        print("baseline ok", flush=True)
+        if os.environ.get("AIML_SELF_TEST_REPORT"):
+            PaintWatch(pages[1], lambda: open_tab(2))
+            tabs.setCurrentIndex(1)
+        else:
+            app.quit()
+
+    PaintWatch(pages[0], painted)
+    window.show()
+    return app.exec()
 
 
 if __name__ == "__main__":
