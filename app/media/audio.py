@@ -18,14 +18,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-with warnings.catch_warnings():
-    # pydub warns at import when ffmpeg is absent, and about audioop on newer Pythons.
-    warnings.simplefilter("ignore", RuntimeWarning)
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from pydub import AudioSegment
-    from pydub.exceptions import CouldntDecodeError, CouldntEncodeError
+from typing import TYPE_CHECKING, Any
 
 from app.errors import MediaError
 from app.storage.atomic import write_bytes_atomic
@@ -33,6 +26,26 @@ from app.storage.paths import cache_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from pydub import AudioSegment
+
+
+def _pydub() -> Any:
+    """The pydub package, imported on first use (it is not needed until audio is decoded)."""
+    with warnings.catch_warnings():
+        # pydub warns at import when ffmpeg is absent, and about audioop on newer Pythons.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import pydub
+        import pydub.exceptions
+    return pydub
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AudioSegment":
+        return _pydub().AudioSegment
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EXPORT_FORMATS = ("wav", "mp3", "ogg", "flac")
 _EXPORT_CODECS = {"ogg": "libvorbis", "mp3": "libmp3lame"}
@@ -114,7 +127,7 @@ def require_ffmpeg() -> tuple[str, str]:
     if found is None:
         raise MediaError(install_instruction())
     ffmpeg, ffprobe = found
-    AudioSegment.converter = ffmpeg
+    _pydub().AudioSegment.converter = ffmpeg
     folder = str(Path(ffprobe).parent)
     search_path = os.environ.get("PATH", "").split(os.pathsep)
     if shutil.which("ffprobe") is None and folder not in search_path:
@@ -208,6 +221,8 @@ def load(source: str | Path | bytes) -> AudioSegment:
         name, stream = path.name, str(path)
     if not head:
         raise MediaError(f"{name} is empty.")
+    pydub = _pydub()
+    AudioSegment, CouldntDecodeError = pydub.AudioSegment, pydub.exceptions.CouldntDecodeError
     if _is_wav(head):
         try:
             return AudioSegment.from_file(stream, format="wav")
@@ -234,7 +249,7 @@ def to_bytes(segment: AudioSegment, fmt: str, *, bitrate: str | None = None) -> 
     buffer = io.BytesIO()
     try:
         segment.export(buffer, format=fmt, codec=_EXPORT_CODECS.get(fmt), bitrate=bitrate)
-    except CouldntEncodeError as exc:
+    except _pydub().exceptions.CouldntEncodeError as exc:
         raise MediaError(f"FFmpeg could not encode the audio as {fmt.upper()}.") from exc
     return buffer.getvalue()
 
@@ -274,7 +289,7 @@ def concatenate(segments: Iterable[AudioSegment], *, gap_ms: int = 0) -> AudioSe
             joined = segment
             continue
         if gap_ms > 0:
-            joined += AudioSegment.silent(duration=gap_ms, frame_rate=joined.frame_rate)
+            joined += _pydub().AudioSegment.silent(duration=gap_ms, frame_rate=joined.frame_rate)
         joined += segment
     if joined is None:
         raise MediaError("There is no audio to join.")

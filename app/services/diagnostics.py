@@ -1,4 +1,5 @@
-"""What this installation found on this machine: FFmpeg, the keyring, a sound server, folders.
+"""What this installation found on this machine: FFmpeg, the keyring, Qt Multimedia and a sound
+server, folders.
 
 ``diagnose()`` gathers it without Qt and without the network; ``report_lines()`` turns it into
 the lines ``aiml-desktop doctor`` prints. The API key itself is never part of it: only where a
@@ -61,6 +62,15 @@ class AudioCheck:
 
 
 @dataclass(frozen=True)
+class LibraryCheck:
+    """Whether Qt Multimedia loads (None where it cannot be checked); ``detail`` says what to
+    install when it does not."""
+
+    available: bool | None
+    detail: str
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     version: str
     python: str
@@ -71,6 +81,7 @@ class Diagnosis:
     keyring: KeyringCheck
     audio: AudioCheck
     folders: dict[str, str] = field(default_factory=dict)
+    sound_library: LibraryCheck | None = None
 
     def tool(self, name: str) -> ToolCheck:
         return next(check for check in self.tools if check.name == name)
@@ -206,6 +217,40 @@ def check_audio_output(environ: Mapping[str, str] | None = None) -> AudioCheck:
     return AudioCheck(False, f"no sound server answers at {tried}; sound cannot be played")
 
 
+def check_sound_library() -> LibraryCheck:
+    """Whether ``PySide6.QtMultimedia`` imports, tried in a child process (Qt stays out of
+    this one); a bundle checks the PulseAudio client library it needs instead."""
+    from app.services.system_parts import install_hint, sound_unavailable
+
+    if getattr(sys, "frozen", False):
+        if not sys.platform.startswith("linux"):
+            return LibraryCheck(None, "part of this bundle")
+        import ctypes
+
+        try:
+            ctypes.CDLL("libpulse.so.0")
+        except OSError as exc:
+            return LibraryCheck(False, sound_unavailable(str(exc)))
+        return LibraryCheck(True, "libpulse.so.0 found")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "import PySide6.QtMultimedia"],
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT_S * 3,
+            env={**os.environ, "QT_LOGGING_RULES": "*=false"},
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return LibraryCheck(None, f"not checked ({exc})")
+    if done.returncode == 0:
+        return LibraryCheck(True, "Qt Multimedia loads")
+    lines = [line for line in done.stderr.splitlines() if "Error" in line]
+    error = lines[-1] if lines else done.stderr.strip()[-300:]
+    if not install_hint(error):
+        error = error.partition(": ")[2] or error
+    return LibraryCheck(False, sound_unavailable(error))
+
+
 # -- everything --------------------------------------------------------------------------------
 
 
@@ -231,6 +276,7 @@ def diagnose(*, keystore: KeyStore | None = None) -> Diagnosis:
         keyring=check_keyring(keystore),
         audio=check_audio_output(),
         folders=user_folders(),
+        sound_library=check_sound_library(),
     )
 
 
@@ -246,6 +292,13 @@ def _tool_line(check: ToolCheck) -> str:
     return line
 
 
+def _sound_library_lines(check: LibraryCheck | None) -> list[str]:
+    if check is None:
+        return []
+    state = {True: "available", False: "not available", None: "unknown"}[check.available]
+    return [f"sound library: {state} - {check.detail}"]
+
+
 def report_lines(diagnosis: Diagnosis) -> list[str]:
     """``name: value`` lines for people; the key is never among them."""
     keyring_state = "usable" if diagnosis.keyring.usable else "not usable"
@@ -258,6 +311,7 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
         f"keyring: {diagnosis.keyring.backend} ({keyring_state})",
         f"api key: {key_source_phrase(diagnosis.keyring.key_source)}",
         f"audio output: {sound} - {diagnosis.audio.detail}",
+        *_sound_library_lines(diagnosis.sound_library),
         *(f"{name} folder: {path}" for name, path in diagnosis.folders.items()),
     ]
     if diagnosis.keyring.notice:

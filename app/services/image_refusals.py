@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from app.api.errors import ApiError, BadRequestError, UnprocessableEntityError
-from app.api.images import NoImageError
 from app.api.types import ImageResult
 
 REFUSAL_LEAD = "The model refused this prompt under its content policy"
@@ -43,6 +42,8 @@ def _sentence(detail: str) -> str:
 
 def refusal_for_error(exc: BaseException) -> ContentRefusedError | None:
     """The refusal ``exc`` stands for, or ``None`` when it is some other failure."""
+    from app.api.images import NoImageError  # loads requests: only once a request failed
+
     if isinstance(exc, NoImageError):
         return refusal_for_body(exc.body)
     if not isinstance(exc, (BadRequestError, UnprocessableEntityError)):

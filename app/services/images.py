@@ -11,7 +11,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.api.cancel import CancelEvent
 from app.api.errors import ApiError, ApiStatusError, InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
 from app.media.image_inputs import ImageCodec
@@ -264,6 +263,8 @@ class ImageService:
             family = family_for(model)
             check_inputs(family, inputs, mask_refused=model in self.mask_refused)
             prepared = await self._services.runner.run(prepare, self._codec(), family, inputs)
+        from app.api.cancel import CancelEvent  # loads requests: only when a request is made
+
         stop = cancel if cancel is not None else CancelEvent()
 
         def run(client: ApiClient) -> ImageResult:

@@ -12,32 +12,21 @@
 Long text is split into top-level blocks (at blank lines outside code fences) that are rendered
 and cached one by one; ``markdown_groups`` gathers them into the groups the transcript shows as
 separate documents.
+
+markdown-it and Pygments are loaded (``markdown_html``) when the first text is rendered, not
+when this module is imported.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.texmath import texmath_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import Text
-from pygments.util import ClassNotFound
-
-from app.services.math_render import InvalidMath, MathImage, MathRenderer
-from app.services.svg_preview import SvgPicture, UnsafeSvg, code_key, safe_svg
+from app.services.math_render import MathImage, MathRenderer
+from app.services.svg_preview import SvgPicture
 
 COPY_SCHEME = "copy-code"
 MATH_SCHEME = "math"
@@ -168,158 +157,6 @@ def split_blocks(text: str) -> list[str]:
     return blocks
 
 
-class _SafeHtmlRenderer(RendererHTML):
-    """markdown-it's HTML renderer with safe links, no images, and highlighted code."""
-
-    def __init__(self, parser: Any = None) -> None:
-        super().__init__(parser)
-        self.theme = THEMES["light"]
-        self.code: list[str] = []
-        self.first_code_index = 0
-        self.math_size = MATH_SIZE
-        self.math = MathRenderer()
-        self.math_pending = False
-        self.svg_previews: set[str] = set()
-        self.svg_pictures: dict[str, SvgPicture] = {}
-
-    # -- math ---------------------------------------------------------------------------
-
-    def math_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return self._math(tokens[idx], display=False)
-
-    def math_inline_double(
-        self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        return self._math(tokens[idx], display=True)
-
-    def math_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return f'<p align="center">{self._math(tokens[idx], display=True)}</p>\n'
-
-    def _math(self, token: Token, *, display: bool) -> str:
-        """An image of the formula (``math:KEY``, sized in pixels); while it is being drawn,
-        its source in the muted colour; with a small question mark when it does not parse."""
-        closer = _CLOSERS.get(token.markup, token.markup)
-        source = f'<span style="color:{self.theme.muted}">'
-        source += html.escape(f"{token.markup}{token.content}{closer}") + "</span>"
-        try:
-            image = self.math.lookup(
-                token.content, display=display, colour=self.theme.text, size=self.math_size
-            )
-        except InvalidMath:
-            return f'{source}<sup style="color:{self.theme.muted}">?</sup>'
-        if image is None:
-            self.math_pending = True
-            return source
-        align = "middle" if not display else "baseline"
-        return (
-            f'<img src="{MATH_SCHEME}:{image.key}" width="{round(image.width)}" '
-            f'height="{round(image.height)}" style="vertical-align:{align}" />'
-        )
-
-    # -- links and images ---------------------------------------------------------------
-
-    def link_open(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        href = tokens[idx].attrGet("href")
-        if not isinstance(href, str) or not href.lower().startswith(SAFE_LINK_SCHEMES):
-            tokens[idx].meta["inert"] = True
-            return ""
-        escaped = html.escape(href, quote=True)
-        return f'<a href="{escaped}" title="{escaped}" style="color:{self.theme.link}">'
-
-    def link_close(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        depth = 0
-        for back in range(idx - 1, -1, -1):
-            token = tokens[back]
-            if token.type == "link_close":
-                depth += 1
-            elif token.type == "link_open":
-                if depth == 0:
-                    return "" if token.meta.get("inert") else "</a>"
-                depth -= 1
-        return "</a>"
-
-    def image(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        alt = self.renderInlineAsText(token.children or [], options, env) or "image"
-        label = html.escape(f"[image: {alt}]")
-        src = token.attrGet("src")
-        if isinstance(src, str) and src.lower().startswith(("http://", "https://")):
-            escaped = html.escape(src, quote=True)
-            return (
-                f'<a href="{escaped}" title="{escaped}" style="color:{self.theme.link}">{label}</a>'
-            )
-        return label
-
-    # -- code ---------------------------------------------------------------------------
-
-    def code_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        content = html.escape(tokens[idx].content)
-        return (
-            f'<code style="background-color:{self.theme.inline_code_background}">{content}</code>'
-        )
-
-    def fence(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
-        return self._code_block(token.content, language)
-
-    def code_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return self._code_block(tokens[idx].content, "")
-
-    def _code_block(self, code: str, language: str) -> str:
-        number = self.first_code_index + len(self.code)
-        self.code.append(code)
-        if language.lower() != "svg":
-            return code_table(code, language, self.theme, copy_number=number)
-        key = code_key(code)
-        if key not in self.svg_previews:
-            return code_table(code, language, self.theme, copy_number=number, preview=(key, False))
-        try:
-            picture = safe_svg(code)
-        except UnsafeSvg as exc:
-            note = f'<p style="color:{self.theme.muted}">{html.escape(str(exc))}</p>'
-            table = code_table(code, language, self.theme, copy_number=number, preview=(key, True))
-            return note + table
-        self.svg_pictures[picture.key] = picture
-        image = (
-            f'<img src="{SVG_SCHEME}:{picture.key}" width="{round(picture.width)}" '
-            f'height="{round(picture.height)}" />'
-        )
-        return code_table(
-            code, language, self.theme, copy_number=number, preview=(key, True), body=image
-        )
-
-    # -- tables -------------------------------------------------------------------------
-
-    def table_open(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return (
-            f'<table border="1" cellspacing="0" cellpadding="4" '
-            f'style="border-color:{self.theme.border}; margin-bottom:8px">\n'
-        )
-
-
-_FORMATTERS: dict[str, HtmlFormatter[str]] = {}
-
-
-def _formatter(style: str) -> HtmlFormatter[str]:
-    formatter = _FORMATTERS.get(style)
-    if formatter is None:
-        formatter = HtmlFormatter(style=style, noclasses=True, nowrap=True)
-        _FORMATTERS[style] = formatter
-    return formatter
-
-
-@functools.lru_cache(maxsize=64)
-def _lexer(language: str) -> Any:
-    """The Pygments lexer of ``language`` (made once: a lexer keeps no state between texts)."""
-    if not language:
-        return None
-    try:
-        return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return None
-
-
 def code_table(
     code: str,
     language: str,
@@ -385,54 +222,9 @@ def preview_key(href: str) -> str | None:
 
 def highlight_code(code: str, language: str, theme: CodeTheme) -> str:
     """HTML spans with inline colours; plain escaped text for an unknown language or huge code."""
-    lexer = _lexer(language)
-    foreground = _foreground(theme.pygments_style)
-    if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS:
-        return f'<span style="color:{foreground}">{html.escape(code.rstrip(chr(10)))}</span>'
-    body = highlight(code, lexer, _formatter(theme.pygments_style)).rstrip("\n")
-    return f'<span style="color:{foreground}">{body}</span>'
+    from app.services.markdown_html import highlight_code as highlight
 
-
-_FOREGROUNDS: dict[str, str] = {}
-
-
-def _foreground(style_name: str) -> str:
-    colour = _FOREGROUNDS.get(style_name)
-    if colour is None:
-        style = get_style_by_name(style_name)
-        text_colour = style.style_for_token(Text).get("color")
-        colour = f"#{text_colour}" if text_colour else _contrast(style)
-        _FOREGROUNDS[style_name] = colour
-    return colour
-
-
-def _contrast(style: Any) -> str:
-    background = str(getattr(style, "background_color", "#ffffff")).lstrip("#")
-    try:
-        value = int(background[:6], 16)
-    except ValueError:
-        return "#1f2328"
-    red, green, blue = (value >> 16) & 255, (value >> 8) & 255, value & 255
-    return "#e6edf3" if (red * 299 + green * 587 + blue * 114) / 1000 < 128 else "#1f2328"
-
-
-_CLOSERS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
-
-
-def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    parser.enable(["table", "strikethrough"])
-    # "$5 and $10" is money, not math: no space inside the dollars, no digit right after.
-    parser.use(
-        dollarmath_plugin,
-        allow_labels=False,
-        allow_space=False,
-        allow_digits=False,
-        double_inline=True,
-    )
-    parser.use(texmath_plugin, delimiters="brackets")
-    parser.renderer = _SafeHtmlRenderer(parser)
-    return parser
+    return highlight(code, language, theme)
 
 
 class MarkdownRenderer:
@@ -444,7 +236,8 @@ class MarkdownRenderer:
     """
 
     def __init__(self, scheme: str = "light", cache_size: int = 4096) -> None:
-        self._parser = _parser()
+        self._math = MathRenderer()
+        self._markdown: Any = None  # made at the first render: it loads markdown-it and Pygments
         self._cache: OrderedDict[tuple[str, str, int], RenderedBlock] = OrderedDict()
         self._cache_size = cache_size
         self.scheme = scheme
@@ -464,8 +257,15 @@ class MarkdownRenderer:
     @property
     def math(self) -> MathRenderer:
         """Draws the formulas; the window sets it to work in the background."""
-        renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
-        return renderer.math
+        return self._math
+
+    @property
+    def _parser(self) -> Any:
+        if self._markdown is None:
+            from app.services.markdown_html import markdown_parser
+
+            self._markdown = markdown_parser(self._math)
+        return self._markdown
 
     def math_image(self, key: str) -> MathImage | None:
         """The formula a ``math:KEY`` image of the rendered HTML stands for."""
@@ -476,13 +276,13 @@ class MarkdownRenderer:
         if scheme == MATH_SCHEME:
             return self.math.image(key)
         if scheme == SVG_SCHEME:
-            renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+            renderer = self._parser.renderer
             return renderer.svg_pictures.get(key)
         return None
 
     def toggle_svg_preview(self, key: str) -> None:
         """Show the SVG block with this code key as a picture, or as code again."""
-        renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+        renderer = self._parser.renderer
         renderer.svg_previews ^= {key}
         self._cache.clear()
 
@@ -492,7 +292,7 @@ class MarkdownRenderer:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        renderer: _SafeHtmlRenderer = self._parser.renderer  # type: ignore[assignment]
+        renderer = self._parser.renderer
         renderer.theme = self.theme
         renderer.code = []
         renderer.first_code_index = first_code_index

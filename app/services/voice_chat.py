@@ -26,12 +26,9 @@ from typing import TYPE_CHECKING
 from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import cache_dir
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", (DeprecationWarning, RuntimeWarning))
-    from pydub import AudioSegment
-
 if TYPE_CHECKING:
     from markdown_it.token import Token
+    from pydub import AudioSegment
 
     from app.api.types import SpeechAudio
     from app.services.context import Services
@@ -110,6 +107,10 @@ def segment_of(data: bytes, fmt: SampleFormat) -> AudioSegment:
     if width == 1:
         # 8-bit WAV samples are unsigned; pydub's arithmetic takes them as signed.
         data = bytes((b - 128) & 0xFF for b in data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (DeprecationWarning, RuntimeWarning))
+        from pydub import AudioSegment
+
     segment = AudioSegment(
         data=data, sample_width=width, frame_rate=fmt.rate, channels=fmt.channels
     )

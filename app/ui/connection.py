@@ -51,6 +51,7 @@ class ServerConnection(QObject):
         self.keyring_notice: str | None = None
         self.balance: Balance | None = None
         self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self._models: Any = None  # the last model list shown, for tabs built after it came
 
     # -- task bookkeeping ----------------------------------------------------------------
 
@@ -222,7 +223,8 @@ class ServerConnection(QObject):
                 action=self.load_models,
             )
             return
-        for kind, combo in combos.items():
+        self._models = result
+        for kind, combo in self._combos().items():
             self._fill_combo(kind, combo, result.of_kind(ModelKind(kind)))
             app_events().models_loaded.emit(kind)
         if result.error:
@@ -233,6 +235,11 @@ class ServerConnection(QObject):
                 action=self.load_models,
             )
         self.models_ready.emit()
+
+    def fill_new_combo(self, kind: str, combo: Any) -> None:
+        """Give the model picker of a tab built after the model list came its models."""
+        if self._models is not None:
+            self._fill_combo(kind, combo, self._models.of_kind(ModelKind(kind)))
 
     def _fill_combo(self, kind: str, combo: Any, models: list[Any]) -> None:
         combo.set_models(models)

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app import APP_NAME, __version__
+from app.api.errors import describe
 from app.storage.settings import Settings, save_settings
 from app.ui.asyncutils import cancel_all_tasks, start_task
 from app.ui.backup_actions import BackupActions
-from app.ui.chat.tab import ChatTab
 from app.ui.connection import ServerConnection
 from app.ui.events import app_events
-from app.ui.images.tab import ImagesTab
 from app.ui.message_bar import MessageBar
-from app.ui.speech.tab import SpeechTab
 from app.ui.style.icons import icon
+from app.ui.tab_pages import TabPages, UnavailableTab
 from app.ui.theme import THEME_LABELS, THEME_MODES, ThemeManager, app_icon
-from app.ui.transcription.tab import TranscriptionTab
 from app.ui.widgets.status_panel import StatusPanel
 
 if TYPE_CHECKING:
@@ -42,12 +41,21 @@ def _server_fields(settings: Settings) -> tuple[object, ...]:
     return (settings.provider, settings.base_url, settings.dialect, settings.proxy)
 
 
-TAB_SPECS: tuple[tuple[str, str, type[QWidget]], ...] = (
-    ("chat", "Chat", ChatTab),
-    ("image", "Images", ImagesTab),
-    ("stt", "Speech to text", TranscriptionTab),
-    ("tts", "Text to speech", SpeechTab),
+# kind, title, and the module and class of the page (imported when the page is first built).
+TAB_SPECS: tuple[tuple[str, str, str], ...] = (
+    ("chat", "Chat", "app.ui.chat.tab:ChatTab"),
+    ("image", "Images", "app.ui.images.tab:ImagesTab"),
+    ("stt", "Speech to text", "app.ui.transcription.tab:TranscriptionTab"),
+    ("tts", "Text to speech", "app.ui.speech.tab:SpeechTab"),
 )
+
+
+def tab_class(kind: str) -> type[QWidget]:
+    """The page class of tab ``kind``, importing its module."""
+    target = next(spec[2] for spec in TAB_SPECS if spec[0] == kind)
+    module_name, _, class_name = target.partition(":")
+    page_class: type[QWidget] = getattr(importlib.import_module(module_name), class_name)
+    return page_class
 
 
 # The icon of each tab, by tab kind.
@@ -61,6 +69,14 @@ CROSS_TAB_FLOWS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def _reason(exc: BaseException) -> str:
+    """One sentence for a failure to build a tab."""
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"a folder or file it needs cannot be used{where}: {exc.strerror or exc}."
+    return f"{describe(exc).rstrip('.')}."
+
+
 class MainWindow(QMainWindow):
     """The application window.
 
@@ -68,17 +84,23 @@ class MainWindow(QMainWindow):
         services: the run's services; the window reads only the settings until ``start()``.
         theme: applies the theme chosen in the View menu and in Settings.
 
+        lazy_tabs: build only the current tab now; the others when first shown or, once the
+            window has been painted, in idle time (``build_remaining_tabs``).
+
     Signals:
         closed(): the window has closed and its tasks were cancelled.
+        first_painted(): the window has been painted for the first time (emitted just after).
     """
 
     closed = Signal()
+    first_painted = Signal()
 
     def __init__(
         self,
         services: Services,
         *,
         theme: ThemeManager | None = None,
+        lazy_tabs: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -96,11 +118,9 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Tabs")
         self.tabs.setDocumentMode(False)
-        self.tab_pages: dict[str, QWidget] = {}
-        for kind, title, tab_class in TAB_SPECS:
-            page = tab_class(services, self.message_bar, self.tabs)
-            self.tab_pages[kind] = page
-            self.tabs.addTab(page, icon(TAB_ICONS[kind]), title)
+        self.tab_pages = TabPages(self.tabs, [spec[0] for spec in TAB_SPECS], self._make_page)
+        for kind, title, _target in TAB_SPECS:
+            self.tabs.addTab(self.tab_pages.placeholder(kind), icon(TAB_ICONS[kind]), title)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -129,9 +149,47 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self.settings_dialog: QWidget | None = None
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self._bind_model_combos()
-        self._connect_cross_tab_flows()
         self.update_provider()
+        self._painted = False
+        self.installEventFilter(self)
+        if lazy_tabs:
+            self.tab_pages.build(self.tab_pages.kind_at(self.tabs.currentIndex()))
+        else:
+            self.tab_pages.build_all()
+
+    def _make_page(self, kind: str) -> QWidget:
+        """Build the page of tab ``kind`` and wire it to the window (called once per tab).
+        A page that cannot be built (its data folder cannot be written, say) is replaced by
+        one saying why; the other tabs go on working."""
+        try:
+            page = tab_class(kind)(self.services, self.message_bar, self.tabs)
+        except Exception as exc:
+            log.exception("the %s tab could not be built", kind)
+            title = next(spec[1] for spec in TAB_SPECS if spec[0] == kind)
+            return UnavailableTab(kind, title, _reason(exc), self.tabs)
+        self._bind_model_combo(kind, page)
+        self._connect_cross_tab_flows(kind, page)
+        return page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self.first_painted.emit)
+        return super().eventFilter(watched, event)
+
+    @property
+    def painted(self) -> bool:
+        """True once the window has been painted on screen."""
+        return self._painted
+
+    def build_remaining_tabs(self) -> None:
+        """Build the tabs not built yet, one per turn of the event loop (idle time)."""
+        kind = self.tab_pages.next_unbuilt()
+        if kind is None:
+            return
+        self.tab_pages.build(kind)
+        QTimer.singleShot(0, self.build_remaining_tabs)
 
     # -- building ------------------------------------------------------------------------
 
@@ -260,38 +318,39 @@ class MainWindow(QMainWindow):
     # -- model combos --------------------------------------------------------------------
 
     def model_combo(self, kind: str) -> Any:
-        """The model picker of the tab for ``kind`` ("chat", "image", "stt", "tts"), or None."""
-        return getattr(self.tab_pages.get(kind), "model_combo", None)
+        """The model picker of the tab for ``kind`` ("chat", "image", "stt", "tts"), or None;
+        None too while that tab is not built (it gets the model list when it is)."""
+        return getattr(self.tab_pages.built(kind), "model_combo", None)
 
-    def _bind_model_combos(self) -> None:
+    def _bind_model_combo(self, kind: str, page: QWidget) -> None:
+        combo = getattr(page, "model_combo", None)
+        if combo is None:
+            return
+        self.connection.fill_new_combo(kind, combo)
         settings = self.services.settings
-        for kind in self.tab_pages:
-            combo = self.model_combo(kind)
-            if combo is None:
-                continue
-            chosen = settings.last_models.get(kind) or settings.default_models.get(kind, "")
-            if chosen:
-                combo.set_current_model_id(chosen)
-            combo.model_changed.connect(lambda model_id, k=kind: self._on_model_chosen(k, model_id))
+        chosen = settings.last_models.get(kind) or settings.default_models.get(kind, "")
+        if chosen:
+            combo.set_current_model_id(chosen)
+        combo.model_changed.connect(lambda model_id, k=kind: self._on_model_chosen(k, model_id))
 
     def _on_model_chosen(self, kind: str, model_id: str) -> None:
         self.services.settings.last_models[kind] = model_id
         self.schedule_settings_save()
 
-    def _connect_cross_tab_flows(self) -> None:
-        """Each source tab's signal goes to the target tab's method (which is then shown),
-        where both exist."""
+    def _connect_cross_tab_flows(self, kind: str, page: QWidget) -> None:
+        """Each signal of ``page`` that hands work to another tab goes to that tab's method
+        (the tab is built if it was not, then shown)."""
         for source, signal_name, target, method_name in CROSS_TAB_FLOWS:
-            signal = getattr(self.tab_pages.get(source), signal_name, None)
-            page = self.tab_pages.get(target)
-            method = getattr(page, method_name, None)
-            if signal is None or page is None or not callable(method):
-                continue
-            signal.connect(lambda text, m=method, p=page: self._hand_over(m, p, text))
+            signal = getattr(page, signal_name, None) if source == kind else None
+            if signal is not None:
+                signal.connect(lambda text, t=target, m=method_name: self._hand_over(t, m, text))
 
-    def _hand_over(self, method: Callable[[str], Any], page: QWidget, text: str) -> None:
-        method(text)
-        self.tabs.setCurrentWidget(page)
+    def _hand_over(self, target: str, method_name: str, text: str) -> None:
+        page = self.tab_pages[target]
+        method = getattr(page, method_name, None)
+        if callable(method):
+            method(text)
+            self.tabs.setCurrentWidget(page)
 
     # -- background work -----------------------------------------------------------------
 
@@ -327,7 +386,7 @@ class MainWindow(QMainWindow):
 
         models = {}
         for kind in self.tab_pages:
-            combo = self.model_combo(kind)
+            combo = getattr(self.tab_pages[kind], "model_combo", None)
             if combo is not None:
                 models[kind] = combo.models()
         folders = {
@@ -425,12 +484,15 @@ class MainWindow(QMainWindow):
     # -- slots ---------------------------------------------------------------------------
 
     def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tab_pages.swapping:
+            return
         self.services.settings.last_tab = index
-        self.say_if_unsupported(self.tabs.widget(index))
+        page = self.tab_pages.build(self.tab_pages.kind_at(index))
+        self.say_if_unsupported(page)
 
     def say_if_unsupported(self, page: object) -> None:
         """A tab the server was found not to serve (Settings → Test connection) says so."""
-        kind = next((k for k, p in self.tab_pages.items() if p is page), None)
+        kind = next((k for k in self.tab_pages if self.tab_pages.built(k) is page), None)
         missing = self.services.routes.missing(kind) if kind else None
         if missing is not None:
             self.message_bar.show_notice(
@@ -506,7 +568,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_window_state()
         self.save_settings()
-        for page in self.tab_pages.values():
+        for page in self.tab_pages.built_pages():
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):
                 try:

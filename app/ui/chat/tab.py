@@ -43,7 +43,7 @@ from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
 from app.ui.chat.transcript import MessageDelegate, TranscriptView
 from app.ui.chat.transcript_model import TranscriptModel
-from app.ui.events import app_events, notify_paid_request
+from app.ui.events import after_first_paint, app_events, notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
 from app.ui.style.tokens import SPACE
@@ -137,7 +137,7 @@ class ChatTab(QWidget):
         self._start_timer = QTimer(self)
         self._start_timer.setSingleShot(True)
         self._start_timer.timeout.connect(self._on_start_timer)
-        self._start_timer.start(0)
+        after_first_paint(self._start_timer.start)
 
     # -- building -----------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from app.services.text_chunks import split_text
 from app.services.voices import estimate_cost, family_for
 from app.storage.speech_store import SpeechRecord
 from app.ui.asyncutils import ask_save_file_name, async_slot, start_task
-from app.ui.events import notify_paid_request
+from app.ui.events import after_first_paint, notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.speech.history_list import SpeechHistoryList
 from app.ui.speech.voice_panel import OptionsRow, VoiceCombo
@@ -38,6 +38,7 @@ from app.ui.style.controls import decorate
 from app.ui.widgets.audio_player import AudioPlayer, format_clock
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
+from app.ui.widgets.qt_audio import unavailable_reason
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,11 @@ class SpeechTab(QWidget):
         self.setAccessibleName("Text to speech")
         self.current_record: SpeechRecord | None = None
         self._speak_task: asyncio.Task[Any] | None = None
+        self._sound_missing = ""
         self._build()
         self._connect()
         self._refresh_voices()
+        after_first_paint(self._check_sound)
         QTimer.singleShot(0, self._refresh_voices)  # after the window restored the last model
         QTimer.singleShot(0, self._load_history)
 
@@ -442,6 +445,18 @@ class SpeechTab(QWidget):
             self.history_delete_button,
         ):
             button.setEnabled(chosen)
+        if self._sound_missing:
+            self.history_play_button.setEnabled(False)
+
+    def _check_sound(self) -> None:
+        """Without Qt Multimedia nothing can be heard: Preview and Play are off, saying why
+        (speaking into a file still works)."""
+        self._sound_missing = unavailable_reason()
+        if not self._sound_missing:
+            return
+        for button in (self.preview_button, self.preview_all_button, self.history_play_button):
+            button.setEnabled(False)
+            button.setToolTip(self._sound_missing)
 
     def shutdown(self) -> None:
         self.cancel()

@@ -13,6 +13,7 @@ import itertools
 import logging
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QBuffer,
@@ -26,7 +27,6 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,8 +38,13 @@ from PySide6.QtWidgets import (
 
 from app.media.audio import MediaError, Pcm, decode_pcm
 from app.services.runner import WorkerPool
+from app.ui.events import after_first_paint
 from app.ui.style.icons import icon
 from app.ui.style.tokens import ICON
+from app.ui.widgets.qt_audio import multimedia, unavailable_reason
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioFormat, QAudioSink
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +70,8 @@ def format_clock(seconds: float, *, round_up: bool = False) -> str:
 
 
 def has_output_device() -> bool:
-    """True when the system lists at least one audio output."""
-    return bool(QMediaDevices.audioOutputs())
+    """True when the system lists at least one audio output (False without Qt Multimedia)."""
+    return not unavailable_reason() and bool(multimedia().QMediaDevices.audioOutputs())
 
 
 class _DecodeBridge(QObject):
@@ -117,7 +122,16 @@ class AudioPlayer(QWidget):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._dragging = False
         self._moving_slider = False
+        self._sound_missing = ""
         self._build()
+        self._show_state()
+        after_first_paint(self._check_sound)
+
+    def _check_sound(self) -> None:
+        """Load Qt Multimedia (after the window's first paint); without it Play stays off."""
+        self._sound_missing = unavailable_reason()
+        if self._sound_missing:
+            self._show_notice(self._sound_missing)
         self._show_state()
 
     # -- building ------------------------------------------------------------------------
@@ -380,10 +394,11 @@ class AudioPlayer(QWidget):
     def _audio_format(self) -> QAudioFormat:
         pcm = self._pcm
         assert pcm is not None
-        fmt = QAudioFormat()
+        audio_format = multimedia().QAudioFormat
+        fmt = audio_format()
         fmt.setSampleRate(pcm.sample_rate)
         fmt.setChannelCount(pcm.channels)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        fmt.setSampleFormat(audio_format.SampleFormat.Int16)
         return fmt
 
     def _frame_bytes(self) -> int:
@@ -394,6 +409,9 @@ class AudioPlayer(QWidget):
         self._teardown_sink()
         if not continuing:
             self._processed = 0.0
+        if self._sound_missing:
+            self._show_notice(self._sound_missing)
+            return
         if not has_output_device():
             self._no_device()
             return
@@ -405,14 +423,15 @@ class AudioPlayer(QWidget):
         buffer = QBuffer(self)
         buffer.setData(QByteArray(bytes(self._pcm_data[offset:])))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        sink = QAudioSink(QMediaDevices.defaultAudioOutput(), self._audio_format(), self)
+        qt = multimedia()
+        sink = qt.QAudioSink(qt.QMediaDevices.defaultAudioOutput(), self._audio_format(), self)
         sink.setVolume(self._linear_volume())
         sink.stateChanged.connect(self._on_sink_state_changed)
         self._buffer, self._sink = buffer, sink
         self._start_offset = offset / frame / pcm.sample_rate
         self._sink_fresh = True
         sink.start(buffer)
-        if sink.error() == QtAudio.Error.OpenError:
+        if sink.error() == qt.QtAudio.Error.OpenError:
             self._teardown_sink()
             self._no_device()
             return
@@ -444,10 +463,11 @@ class AudioPlayer(QWidget):
             self._set_state(STOPPED)
 
     def _linear_volume(self) -> float:
-        return QtAudio.convertVolume(
+        audio = multimedia().QtAudio
+        return audio.convertVolume(
             self.volume_slider.value() / 100.0,
-            QtAudio.VolumeScale.LogarithmicVolumeScale,
-            QtAudio.VolumeScale.LinearVolumeScale,
+            audio.VolumeScale.LogarithmicVolumeScale,
+            audio.VolumeScale.LinearVolumeScale,
         )
 
     @Slot()
@@ -456,12 +476,13 @@ class AudioPlayer(QWidget):
         if sink is None or self.sender() is not sink:
             return
         state, error = sink.state(), sink.error()
-        if error == QtAudio.Error.OpenError:
+        audio = multimedia().QtAudio
+        if error == audio.Error.OpenError:
             self._teardown_sink()
             self._no_device()
-        elif state == QtAudio.State.IdleState and self._state == PLAYING:
+        elif state == audio.State.IdleState and self._state == PLAYING:
             self._on_played_out()
-        elif state == QtAudio.State.StoppedState and error != QtAudio.Error.NoError:
+        elif state == audio.State.StoppedState and error != audio.Error.NoError:
             log.warning("audio output stopped: %s", error)
             self._teardown_sink()
             self._set_state(STOPPED)
@@ -503,10 +524,10 @@ class AudioPlayer(QWidget):
         playing = self._state == PLAYING
         self.play_button.setIcon(icon("pause" if playing else "play"))
         label = "Pause" if playing else "Play"
-        self.play_button.setToolTip(label)
+        self.play_button.setToolTip(self._sound_missing or label)
         self.play_button.setAccessibleName(label)
         has_clip = self._state in (STOPPED, PLAYING, PAUSED)
-        self.play_button.setEnabled(has_clip)
+        self.play_button.setEnabled(has_clip and not self._sound_missing)
         self.stop_button.setEnabled(self._state in (PLAYING, PAUSED))
         self.seek_slider.setEnabled(has_clip)
 

@@ -13,9 +13,9 @@ import asyncio
 import itertools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QIODevice, QObject, QTimer, Signal, Slot
-from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.media.audio import MediaError
@@ -29,8 +29,13 @@ from app.services.voice_chat import (
     meter_fraction,
     save_take,
 )
+from app.ui.events import after_first_paint
 from app.ui.style.icons import icon
 from app.ui.widgets.audio_player import format_clock
+from app.ui.widgets.qt_audio import multimedia, unavailable_reason
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,7 @@ NO_INPUT_NOTICE = (
     "No microphone was found, so nothing can be recorded. Connect one (or allow this app to "
     "use it) and recording becomes available."
 )
+CHECKING_NOTICE = "Looking for a microphone…"
 OPEN_FAILED = "The microphone could not be opened: it may be in use by another program."
 LIMIT_NOTICE = "The recording reached the {limit} limit and was stopped; the take was kept."
 READ_INTERVAL_MS = 50
@@ -46,12 +52,11 @@ IDLE, RECORDING, SAVING = "idle", "recording", "saving"
 
 _writer = WorkerPool(max_workers=1, name="recording-writer")
 
-_SAMPLE_WIDTHS = {
-    QAudioFormat.SampleFormat.UInt8: 1,
-    QAudioFormat.SampleFormat.Int16: 2,
-    QAudioFormat.SampleFormat.Int32: 4,
-    QAudioFormat.SampleFormat.Float: 4,
-}
+
+def _sample_width(kind: Any) -> int:
+    sample = multimedia().QAudioFormat.SampleFormat
+    widths = {sample.UInt8: 1, sample.Int16: 2, sample.Int32: 4, sample.Float: 4}
+    return widths.get(kind, 2)
 
 
 class RecordingError(MediaError):
@@ -59,10 +64,11 @@ class RecordingError(MediaError):
 
 
 def speech_qformat() -> QAudioFormat:
-    fmt = QAudioFormat()
+    audio_format = multimedia().QAudioFormat
+    fmt = audio_format()
     fmt.setSampleRate(SPEECH_FORMAT.rate)
     fmt.setChannelCount(SPEECH_FORMAT.channels)
-    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    fmt.setSampleFormat(audio_format.SampleFormat.Int16)
     return fmt
 
 
@@ -71,17 +77,18 @@ def negotiate_format(device: QAudioDevice) -> tuple[QAudioFormat, SampleFormat]:
     wanted = speech_qformat()
     if device.isFormatSupported(wanted):
         return wanted, SPEECH_FORMAT
+    audio_format = multimedia().QAudioFormat
     chosen = device.preferredFormat()
-    as_int16 = QAudioFormat(chosen)
-    as_int16.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    as_int16 = audio_format(chosen)
+    as_int16.setSampleFormat(audio_format.SampleFormat.Int16)
     if device.isFormatSupported(as_int16):
         chosen = as_int16
     kind = chosen.sampleFormat()
     sample = SampleFormat(
         rate=chosen.sampleRate(),
         channels=chosen.channelCount(),
-        width=_SAMPLE_WIDTHS.get(kind, 2),
-        is_float=kind == QAudioFormat.SampleFormat.Float,
+        width=_sample_width(kind),
+        is_float=kind == audio_format.SampleFormat.Float,
     )
     return chosen, sample
 
@@ -145,18 +152,39 @@ class Recorder(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(READ_INTERVAL_MS)
         self._timer.timeout.connect(self._read)
-        self._devices = QMediaDevices(self)
-        self._devices.audioInputsChanged.connect(self._on_inputs_changed)
-        self._was_available = self.available()
+        self._devices: Any = None
+        self._sound_missing = ""
+        self._watching = False
+        self._was_available = False
+        after_first_paint(self._watch_inputs)
+
+    def _watch_inputs(self) -> None:
+        """Load Qt Multimedia (after the window's first paint) and follow the inputs."""
+        self._sound_missing = unavailable_reason()
+        self._watching = True
+        if not self._sound_missing:
+            self._devices = multimedia().QMediaDevices(self)
+            self._devices.audioInputsChanged.connect(self._on_inputs_changed)
+        self._on_inputs_changed(force=True)
 
     # -- facts ---------------------------------------------------------------------------
 
     def device(self) -> QAudioDevice:
-        return self._device if self._device is not None else QMediaDevices.defaultAudioInput()
+        if self._device is not None:
+            return self._device
+        return multimedia().QMediaDevices.defaultAudioInput()
 
     def available(self) -> bool:
         """True when there is an input to record from."""
-        return not self.device().isNull()
+        return self.unavailable_reason() == ""
+
+    def unavailable_reason(self) -> str:
+        """Why nothing can be recorded ("" when it can): no sound library, or no input."""
+        if not self._watching:
+            return CHECKING_NOTICE
+        if self._sound_missing:
+            return self._sound_missing
+        return NO_INPUT_NOTICE if self.device().isNull() else ""
 
     def state(self) -> str:
         return self._state
@@ -180,14 +208,16 @@ class Recorder(QObject):
         """
         if self._state != IDLE:
             return False
-        device = self.device()
-        if device.isNull():
-            self.failed.emit(NO_INPUT_NOTICE)
+        reason = self.unavailable_reason()
+        if reason:
+            self.failed.emit(reason)
             return False
+        device = self.device()
         qformat, self._format = negotiate_format(device)
-        source = QAudioSource(device, qformat, self)
+        qt = multimedia()
+        source = qt.QAudioSource(device, qformat, self)
         io = source.start()
-        if io is None or source.error() != QtAudio.Error.NoError:
+        if io is None or source.error() != qt.QtAudio.Error.NoError:
             log.warning("audio input did not open: %s", source.error())
             source.stop()
             source.deleteLater()
@@ -298,7 +328,7 @@ class Recorder(QObject):
     @Slot()
     def _on_source_state_changed(self) -> None:
         source = self._source
-        if source is None or source.error() == QtAudio.Error.NoError:
+        if source is None or source.error() == multimedia().QtAudio.Error.NoError:
             return
         log.warning("audio input stopped: %s", source.error())
         if self._data:
@@ -324,9 +354,9 @@ class Recorder(QObject):
             return
         self.finished.emit(path)
 
-    def _on_inputs_changed(self) -> None:
+    def _on_inputs_changed(self, *, force: bool = False) -> None:
         available = self.available()
-        if available != self._was_available:
+        if force or available != self._was_available:
             self._was_available = available
             self.availability_changed.emit(available)
 
@@ -409,7 +439,7 @@ class RecordControl(QWidget):
 
     def notice(self) -> str:
         """The reason recording is unavailable ("" when it is available)."""
-        return "" if self.recorder.available() else NO_INPUT_NOTICE
+        return self.recorder.unavailable_reason()
 
     def toggle(self) -> None:
         if self.recorder.is_recording():
@@ -445,7 +475,8 @@ class RecordControl(QWidget):
 
     def _show_state(self, *_args: object) -> None:
         state = self.recorder.state()
-        available = self.recorder.available()
+        reason = self.recorder.unavailable_reason()
+        available = not reason
         recording = state == RECORDING
         self.button.setText("Stop" if recording else self._text)
         idle_role = "danger" if self._purpose == "record" else "text"
@@ -454,14 +485,21 @@ class RecordControl(QWidget):
         self.button.setEnabled(
             recording or (state == IDLE and available and not self._blocked_reason)
         )
-        self.button.setToolTip(self._tooltip_for(recording, available))
+        self.button.setToolTip(self._tooltip_for(recording, reason))
         self.meter.setVisible(recording)
         self.time_label.setVisible(recording or state == SAVING)
-        self.notice_label.setVisible(not available and not recording)
+        self.notice_label.setText(_short_notice(reason))
+        self.notice_label.setToolTip(reason)
+        self.notice_label.setVisible(not available and not recording and reason != CHECKING_NOTICE)
 
-    def _tooltip_for(self, recording: bool, available: bool) -> str:
+    def _tooltip_for(self, recording: bool, reason: str) -> str:
         if recording:
             return "Stop and keep the take"
-        if not available:
-            return NO_INPUT_NOTICE
+        if reason:
+            return reason
         return self._blocked_reason or self._tooltip
+
+
+def _short_notice(reason: str) -> str:
+    """The few words beside a disabled Record button (the tooltip holds the sentence)."""
+    return "No microphone" if reason == NO_INPUT_NOTICE else "Sound is off"

@@ -56,8 +56,14 @@ def test_conversations_fall_under_day_headings_newest_first() -> None:
 def test_a_conversation_started_from_an_assistant_shows_the_assistant() -> None:
     assistant = {"id": "translator", "name": "Translator", "icon": "🌍"}
     (entry,) = grouped(
-        [_at(1, NOW - dt.timedelta(hours=1), model="openai/gpt-4o",
-             settings={"assistant": assistant})],
+        [
+            _at(
+                1,
+                NOW - dt.timedelta(hours=1),
+                model="openai/gpt-4o",
+                settings={"assistant": assistant},
+            )
+        ],
         NOW,
     )
     assert entry.subtitle == "🌍 Translator · 14:30"

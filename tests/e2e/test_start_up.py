@@ -1,0 +1,53 @@
+"""Start-up of the real GUI process: what is loaded by the time the window is first painted,
+and that the self-test waits for that paint with the last-used tab built."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.storage.paths import settings_path
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("requests", "markdown_it", "pygments", "pydub", "PySide6.QtMultimedia", "PIL")
+WATCH_PAINT = f"""
+import sys
+from app.ui.events import app_events
+
+def painted():
+    loaded = [name for name in {HEAVY!r} if name in sys.modules]
+    print("loaded at first paint: " + ",".join(loaded), flush=True)
+
+app_events().window_painted.connect(painted)
+from app.cli import main
+sys.exit(main(["--self-test"]))
+"""
+
+
+def _self_test_watching_the_paint(last_tab: int) -> list[str]:
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text(json.dumps({"last_tab": last_tab}), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", WATCH_PAINT],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("last_tab", [0, 1, 2, 3], ids=["chat", "images", "stt", "tts"])
+def test_no_heavy_module_is_loaded_before_the_first_paint(last_tab: int) -> None:
+    lines = _self_test_watching_the_paint(last_tab)
+    painted = [line for line in lines if line.startswith("loaded at first paint:")]
+    assert painted == ["loaded at first paint: "], lines
+    assert lines[-1] == "self-test ok"
+    assert lines.index(painted[0]) < lines.index("self-test ok")
