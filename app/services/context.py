@@ -107,7 +107,9 @@ class Services:
     @property
     def base_url(self) -> str:
         """The base URL requests go to now."""
-        return self.base_url_override or self.client_config(None).base_url
+        # Not through client_config(): that loads the HTTP client, which the window's first
+        # paint should not wait for.
+        return self.base_url_override or self.settings.base_url.strip() or DEFAULT_BASE_URL
 
     @property
     def provider(self) -> str:

@@ -59,7 +59,7 @@ def check_parts(services: Any) -> list[str]:
     if path.exists() and not os.access(path, os.R_OK):
         notes.append(f"The settings file {path} cannot be read; the defaults are used.")
     try:
-        version = services.history.schema_version()
+        version = services.history.schema_version
     except Exception as exc:  # the store reports its own clear sentence
         notes.append(f"The history store cannot be opened: {exc}")
     else:

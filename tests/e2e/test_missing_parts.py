@@ -139,6 +139,7 @@ def test_without_a_keyring_backend_or_dbus_the_window_opens_and_says_so():
         }
     )
     assert any(line.startswith("self-test note: No system keyring") for line in lines), lines
+    assert not any("history store" in line for line in lines), lines
 
 
 def test_with_a_data_folder_that_cannot_be_written_the_window_opens(tmp_path: Path):
