@@ -201,15 +201,17 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     from app.api.errors import ResponseFormatError
     from app.services.image_families import cli_body
     from app.services.images import save_image
+    from app.storage.atomic import check_writable
 
     prompt = _text_argument(args.prompt)
     model = _model(services, args, "image")
     body = cli_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
     inputs = _edit_inputs(services, args)
+    folder = Path(args.output_dir).expanduser() if args.output_dir else Path.cwd()
+    await services.runner.run(lambda: check_writable(folder, is_folder=True))
     done = await services.images.request(body, inputs=inputs)
     if not done.result.images:
         raise ResponseFormatError("The server answered without any image.")
-    folder = Path(args.output_dir).expanduser() if args.output_dir else Path.cwd()
     stem = f"{_stamp()}-{_slug(prompt)}"
     edit = None
     if done.prepared is not None:
@@ -273,9 +275,11 @@ def _progress_printer() -> Callable[[str, float | None], None]:
 async def _cmd_stt(services: Services, args: argparse.Namespace) -> int:
     from app.services.transcript_formats import render
     from app.services.transcription import stt_options
-    from app.storage.atomic import write_text_atomic
+    from app.storage.atomic import check_writable, write_text_atomic
 
     model = _model(services, args, "stt")
+    if args.output:  # before the paid request, so a bad path costs nothing
+        await services.runner.run(check_writable, args.output)
     is_url = args.source.lower().startswith(("http://", "https://"))
     transcript = await services.transcription.transcribe(
         model,
@@ -332,9 +336,12 @@ def _play(path: Path) -> None:
 
 async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
     from app.services.speech import audio_format_for, speech_body
+    from app.storage.atomic import check_writable
 
     text = _text_argument(args.text)
     model = _model(services, args, "tts")
+    if args.output:  # before the paid request, so a bad path costs nothing
+        await services.runner.run(check_writable, args.output)
     fmt = args.format or (audio_format_for(args.output) if args.output else None)
     audio = await services.speech.synthesize(speech_body(model, text, voice=args.voice, fmt=fmt))
     extension = fmt or (audio.format if audio.format not in ("unknown", "pcm") else "wav")

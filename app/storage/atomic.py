@@ -14,6 +14,43 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.errors import StorageError
+
+
+def _unwritable(target: Path, folder: Path, exc: OSError) -> StorageError:
+    """The sentence for a file that cannot be created in ``folder`` (named by its target)."""
+    subject = f"Cannot save into {folder}" if target == folder else f"Cannot save {target}"
+    if isinstance(exc, PermissionError):
+        return StorageError(f"{subject}: there is no permission to write in {folder}.")
+    if isinstance(exc, FileNotFoundError):
+        return StorageError(f"{subject}: the folder {folder} does not take new files.")
+    return StorageError(f"{subject}: {(exc.strerror or type(exc).__name__).lower()}.")
+
+
+def check_writable(path: str | os.PathLike[str], *, is_folder: bool = False) -> Path:
+    """Makes sure a file can be written at ``path`` (or, with ``is_folder``, inside that folder)
+    before anything costly is done for it: the folder is created if missing and a scratch file
+    is made and removed there.
+
+    Raises:
+        StorageError: with the sentence why it cannot (naming ``path``, never a scratch file).
+    """
+    target = Path(path).expanduser()
+    folder = target if is_folder else target.parent
+    if not is_folder and target.is_dir():
+        raise StorageError(f"Cannot save to {target}: it is a folder; give a file name.")
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(f"Cannot save into {folder}: it is a file, not a folder.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, scratch = tempfile.mkstemp(prefix=".aiml-write-check.", dir=folder)
+    except OSError as exc:
+        raise _unwritable(target, folder, exc) from exc
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(scratch)
+    return target
+
 
 def _current_umask() -> int:
     mask = os.umask(0)
@@ -47,9 +84,14 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         The path written, as a Path.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(target)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode_for(target)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise _unwritable(target, target.parent, exc) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
