@@ -366,13 +366,14 @@ class MainWindow(QMainWindow):
         self.connection.refresh_balance()
 
     def _on_connection_key_changed(self, source: str) -> None:
-        chat = self.tab_pages.get("chat")
+        chat = self.tab_pages.get("chat")  # builds it (after the first paint) if need be
         if chat is not None and hasattr(chat, "show_first_steps"):
             chat.show_first_steps(self.open_key_dialog if source == "none" else None)
 
     def update_provider(self) -> None:
         self.status.set_provider(self.services.provider, self.services.base_url)
-        dialect = self.services.client_config(None).dialect
+        # As client_config() has it, without loading the HTTP client before the first paint.
+        dialect = self.services.dialect_override or self.services.settings.dialect
         log.info(
             "server %s (%s, %s routes)", self.services.base_url, self.services.provider, dialect
         )
