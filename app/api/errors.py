@@ -78,6 +78,11 @@ def _message_from_mapping(body: dict[str, Any]) -> str | None:
         return msg
     if isinstance(msg, list) and msg:  # NestJS validation errors come as a list of strings
         return "; ".join(str(m) for m in msg)
+    remote = body.get("err_msg")  # Deepgram's shape, passed on by the gateway for STT
+    if isinstance(remote, str) and remote.strip():
+        if body.get("err_code") == "REMOTE_CONTENT_ERROR":
+            return f"The recording at that URL could not be fetched: {remote.strip()}"
+        return remote
     return _message_from_detail(body.get("detail"))
 
 

@@ -1,4 +1,5 @@
-"""A place the output cannot go is said before any paid request, naming that place."""
+"""A place the output cannot go is said before any paid request, naming that place; a source
+the server cannot fetch is said in a sentence."""
 
 from __future__ import annotations
 
@@ -59,3 +60,23 @@ def test_an_atomic_write_that_cannot_start_names_the_target(tmp_path: Path) -> N
         write_bytes_atomic("/proc/nope.bin", b"x")
     assert "/proc/nope.bin" in caught.value.sentence
     assert ".tmp" not in caught.value.sentence
+
+
+def test_a_recording_url_the_server_cannot_fetch_reads_as_a_sentence(
+    gateway: FakeApi, cli: Any
+) -> None:
+    from tests.fake_api import Reply
+
+    # the gateway passes the speech provider's error on inside its own message
+    inner = (
+        '{"err_code":"REMOTE_CONTENT_ERROR","err_msg":"The remote server hosting the media '
+        'returned a client error: 404 Not Found.","request_id":"0b6e"}'
+    )
+    gateway.script(
+        "/v1/stt/create",
+        Reply(status=400, json={"message": f"400 {inner}", "path": "/v1/stt/create",
+                                "statusCode": 400}),
+    )
+    sentence = cli("stt", "https://example.com/missing.mp3").assert_one_error(code=1)
+    assert "could not be fetched" in sentence and "404 Not Found" in sentence
+    assert "err_code" not in sentence and "{" not in sentence
