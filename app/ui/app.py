@@ -7,6 +7,7 @@ anything touches the keyring or the network; that work starts once the loop runs
 from __future__ import annotations
 
 import asyncio
+import linecache
 import logging
 import signal
 import sys
@@ -278,6 +279,9 @@ def run_gui(
     loop.set_exception_handler(reporter.loop_exception_handler)
     expect_first_paint()
     window = MainWindow(services, theme=theme, lazy_tabs=True)
+    # PySide6's import hook reads the source of every module imported after it (to look for
+    # "from __feature__"); the window no longer needs those lines, the paint can reuse the memory.
+    linecache.clearcache()
     reporter.attach(window)
     ticker = _install_signal_handlers(window.close)
     try:
