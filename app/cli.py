@@ -749,7 +749,7 @@ def _run_command(args: argparse.Namespace) -> int:
     try:
         services = Services(**connection_overrides(args), origin="cli")
         outcome = args.handler(services, args)
-        if inspect.isawaitable(outcome):
+        if inspect.iscoroutine(outcome):
             outcome = asyncio.run(outcome)
         return int(outcome)
     except KeyboardInterrupt:

@@ -226,7 +226,7 @@ def error_class_for(status: int) -> type[ApiStatusError]:
 
 # -- asking about any error -------------------------------------------------------------------
 
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (AppError, OSError)
+EXPECTED_ERRORS: tuple[type[AppError], type[OSError]] = (AppError, OSError)
 """Errors that carry a sentence for the person rather than a bug."""
 
 

@@ -86,7 +86,7 @@ class AudioApi:
         model: str,
         file: Path | None = None,
         url: str | None = None,
-        options: dict | None = None,
+        options: dict[str, Any] | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
         poll_interval: float = 3.0,
@@ -109,7 +109,7 @@ class AudioApi:
         model: str,
         file: Path | None = None,
         url: str | None = None,
-        options: dict | None = None,
+        options: dict[str, Any] | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> str:
@@ -135,7 +135,7 @@ class AudioApi:
         model: str,
         file: Path | None = None,
         url: str | None = None,
-        options: dict | None = None,
+        options: dict[str, Any] | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> Transcript:
@@ -155,7 +155,7 @@ class AudioApi:
         model: str,
         file: Path | None,
         url: str | None,
-        options: dict | None,
+        options: dict[str, Any] | None,
         cancel: threading.Event | None,
         on_progress: ProgressCallback | None,
     ) -> Any:
@@ -164,6 +164,7 @@ class AudioApi:
             _report(on_progress, "uploading", None)
             data, _ = self._transport.send_json("POST", path, json={**fields, "url": url})
             return data
+        assert file is not None  # the callers give a file or a URL
         return self._upload(path, fields, upload_field_for(model), Path(file), cancel, on_progress)
 
     def _upload(
@@ -233,7 +234,7 @@ class AudioApi:
         model: str,
         file: Path | None,
         url: str | None,
-        options: dict | None,
+        options: dict[str, Any] | None,
         cancel: threading.Event | None,
         on_progress: ProgressCallback | None,
     ) -> Transcript:

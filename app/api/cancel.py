@@ -136,7 +136,7 @@ class CancellableAdapter(HTTPAdapter):
         _use_watched_pools(self.poolmanager)
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.PoolManager:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager: urllib3.PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
         _use_watched_pools(manager)
         return manager
 

@@ -322,13 +322,15 @@ class ChatApi:
         self._transport = transport
         self._dialect = dialect
 
-    def create(self, *, model: str, messages: list[dict], **params: Any) -> ChatCompletion:
+    def create(
+        self, *, model: str, messages: list[dict[str, Any]], **params: Any
+    ) -> ChatCompletion:
         check_sampling(params)
         body = {**params, "model": model, "messages": messages, "stream": False}
         data, response = self._transport.send_json("POST", CHAT_PATH, json=body)
         return parse_chat_completion(data, response.headers)
 
-    def stream(self, *, model: str, messages: list[dict], **params: Any) -> ChatStream:
+    def stream(self, *, model: str, messages: list[dict[str, Any]], **params: Any) -> ChatStream:
         check_sampling(params)
         body: dict[str, Any] = {**params, "model": model, "messages": messages, "stream": True}
         if self._dialect == "aimlapi":

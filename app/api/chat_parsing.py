@@ -303,8 +303,12 @@ def _checked_shape(prefix: str, suffix: str, is_reasoning: bool, body: Any) -> T
     chunk = parse_chat_chunk(body)
     if plain != wanted or chunk is None or _identity(probe) != _identity(body):
         return None
-    text = dict(content="", reasoning=_PROBE) if is_reasoning else dict(content=_PROBE)
-    if parse_chat_chunk(probe) != replace(chunk, **text):
+    expected = (
+        replace(chunk, content="", reasoning=_PROBE)
+        if is_reasoning
+        else replace(chunk, content=_PROBE)
+    )
+    if parse_chat_chunk(probe) != expected:
         return None
     return TextShape(prefix, suffix, is_reasoning, chunk, _identity(body))
 

@@ -69,8 +69,9 @@ __all__ = [
 
 def _message_from_mapping(body: dict[str, Any]) -> str | None:
     err = body.get("error")
-    if isinstance(err, dict) and isinstance(err.get("message"), str):
-        return err["message"]
+    nested = err.get("message") if isinstance(err, dict) else None
+    if isinstance(nested, str):
+        return nested
     if isinstance(err, str) and err.strip():
         return err
     msg = body.get("message")

@@ -4,6 +4,7 @@ downloaded at once."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -89,7 +90,7 @@ class ImagesApi:
         images = []
         for ref in _refs_of(data):
             raise_if_cancelled(cancel)
-            images.append(_cancellable(cancel, lambda ref=ref: self._materialise(ref, cancel)))
+            images.append(_cancellable(cancel, functools.partial(self._materialise, ref, cancel)))
         raise_if_cancelled(cancel)
         return ImageResult(
             images=tuple(images),

@@ -154,7 +154,7 @@ def _kind_from_id(model_id: str) -> ModelKind | None:
     return None
 
 
-def classify_model(item: dict) -> ModelKind:
+def classify_model(item: dict[str, Any]) -> ModelKind:
     """The tab a model belongs to. What the server states wins over the id: ``type``, then
     ``mode`` (LiteLLM), endpoints, modalities and capabilities; only then the id, else chat."""
     entry = as_dict(item)

@@ -89,7 +89,7 @@ class RetryPolicy:
         if isinstance(asked, (int, float)) and asked >= 0:
             return min(float(asked), MAX_RETRY_AFTER)
         backoff = min(INITIAL_DELAY * 2**retry_index, MAX_BACKOFF)
-        return backoff * (1.0 - JITTER * self.random())
+        return float(backoff * (1.0 - JITTER * self.random()))
 
     def call(self, attempt: Callable[[], T]) -> T:
         """Run ``attempt`` until it succeeds, fails for good, or the retries are used up."""

@@ -16,11 +16,12 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.errors import MediaError
+from app.errors import MediaError as MediaError  # raised here, importable from here
 from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import cache_dir
 
@@ -155,9 +156,12 @@ def _run(command: Sequence[str], timeout: float) -> subprocess.CompletedProcess[
 # -- probing -----------------------------------------------------------------------------------
 
 
-def _number(value: object, kind: type[int] | type[float]) -> int | float | None:
+N = TypeVar("N", int, float)
+
+
+def _number(value: Any, kind: Callable[[Any], N]) -> N | None:
     try:
-        return kind(value)  # type: ignore[arg-type]
+        return kind(value)
     except (TypeError, ValueError):
         return None
 

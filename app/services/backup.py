@@ -19,6 +19,7 @@ If the swap fails the previous data is put back.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TypeGuard
 
 from app import APP_NAME, __version__
 from app.errors import StorageError
@@ -349,7 +350,7 @@ def _read_manifest(archive: zipfile.ZipFile, source: Path) -> dict[str, Any]:
     return manifest
 
 
-def _whole_number(value: Any) -> bool:
+def _whole_number(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
@@ -358,6 +359,7 @@ def _check_versions(manifest: dict[str, Any], source: Path) -> None:
     schema_version = manifest.get("schema_version")
     if not _whole_number(format_version) or not _whole_number(schema_version):
         raise _refusal(source, "its manifest is damaged")
+    assert isinstance(format_version, int) and isinstance(schema_version, int)
     made_by = f"it was made by AIML Desktop {manifest.get('app_version', '(newer)')}"
     if format_version > FORMAT_VERSION:
         raise _refusal(source, f"{made_by}, which writes a newer archive format; update the app")
@@ -376,14 +378,13 @@ def _entries(manifest: dict[str, Any], source: Path) -> dict[str, _Entry]:
         path = item.get("path") if isinstance(item, dict) else None
         size = item.get("size") if isinstance(item, dict) else None
         digest = item.get("sha256") if isinstance(item, dict) else None
-        valid = (
+        if not (
             isinstance(path, str)
             and _whole_number(size)
             and isinstance(digest, str)
             and len(digest) == 64
             and path not in entries
-        )
-        if not valid:
+        ):
             raise _refusal(source, "its manifest is damaged")
         entries[path] = _Entry(path, size, digest.lower())
     return entries
@@ -630,10 +631,12 @@ class _Swap:
 
     def undo(self) -> bool:
         """Put the previous data back; returns False when a step failed."""
-        steps: list[Callable[[], None]] = []
+        steps: list[Callable[[], object]] = []
         new_data = self.unpacked / DATA_PREFIX
-        steps += [lambda n=n: os.replace(self.root / n, new_data / n) for n in self.moved_in]
-        steps += [lambda n=n: os.replace(self.safety / n, self.root / n) for n in self.moved_out]
+        steps += [functools.partial(os.replace, self.root / n, new_data / n) for n in self.moved_in]
+        steps += [
+            functools.partial(os.replace, self.safety / n, self.root / n) for n in self.moved_out
+        ]
         if self.database_replaced:
             steps.append(self._undo_database)
         if self.settings_replaced and (self.safety / "settings.json").exists():

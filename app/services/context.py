@@ -122,12 +122,11 @@ class Services:
     def client_config(self, api_key: str | None) -> ClientConfig:
         """The API client's configuration: the settings, then this run's overrides."""
         config = client_config(self.settings, api_key)
-        changes: dict[str, str] = {}
-        if self.base_url_override:
-            changes["base_url"] = self.base_url_override
-        if self.dialect_override:
-            changes["dialect"] = self.dialect_override
-        return dataclasses.replace(config, **changes) if changes else config
+        return dataclasses.replace(
+            config,
+            base_url=self.base_url_override or config.base_url,
+            dialect=self.dialect_override or config.dialect,
+        )
 
     def client(self, api_key: str | None = None) -> ApiClient:
         """A fresh API client from the current settings and key (``api_key`` overrides it).

@@ -423,9 +423,9 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _as_number(spec: ParamSpec, value: Any, kind: type) -> int | float:
+def _as_number(spec: ParamSpec, value: Any, kind: type[int] | type[float]) -> int | float:
     try:
-        number = kind(value)
+        number: int | float = kind(value)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{spec.label} must be a number.") from None
     if kind is int and isinstance(value, float) and not value.is_integer():

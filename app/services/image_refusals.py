@@ -56,7 +56,7 @@ def refusal_for_error(exc: BaseException) -> ContentRefusedError | None:
 
 
 def _entries(body: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     for key in ("data", "images"):
         value = body.get(key)
         if isinstance(value, list):

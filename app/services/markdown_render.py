@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -346,9 +347,9 @@ class MarkdownRenderer:
                 )
         blocks = self.render_blocks(source)
         html_parts.extend(block.html for block in blocks)
-        code = tuple(code for block in blocks for code in block.code)
+        codes = tuple(code for block in blocks for code in block.code)
         pending = any(block.math_pending for block in blocks)
-        return RenderedGroup(html="".join(html_parts), code=code, math_pending=pending)
+        return RenderedGroup(html="".join(html_parts), code=codes, math_pending=pending)
 
     def fenced_code(self, text: str, offset: int) -> str:
         """The code of the fenced block whose opening line starts at ``offset`` in ``text``."""

@@ -127,7 +127,8 @@ class ModelCache:
             return None
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return None
-        items = data.get("models") if isinstance(data.get("models"), list) else []
+        stored = data.get("models")
+        items = stored if isinstance(stored, list) else []
         models = tuple(m for m in (_model_from_dict(i) for i in items if isinstance(i, dict)) if m)
         return _CachedList(
             models=models,

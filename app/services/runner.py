@@ -211,7 +211,7 @@ class ThreadStream(Generic[T]):
             self.close()
             raise
         if kind == _ITEM:
-            return value
+            return value  # type: ignore[no-any-return]  # the queue holds the producer's T
         self._producer.stopped.set()
         if kind == _ERROR:
             raise value

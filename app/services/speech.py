@@ -240,6 +240,7 @@ class SpeechService:
                 results[index] = await self.synthesize(request.body(texts[index]))
             while delivered < len(texts) and results[delivered] is not None:
                 ready, delivered = results[delivered], delivered + 1
+                assert ready is not None  # the loop stops at the first missing part
                 outcome = on_part(delivered - 1, len(texts), ready) if on_part else None
                 if inspect.isawaitable(outcome):
                     await outcome

@@ -49,7 +49,7 @@ def supported_list() -> str:
 
 def _looks_like_media_by_name(path: Path) -> bool:
     guessed, _ = mimetypes.guess_type(path.name)
-    return bool(guessed) and guessed.split("/")[0] in ("audio", "video")
+    return guessed is not None and guessed.split("/")[0] in ("audio", "video")
 
 
 def _probe_has_audio(path: Path) -> bool | None:
@@ -443,6 +443,7 @@ class TranscriptionService:
                         lambda client: transcribe_once(client, request, stop, progress, interval),
                     )
                 )
+            assert file is not None  # exactly one of file and url was given
             checked = await runner.run(check_audio_file, file)
             prepared = await runner.run(prepare_upload, checked, self.upload_limit_bytes)
             try:

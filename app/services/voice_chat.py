@@ -122,7 +122,7 @@ def level_db(data: bytes, fmt: SampleFormat) -> float:
     segment = segment_of(data, fmt)
     if not len(segment.raw_data):
         return -math.inf
-    return segment.dBFS
+    return float(segment.dBFS)
 
 
 def meter_fraction(db: float) -> float:

@@ -75,7 +75,7 @@ class HistoryDatabase:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _is_empty(self) -> bool:
-        return self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        return bool(self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0)
 
     def _migrate(self, migrations: Sequence[str]) -> None:
         current = self.schema_version

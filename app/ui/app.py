@@ -15,7 +15,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -28,6 +28,10 @@ from app.storage.logging_setup import redact, setup_logging
 from app.ui.asyncutils import cancel_all_tasks, running_tasks
 from app.ui.events import expect_first_paint, first_paint_done
 from app.ui.theme import ThemeManager, app_icon
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
 
 log = logging.getLogger(__name__)
 

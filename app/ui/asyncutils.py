@@ -60,7 +60,7 @@ def cancel_all_tasks() -> int:
 
 def start_task(
     coro: Coroutine[Any, Any, T], *, owner: QObject | None = None, name: str | None = None
-) -> asyncio.Task[T]:
+) -> asyncio.Task[T | None]:
     """Run ``coro`` on the Qt event loop, keeping a strong reference until it ends.
 
     With an ``owner`` the task marks the owner's tab busy and reports errors to its window,

@@ -29,6 +29,8 @@ from app.ui.widgets.status_panel import StatusPanel
 if TYPE_CHECKING:
     from app.services.context import Services
 
+    TabFactory = Callable[[Services, MessageBar, QWidget | None], QWidget]
+
 log = logging.getLogger(__name__)
 
 WINDOW_TITLE = APP_NAME
@@ -235,7 +237,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(
                 self._action(
                     title,
-                    lambda i=index: self.tabs.setCurrentIndex(i),
+                    functools.partial(self.tabs.setCurrentIndex, index),
                     f"Ctrl+{index + 1}",
                     f"actionTab{index + 1}",
                 )
@@ -246,7 +248,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         group.setExclusive(True)
         for mode in THEME_MODES:
-            action = self._action(THEME_LABELS[mode], lambda m=mode: self.set_theme(m), None)
+            action = self._action(THEME_LABELS[mode], functools.partial(self.set_theme, mode), None)
             action.setObjectName(f"actionTheme{mode.capitalize()}")
             action.setCheckable(True)
             group.addAction(action)

@@ -48,7 +48,7 @@ def image_attachment(name: str, data: bytes, mime: str | None = None) -> Attachm
 def png_bytes(image: QImage) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; bytes crash
     return bytes(buffer.data().data())
 
 

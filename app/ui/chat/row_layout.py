@@ -66,10 +66,11 @@ class SafeTextDocument(QTextDocument):
         super().__init__()
         self._renderer = renderer
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        url = name if isinstance(name, QUrl) else QUrl(name)
         if self._renderer is None:
             return None
-        drawn = self._renderer.picture(name.scheme(), name.path())
+        drawn = self._renderer.picture(url.scheme(), url.path())
         return None if drawn is None else math_picture(drawn)
 
 

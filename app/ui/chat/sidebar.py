@@ -194,7 +194,7 @@ class ConversationSidebar(QWidget):
                 self.list.setCurrentItem(item)
                 return
         self.list.clearSelection()
-        self.list.setCurrentItem(None)
+        self.list.setCurrentRow(-1)
 
     def conversation_ids(self) -> list[int]:
         return [

@@ -90,7 +90,7 @@ def load_thumbnail(image_id: int, path: str | Path, side: int = THUMBNAIL_SIDE) 
         image = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)  # fmt: skip
     partial = cached.with_suffix(".part")
-    if image.save(str(partial), "PNG"):
+    if image.save(str(partial), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes
         partial.replace(cached)
     return image
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QKeyEvent, QKeySequence, QShortcut
@@ -62,6 +62,10 @@ from app.ui.style.controls import decorate
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 
+if TYPE_CHECKING:
+    from app.services.context import Services
+
+
 log = logging.getLogger(__name__)
 
 LARGE_SIDE = 2048
@@ -71,7 +75,7 @@ CARDS_HEIGHT = 150
 class ImagesTab(QWidget):
     """The Images tab (objectName ``imageTab``)."""
 
-    def __init__(self, services: Any, message_bar: MessageBar, parent: QWidget | None = None):
+    def __init__(self, services: Services, message_bar: MessageBar, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
         self.message_bar = message_bar
@@ -99,7 +103,7 @@ class ImagesTab(QWidget):
             shortcut.activated.connect(self.generate)
         self.prompt.installEventFilter(self)
         self.negative_prompt.installEventFilter(self)
-        self.model_combo.lineEdit().textChanged.connect(self._on_model_text_changed)
+        self.model_combo.edit_field().textChanged.connect(self._on_model_text_changed)
         app_events().models_loaded.connect(self._on_app_events_models_loaded)
         self._sync_family()
 

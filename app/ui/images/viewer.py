@@ -76,7 +76,7 @@ class ZoomView(QGraphicsView):
             self.set_zoom(self.zoom * ZOOM_STEP**steps)
         event.accept()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.fitting:
             self.fit()
@@ -176,7 +176,7 @@ class ImageViewer(QDialog):
             (QKeySequence("Alt+Up"), self.show_parent),
             (QKeySequence("Alt+Down"), self.show_child),
         ):
-            QShortcut(keys, self, activated=slot)
+            QShortcut(keys, self).activated.connect(slot)
         self.show_row(row)
 
     def _button(self, text: str, name: str, purpose: str, slot, row: QHBoxLayout) -> QPushButton:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
@@ -39,6 +39,10 @@ from app.ui.widgets.audio_player import AudioPlayer, format_clock
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.qt_audio import unavailable_reason
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +83,7 @@ class SpeechTab(QWidget):
     ``speak()``, ``preview()``, ``save_to(path)`` and ``replay(record)`` drive it from code.
     """
 
-    def __init__(self, services: Any, message_bar: MessageBar, parent: QWidget | None = None):
+    def __init__(self, services: Services, message_bar: MessageBar, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
         self.message_bar = message_bar

@@ -39,14 +39,14 @@ class VoiceCombo(QComboBox):
         self.setMinimumContentsLength(22)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.family: VoiceFamily | None = None
-        self.model = ""
+        self.model_id = ""
 
     def show_voices_of(self, model: str, listed_models: list[str], keep: str = "") -> None:
         """Fill in the voices of ``model``, keeping ``keep`` (or the current one) if it fits."""
         same_family = self.family is family_for(model)
         wanted = keep or (self.current_voice() if same_family else "")
         self.family = family_for(model)
-        self.model = model
+        self.model_id = model
         self.blockSignals(True)
         self.clear()
         self.setEditable(not self.family.closed_voice_list)
@@ -56,8 +56,9 @@ class VoiceCombo(QComboBox):
         self.blockSignals(False)
         if not self.select_voice(wanted):
             self.select_voice(default_voice(model))
-        if self.isEditable():
-            self.lineEdit().setPlaceholderText("Type a voice id")
+        field = self.lineEdit() if self.isEditable() else None
+        if field is not None:
+            field.setPlaceholderText("Type a voice id")
 
     def select_voice(self, voice: str) -> bool:
         """Select ``voice``; a typed id is accepted when the list is open. False if not."""
@@ -117,7 +118,7 @@ class OptionsRow(QWidget):
         self._family_key = family.key
         while self._layout.count():
             item = self._layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self._controls.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.api.types import Segment, Transcript
+from app.api.types import Segment, Transcript, Word
 from app.services.transcript_formats import cues, speaker_label
 
 
@@ -55,7 +55,7 @@ def rebuild(
         elif text.strip():
             merged.append((0, [text.strip()]) if shown else (-1, [text.strip()]))
     segments: list[Segment] = []
-    kept_words = []
+    kept_words: list[Word] = []
     for index, parts in merged:
         text = " ".join(p for p in parts if p)
         if index < 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QGuiApplication
@@ -55,6 +55,10 @@ from app.ui.widgets.drop_zone import DropZone
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.recorder import RecordControl
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +114,7 @@ class TranscriptionTab(QWidget):
     send_to_chat_requested = Signal(str)
 
     def __init__(
-        self, services: Any, message_bar: MessageBar, parent: QWidget | None = None
+        self, services: Services, message_bar: MessageBar, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -418,8 +422,7 @@ class TranscriptionTab(QWidget):
             self._show_job(ids[0])
 
     def _update_row_buttons(self) -> None:
-        jobs = [self.queue.job(i) for i in self.selected_job_ids()]
-        jobs = [j for j in jobs if j is not None]
+        jobs = [j for j in (self.queue.job(i) for i in self.selected_job_ids()) if j is not None]
         self.cancel_button.setEnabled(any(j.running or j.status == "queued" for j in jobs))
         self.retry_button.setEnabled(any(j.retryable for j in jobs))
         self.remove_button.setEnabled(bool(jobs))

@@ -288,8 +288,8 @@ class TranscriptView(QWidget):
             cursor = document.find(needle)
             while not cursor.isNull():
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format.setBackground(colour)  # type: ignore[attr-defined]
+                selection.cursor = cursor
+                selection.format.setBackground(colour)
                 selections.append(selection)
                 cursor = document.find(needle, cursor)
         self.editor.setExtraSelections(selections)

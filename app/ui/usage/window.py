@@ -234,8 +234,8 @@ class UsageWindow(QWidget):
         tab = self.tab_filter.currentData()
         model = self.model_filter.currentData()
         return UsageFilter(
-            since=self.since.date().toPython(),
-            until=self.until.date().toPython(),
+            since=_day(self.since),
+            until=_day(self.until),
             tabs=(tab,) if tab else None,
             models=(model,) if model else None,
         )
@@ -271,7 +271,7 @@ class UsageWindow(QWidget):
         except ApiError as exc:
             self.gateway.setText(f"The gateway's transactions are not available: {describe(exc)}")
             return
-        until = self.until.date().toPython()
+        until = _day(self.until)
         days = [d for d in compare_days(self.report, transactions) if d.day <= until]
         charged = sum(d.gateway_usd for d in days)
         sentence = describe_differences(days) or "They match the local records."
@@ -424,3 +424,9 @@ def _report_of(records: list[UsageRecord]) -> UsageReport:
 def default_range() -> tuple[date, date]:
     today = date.today()
     return today - timedelta(days=DEFAULT_DAYS - 1), today
+
+
+def _day(edit: QDateEdit) -> date:
+    day = edit.date().toPython()
+    assert isinstance(day, date)
+    return day

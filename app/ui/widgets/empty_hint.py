@@ -107,7 +107,8 @@ class EmptyState(QFrame):
         area = self._host.rect()
         width = max(0, min(MAX_WIDTH, area.width() - 2 * SPACE["l"]))
         layout = self.layout()
-        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        has_height = layout is not None and layout.hasHeightForWidth()
+        height = layout.heightForWidth(width) if layout is not None and has_height else -1
         if height < 0:
             height = self.sizeHint().height()
         height = min(height, area.height())

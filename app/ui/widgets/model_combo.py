@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QLineEdit,
     QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -97,8 +98,8 @@ class ModelCombo(QComboBox):
         self.setCompleter(completer)
         completer.activated.connect(self._on_completer_activated)
         self.activated.connect(self._on_self_activated)
-        self.lineEdit().editingFinished.connect(self._on_line_edit_editing_finished)
-        self.lineEdit().setClearButtonEnabled(True)
+        self.edit_field().editingFinished.connect(self._on_line_edit_editing_finished)
+        self.edit_field().setClearButtonEnabled(True)
         self.editTextChanged.connect(self._on_edit_text_changed)
         self.view().setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.set_placeholder("Loading models…")
@@ -141,9 +142,15 @@ class ModelCombo(QComboBox):
             self._texts_by_id.setdefault(alias, text)
         return item
 
+    def edit_field(self) -> QLineEdit:
+        """The combo's text field (it is always editable)."""
+        field = self.lineEdit()
+        assert field is not None
+        return field
+
     def set_placeholder(self, text: str) -> None:
         """What the empty field says (e.g. why no list could be loaded)."""
-        self.lineEdit().setPlaceholderText(text)
+        self.edit_field().setPlaceholderText(text)
         self._update_tooltip()
 
     def _update_tooltip(self) -> None:
@@ -151,7 +158,7 @@ class ModelCombo(QComboBox):
         text = self.currentText().strip()
         model_id = self._ids_by_text.get(text, text)
         if not text:
-            self.setToolTip(self.lineEdit().placeholderText() if not self.model_ids() else "")
+            self.setToolTip(self.edit_field().placeholderText() if not self.model_ids() else "")
         elif model_id != text:
             self.setToolTip(f"{text.removesuffix(f' · {model_id}')}\n{model_id}")
         else:
@@ -159,7 +166,7 @@ class ModelCombo(QComboBox):
 
     def _show_start(self) -> None:
         """Scroll the field back to the start of the text: the name, not the id's tail."""
-        self.lineEdit().setCursorPosition(0)
+        self.edit_field().setCursorPosition(0)
 
     def showPopup(self) -> None:
         """Open the list at least as wide as its longest entry (up to the screen's width)."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.message_bar import MessageBar
 from app.ui.widgets.model_combo import ModelCombo
+
+if TYPE_CHECKING:
+    from app.services.context import Services
 
 
 class PlaceholderTab(QWidget):
@@ -20,7 +23,7 @@ class PlaceholderTab(QWidget):
     MODEL_OBJECT_NAME = ""
     NOTE = ""
 
-    def __init__(self, services: Any, message_bar: MessageBar, parent: QWidget | None = None):
+    def __init__(self, services: Services, message_bar: MessageBar, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
         self.message_bar = message_bar

@@ -16,7 +16,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -46,6 +46,10 @@ from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
 from app.ui.widgets.audio_player import PLAYING, AudioPlayer
 from app.ui.widgets.recorder import RecordControl, Recorder
+
+if TYPE_CHECKING:
+    from app.services.context import Services
+
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ class VoiceInput(QWidget):
 
     def __init__(
         self,
-        services: Any,
+        services: Services,
         message_bar: MessageBar,
         parent: QWidget | None = None,
         *,
