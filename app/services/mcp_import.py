@@ -32,8 +32,9 @@ def _entries(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ImportProblem("The text is not a JSON object of MCP servers.")
     for key in ("mcpServers", "servers"):
-        if isinstance(data.get(key), dict):
-            return data[key]
+        servers = data.get(key)
+        if isinstance(servers, dict):
+            return servers
     looks_like_servers = all(
         isinstance(v, dict) and ("command" in v or "url" in v or "baseUrl" in v)
         for v in data.values()

@@ -157,10 +157,11 @@ def _server_from(data: dict[str, Any], secrets: dict[str, Any]) -> McpServerConf
     env = _str_dict(secrets.get("env"))
     headers = _str_dict(secrets.get("headers"))
     args = data.get("args")
+    transport = data.get("transport")
     return McpServerConfig(
         id=str(data.get("id") or new_server_id()),
         name=data["name"],
-        transport=data.get("transport") if data.get("transport") in TRANSPORTS else STDIO,
+        transport=transport if isinstance(transport, str) and transport in TRANSPORTS else STDIO,
         command=str(data.get("command") or ""),
         args=tuple(str(a) for a in args) if isinstance(args, list) else (),
         env={k: env.get(k, "") for k in data.get("env_names", []) if isinstance(k, str)} | env,
