@@ -10,7 +10,7 @@ from app.api.types import Balance
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 NO_BALANCE = "This server does not report a balance."
 
@@ -22,7 +22,7 @@ class AccountService:
     remembered for this run, so it is not asked again after every paid request.
     """
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
         self._without_balance: set[str] = set()
         self._lock = threading.Lock()

@@ -18,7 +18,7 @@ from app.services.usage import StreamTally, completion_record
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ChatStream
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
     from app.storage.chat_store import ChatStore, Conversation, Message
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class ClosingChatStream(Iterator[ChatChunk]):
 
 
 class ChatService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
 
     def _open_stream(

@@ -39,7 +39,7 @@ from app.storage.paths import media_dir
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 _MIME_EXTENSIONS = {
     "image/png": "png",
@@ -217,7 +217,7 @@ class ImageService:
         max_image_bytes, max_image_pixels: images over either cap are refused before decoding.
     """
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
         self.max_image_bytes = MAX_IMAGE_BYTES
         self.max_image_pixels = MAX_IMAGE_PIXELS

@@ -18,7 +18,7 @@ from app.storage.atomic import write_json_atomic
 from app.storage.paths import cache_dir
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class ModelCache:
 class ModelService:
     """Lists models per tab; the list is revalidated with ``If-None-Match``."""
 
-    def __init__(self, services: Services, *, clock: Any = time.time) -> None:
+    def __init__(self, services: ServiceContext, *, clock: Any = time.time) -> None:
         self._services = services
         self._clock = clock
         self._last: ModelRefreshResult | None = None

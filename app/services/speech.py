@@ -33,7 +33,7 @@ from app.storage.speech_store import SpeechRecord, SpeechStore
 if TYPE_CHECKING:
     from app.api.client import ApiClient
     from app.media.audio import Pcm
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 AUDIO_FORMATS = ("wav", "mp3", "ogg", "flac")
 _FORMAT_ALIASES = {"oga": "ogg", "opus": "ogg", "wave": "wav"}
@@ -182,7 +182,7 @@ def cached_preview(model: str, voice: str, options: dict[str, object]) -> Path |
 
 
 class SpeechService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
         self._store: SpeechStore | None = None
 

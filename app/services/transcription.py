@@ -29,7 +29,7 @@ from app.services.usage import transcription_record
 if TYPE_CHECKING:
     from app.api.client import ApiClient
     from app.media.audio import AudioPart
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -376,7 +376,7 @@ def transcribe_parts(
 class TranscriptionService:
     """Transcribes files and URLs; ``poll_interval`` is the pause between status checks."""
 
-    def __init__(self, services: Services, *, poll_interval: float = 3.0) -> None:
+    def __init__(self, services: ServiceContext, *, poll_interval: float = 3.0) -> None:
         self._services = services
         self.poll_interval = poll_interval
         self._upload_limit_bytes: int | None = None

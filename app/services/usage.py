@@ -31,7 +31,7 @@ from app.services.usage_report import UsageReport, build_report, day_bounds, usa
 from app.storage.usage_store import BalanceSample, UsageRecord, UsageStore
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class StreamTally:
 
 
 class UsageService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
         self._pending: set[Future[Any]] = set()
         self._pending_lock = threading.Lock()

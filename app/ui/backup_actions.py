@@ -14,10 +14,10 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app import APP_NAME
 from app.errors import StorageError
@@ -25,7 +25,10 @@ from app.storage.settings import load_settings
 from app.ui.asyncutils import ask_open_file_names, ask_question, ask_save_file_name, start_task
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.services.runner import Runner
+    from app.storage.history import HistoryDatabase
+    from app.storage.settings import Settings
+    from app.ui.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +37,49 @@ ARCHIVE_FILTER = "Backup archives (*.zip);;All files (*)"
 PROGRESS_STEPS = 1000
 
 
+class BackupServices(Protocol):
+    """The services a backup or a restore uses: the settings, the worker pool, the history."""
+
+    settings: Settings
+    runner: Runner
+
+    @property
+    def history(self) -> HistoryDatabase: ...
+
+
+class BackupWindow(Protocol):
+    """What ``BackupActions`` needs of the window (``MainWindow`` is one)."""
+
+    @property
+    def services(self) -> BackupServices: ...
+
+    @property
+    def message_bar(self) -> MessageBar: ...
+
+    @property
+    def tabs(self) -> QWidget: ...
+
+    def close(self) -> bool: ...
+
+
 class BackupActions(QObject):
     """The two menu actions of one window; ``back_up`` and ``restore`` are plain slots."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: BackupWindow) -> None:
+        assert isinstance(window, QWidget), "the window is a widget: dialogs open on it"
         super().__init__(window)
-        self.window = window
+        self.widget: QWidget = window
+        self.window: BackupWindow = window
         self.progress_dialog: QProgressDialog | None = None
         self.last_folder = str(Path.home())
 
     # -- slots -----------------------------------------------------------------------------
 
     def back_up(self) -> None:
-        start_task(self._back_up(), owner=self.window, name="back up")
+        start_task(self._back_up(), owner=self.widget, name="back up")
 
     def restore(self) -> None:
-        start_task(self._restore(), owner=self.window, name="restore")
+        start_task(self._restore(), owner=self.widget, name="restore")
 
     # -- backing up ------------------------------------------------------------------------
 
@@ -58,7 +88,7 @@ class BackupActions(QObject):
 
         suggested = str(Path(self.last_folder) / default_backup_name())
         chosen = await ask_save_file_name(
-            self.window, "Back up everything", suggested, ARCHIVE_FILTER
+            self.widget, "Back up everything", suggested, ARCHIVE_FILTER
         )
         if not chosen:
             return
@@ -84,14 +114,14 @@ class BackupActions(QObject):
         from app.services.backup import BackupCancelled, restore_backup
 
         chosen = await ask_open_file_names(
-            self.window, "Restore from backup", self.last_folder, ARCHIVE_FILTER
+            self.widget, "Restore from backup", self.last_folder, ARCHIVE_FILTER
         )
         if not chosen:
             return
         archive = Path(chosen[0])
         self.last_folder = str(archive.parent)
         answer = await ask_question(
-            self.window,
+            self.widget,
             "Restore from backup",
             f"Replace the current history, images, audio and settings with those in "
             f"{archive.name}? The current data is kept in a safety folder.",
@@ -156,7 +186,7 @@ class BackupActions(QObject):
             self.progress_dialog = None
 
     def _open_progress(self, label: str, cancel: threading.Event) -> QProgressDialog:
-        dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self.window)
+        dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self.widget)
         dialog.setObjectName("backupProgress")
         dialog.setWindowTitle(APP_NAME)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

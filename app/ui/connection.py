@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.api.types import Balance, ModelKind
 from app.errors import ApiConnectionError, AuthenticationError, NotFoundError, describe
@@ -16,7 +17,9 @@ from app.ui.asyncutils import await_dialog, start_task
 from app.ui.events import app_events
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.services.context import Services
+    from app.ui.message_bar import MessageBar
+    from app.ui.widgets.status_panel import StatusPanel
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,28 @@ def _when(timestamp: float | None) -> str:
     return "on " + datetime.fromtimestamp(timestamp).strftime("%d %b %Y at %H:%M")
 
 
+class ConnectionWindow(Protocol):
+    """What ``ServerConnection`` needs of the window it serves (``MainWindow`` is one)."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def message_bar(self) -> MessageBar: ...
+
+    @property
+    def status(self) -> StatusPanel: ...
+
+    @property
+    def tab_pages(self) -> dict[str, QWidget]: ...
+
+    def model_combo(self, kind: str) -> Any: ...
+
+    def open_key_dialog(self) -> None: ...
+
+
 class ServerConnection(QObject):
-    """Start-up sequence, model lists and balance for one ``MainWindow``.
+    """Start-up sequence, model lists and balance for one window.
 
     Signals:
         key_changed(str): where the key comes from now ("env", "keyring", "session", "none").
@@ -43,9 +66,11 @@ class ServerConnection(QObject):
     balance_changed = Signal(object)
     models_ready = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ConnectionWindow) -> None:
+        assert isinstance(window, QWidget), "the window is a widget: dialogs open on it"
         super().__init__(window)
-        self._window = window
+        self._widget: QWidget = window
+        self._window: ConnectionWindow = window
         self.services = window.services
         self.key_source = "none"
         self.keyring_notice: str | None = None
@@ -60,7 +85,7 @@ class ServerConnection(QObject):
         if running is not None and not running.done():
             coro.close()
             return running
-        task = start_task(coro, owner=self._window, name=name)
+        task = start_task(coro, owner=self._widget, name=name)
         self._tasks[name] = task
         return task
 
@@ -122,7 +147,7 @@ class ServerConnection(QObject):
             key_source=source,
             keyring_notice=notice,
             first_run=first_run,
-            parent=self._window,
+            parent=self._widget,
         )
         try:
             accepted = await await_dialog(dialog) == 1

@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtWidgets import QWidget
 
 from app.storage.atomic import write_text_atomic
 from app.storage.chat_store import conversation_markdown
 from app.ui.asyncutils import ask_open_file_names, ask_save_file_name, start_task
 
 if TYPE_CHECKING:
-    from app.ui.chat.tab import ChatTab
+    from app.services.runner import Runner
+    from app.storage.chat_store import ChatStore, Conversation
+    from app.ui.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +31,46 @@ def file_stem(title: str) -> str:
     return stem[:60] or "conversation"
 
 
+class FilesServices(Protocol):
+    """The one service conversation files use: the worker pool."""
+
+    runner: Runner
+
+
+class ConversationHost(Protocol):
+    """What ``ConversationFiles`` needs of the chat tab it works for (``ChatTab`` is one)."""
+
+    @property
+    def conversation(self) -> Conversation | None: ...
+
+    @property
+    def store(self) -> ChatStore: ...
+
+    @property
+    def services(self) -> FilesServices: ...
+
+    @property
+    def message_bar(self) -> MessageBar: ...
+
+    def refresh_conversations(self, *, leave_search: bool = False) -> None: ...
+
+    def open_conversation(self, conversation_id: int) -> Awaitable[object]: ...
+
+
 class ConversationFiles:
-    """Writes and reads conversation files for one ``ChatTab`` (all file work off the UI
+    """Writes and reads conversation files for one chat tab (all file work off the UI
     thread, every write atomic)."""
 
-    def __init__(self, tab: ChatTab) -> None:
-        self.tab = tab
+    def __init__(self, tab: ConversationHost) -> None:
+        assert isinstance(tab, QWidget), "the tab is a widget: the file dialogs open on it"
+        self.widget: QWidget = tab
+        self.tab: ConversationHost = tab
 
     def export_current(self, fmt: str) -> None:
-        start_task(self._export_with_dialog(fmt), owner=self.tab, name="export conversation")
+        start_task(self._export_with_dialog(fmt), owner=self.widget, name="export conversation")
 
     def import_with_dialog(self) -> None:
-        start_task(self._import_with_dialog(), owner=self.tab, name="import conversation")
+        start_task(self._import_with_dialog(), owner=self.widget, name="import conversation")
 
     async def _export_with_dialog(self, fmt: str) -> None:
         conversation = self.tab.conversation
@@ -45,7 +78,7 @@ class ConversationFiles:
             self.tab.message_bar.show_notice("Open or start a conversation to export it.")
             return
         suggested = file_stem(conversation.title) + SUFFIXES[fmt]
-        path = await ask_save_file_name(self.tab, "Export conversation", suggested, FILTERS[fmt])
+        path = await ask_save_file_name(self.widget, "Export conversation", suggested, FILTERS[fmt])
         if path:
             await self.export_to(Path(path), fmt)
 
@@ -71,7 +104,7 @@ class ConversationFiles:
         return path
 
     async def _import_with_dialog(self) -> None:
-        paths = await ask_open_file_names(self.tab, "Import conversation", "", FILTERS["json"])
+        paths = await ask_open_file_names(self.widget, "Import conversation", "", FILTERS["json"])
         if paths:
             await self.import_from(Path(paths[0]))
 
