@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.api.types import ModelKind
-from app.errors import AppError, AuthenticationError, UserInputError, describe, is_expected
+from app.cli_shared import CommandFailed, UsageError, text_argument
+from app.errors import AuthenticationError, UserInputError, describe, is_expected
 from app.services.defaults import DEFAULT_MODELS, key_source_phrase
 
 if TYPE_CHECKING:
@@ -38,14 +39,6 @@ log = logging.getLogger(__name__)
 
 PROG = "aiml-desktop"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class UsageError(UserInputError):
-    """The command line cannot be carried out as written."""
-
-
-class CommandFailed(AppError):
-    """The command ran but could not do what was asked; the message is the sentence."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,11 +59,6 @@ def _error_line(sentence: str) -> None:
     from app.storage.logging_setup import redact
 
     _say("error: " + redact(" ".join(sentence.split())))
-
-
-def _text_argument(value: str) -> str:
-    """The text itself, or standard input when it is ``-``."""
-    return sys.stdin.read() if value == "-" else value
 
 
 def _model(services: Services, args: argparse.Namespace, kind: str) -> str:
@@ -108,7 +96,7 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     from app.services.assistants import request_for
     from app.services.chat import require_text
 
-    prompt = require_text(_text_argument(args.prompt))
+    prompt = require_text(text_argument(args.prompt))
     assistant = (
         await services.runner.run(services.assistants.find, args.assistant)
         if args.assistant
@@ -178,7 +166,7 @@ def _usage_line(completion: Any) -> str | None:
 
 
 async def _cmd_complete(services: Services, args: argparse.Namespace) -> int:
-    prompt = _text_argument(args.prompt)
+    prompt = text_argument(args.prompt)
     model = _model(services, args, "chat")
     completion, fell_back = await services.chat.completion(prompt, model, args.max_tokens)
     if fell_back:
@@ -203,7 +191,7 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     from app.services.images import save_image
     from app.storage.atomic import check_writable
 
-    prompt = _text_argument(args.prompt)
+    prompt = text_argument(args.prompt)
     model = _model(services, args, "image")
     body = cli_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
     inputs = _edit_inputs(services, args)
@@ -338,7 +326,7 @@ async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
     from app.services.speech import audio_format_for, speech_body
     from app.storage.atomic import check_writable
 
-    text = _text_argument(args.text)
+    text = text_argument(args.text)
     model = _model(services, args, "tts")
     if args.output:  # before the paid request, so a bad path costs nothing
         await services.runner.run(check_writable, args.output)

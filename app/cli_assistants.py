@@ -37,7 +37,7 @@ def _chosen(services: Services, names: list[str] | None) -> list[Any]:
 
 
 def _export(services: Services, args: argparse.Namespace) -> int:
-    from app.cli import UsageError
+    from app.cli_shared import UsageError
 
     chosen = _chosen(services, args.name)
     if not args.paths:
@@ -55,7 +55,7 @@ def _export(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_assistants(services: Services, args: argparse.Namespace) -> int:
-    from app.cli import CommandFailed, UsageError
+    from app.cli_shared import CommandFailed, UsageError
     from app.storage.assistants import AssistantFileError
 
     try:

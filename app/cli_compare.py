@@ -25,7 +25,7 @@ def add_compare_command(commands: Any, subparser: Any) -> None:
 
 
 async def cmd_compare(services: Services, args: argparse.Namespace) -> int:
-    from app.cli import CommandFailed, _text_argument
+    from app.cli_shared import CommandFailed, text_argument
     from app.services.compare import compare_prompt
 
     params: dict[str, Any] = {}
@@ -35,7 +35,7 @@ async def cmd_compare(services: Services, args: argparse.Namespace) -> int:
         params["max_tokens"] = args.max_tokens
     columns = await compare_prompt(
         services,
-        _text_argument(args.prompt),
+        text_argument(args.prompt),
         args.models.split(","),
         system=args.system,
         params=params,

@@ -23,7 +23,7 @@ from app.storage.assistants import (
 from app.storage.atomic import write_text_atomic
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
     from app.storage.chat_store import Conversation
 
 ASSISTANT_KEY = "assistant"  # in Conversation.settings: {"id", "name", "icon"}
@@ -67,7 +67,7 @@ def file_name_for(assistant: Assistant) -> str:
 
 
 class AssistantService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
 
     @cached_property

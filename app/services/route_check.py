@@ -16,7 +16,7 @@ from app.api.routes import tab_routes
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ClientConfig
-    from app.services.context import Services
+    from app.services.service_context import ServiceContext
 
 TAB_NAMES = {"chat": "Chat", "image": "Images", "stt": "Speech to text", "tts": "Text to speech"}
 OTHER_DIALECT = {"aimlapi": "openai", "openai": "aimlapi"}
@@ -121,7 +121,7 @@ def probe_tabs(client: ApiClient) -> RouteReport:
 class RouteService:
     """Checks servers and remembers the last report per server and routes for this run."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ServiceContext) -> None:
         self._services = services
         self._reports: dict[tuple[str, str], RouteReport] = {}
         self._lock = threading.Lock()
@@ -130,14 +130,13 @@ class RouteService:
         self, key: str | None, base_url: str | None, dialect: str | None, proxy: str | None
     ) -> ClientConfig:
         config = self._services.client_config(key)
-        changes: dict[str, object] = {"max_retries": 0}
-        if base_url:
-            changes["base_url"] = base_url
-        if dialect:
-            changes["dialect"] = dialect
-        if proxy is not None:
-            changes["proxy"] = proxy.strip() or None
-        return dataclasses.replace(config, **changes)
+        return dataclasses.replace(
+            config,
+            max_retries=0,
+            base_url=base_url or config.base_url,
+            dialect=dialect or config.dialect,
+            proxy=config.proxy if proxy is None else proxy.strip() or None,
+        )
 
     async def check(
         self,

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from app.api.client import ApiClient
+    from app.api.client import ApiClient, ClientConfig
     from app.api.types import Balance
     from app.services.runner import Runner
     from app.storage.history import HistoryDatabase
@@ -51,6 +51,8 @@ class ServiceContext(Protocol):
 
     @property
     def usage(self) -> UsageLedger: ...
+
+    def client_config(self, api_key: str | None) -> ClientConfig: ...
 
     def client(self, api_key: str | None = None) -> ApiClient: ...
 

@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
             library = AssistantLibraryWindow(
                 self.services,
                 chat_models=lambda: combo.model_ids() if combo is not None else [],
-                default_model=lambda: self.tab_pages["chat"].current_model(),
+                default_model=lambda: self.chat_tab().current_model(),
                 parent=self,
             )
             library.conversation_started.connect(self.show_conversation)
@@ -526,9 +526,14 @@ class MainWindow(QMainWindow):
         library.reload()
         return library
 
+    def chat_tab(self) -> ChatTab:
+        chat = self.tab_pages["chat"]
+        assert isinstance(chat, ChatTab)
+        return chat
+
     def show_conversation(self, conversation_id: int) -> None:
         """Bring the Chat tab forward with the conversation ``conversation_id`` open."""
-        chat = self.tab_pages["chat"]
+        chat = self.chat_tab()
         chat.refresh_conversations()
         chat.open_conversation(conversation_id)
         self.tabs.setCurrentWidget(chat)

@@ -57,7 +57,9 @@ class AssistantEditor(QWidget):
         self.model.setObjectName("assistantModel")
         self.model.setAccessibleName("Model")
         self.model.setEditable(True)
-        self.model.lineEdit().setPlaceholderText("The default chat model")
+        field = self.model.lineEdit()
+        assert field is not None  # the combo is editable
+        field.setPlaceholderText("The default chat model")
         self.prompt = QPlainTextEdit(self)
         self.prompt.setObjectName("assistantPrompt")
         self.prompt.setAccessibleName("System prompt")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
@@ -35,7 +35,8 @@ from app.ui.style.controls import decorate
 from app.ui.style.tokens import SPACE
 
 if TYPE_CHECKING:
-    from app.ui.images.tab import ImagesTab
+    from app.services.context import Services
+    from app.ui.images.gallery import GalleryModel
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,30 @@ class _ImageCell(QWidget):
         column.addLayout(buttons)
 
 
+class CompareHost(Protocol):
+    """What the compare window needs of the Images tab it opens over (``ImagesTab`` is one)."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def gallery_model(self) -> GalleryModel: ...
+
+    def open_viewer_for(self, image_id: int) -> None: ...
+
+    def save_record(self, record: ImageRecord, path: str, name_filter: str = "") -> Any: ...
+
+    def restore_request(self, request: dict[str, Any]) -> None: ...
+
+
 class ImageCompareWindow(QWidget):
     """A window over the Images tab: it shares the tab's services, gallery and viewer."""
 
-    def __init__(self, tab: ImagesTab, model_ids: list[str]) -> None:
+    def __init__(self, tab: CompareHost, model_ids: list[str]) -> None:
+        assert isinstance(tab, QWidget), "the compare window opens over the tab widget"
         super().__init__(tab, Qt.WindowType.Window)
-        self.tab = tab
+        self.tab_widget: QWidget = tab
+        self.tab: CompareHost = tab
         self.services = tab.services
         self.setObjectName("imageCompare")
         self.setWindowTitle("Compare image models")
@@ -246,6 +265,6 @@ class ImageCompareWindow(QWidget):
     def reuse(self, record: ImageRecord) -> None:
         """Put the request of this result back in the Images form."""
         self.tab.restore_request(record.request)
-        window = self.tab.window()
+        window = self.tab_widget.window()
         window.raise_()
         window.activateWindow()

@@ -1,0 +1,24 @@
+"""What the command line's modules share: its two errors and reading a text argument.
+
+``app.cli`` and the subcommand modules beside it (``cli_assistants``, ``cli_compare``, …) all
+import these from here, so no subcommand module imports ``app.cli``, which imports them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from app.errors import AppError, UserInputError
+
+
+class UsageError(UserInputError):
+    """The command line cannot be carried out as written."""
+
+
+class CommandFailed(AppError):
+    """The command ran but could not do what was asked; the message is the sentence."""
+
+
+def text_argument(value: str) -> str:
+    """The text itself, or standard input when it is ``-``."""
+    return sys.stdin.read() if value == "-" else value
