@@ -138,7 +138,7 @@ def sidecar(
         "source_url": url,
         "revised_prompt": image.revised_prompt,
     }
-    contents = {
+    contents: dict[str, Any] = {
         "request": request,
         "image": {k: v for k, v in about.items() if v is not None},
         "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -157,7 +157,9 @@ class Generation:
     prepared: PreparedEdit | None = None
 
 
-def _send(client: Any, body: dict[str, Any], prepared: PreparedEdit | None, stop: Any) -> Any:
+def _send(
+    client: ApiClient, body: dict[str, Any], prepared: PreparedEdit | None, stop: Any
+) -> ImageResult:
     if prepared is None:
         return client.images.generate(body, cancel=stop)
     wire = edit_request(body, prepared)

@@ -26,7 +26,7 @@ def encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, fmt, quality):
+    if not image.save(buffer, fmt, quality):  # type: ignore[call-overload]  # str works; bytes crash
         raise ImageInputError(f"The image could not be encoded as {fmt}.")
     buffer.close()
     return bytes(data.data())

@@ -287,7 +287,7 @@ class MaskEditor(QDialog):
             ("Ctrl+0", self.canvas.fit),
             ("Ctrl+I", self.invert),
         ):
-            QShortcut(QKeySequence(keys), self, activated=slot)
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
         self._on_size_slider_value_changed(self.size_slider.value())
         self._update_state()
 
@@ -298,7 +298,7 @@ class MaskEditor(QDialog):
         button.setCheckable(True)
         decorate(button, purpose, icon_only=True)
         tool = name.removeprefix("imageMask").lower()
-        button.toggled.connect(lambda on: on and self.canvas.set_tool(tool))
+        button.toggled.connect(lambda on: self.canvas.set_tool(tool) if on else None)
         self.tool_group.addButton(button)
         row.addWidget(button)
         return button

@@ -141,7 +141,7 @@ class ReferencePanel(QFrame):
         self.support: EditSupport = TEXT_ONLY
         self.references: list[ReferenceImage] = []
         self.slots: list[ReferenceSlot] = []
-        self.mask: bytes | None = None
+        self.mask: bytes | None = None  # type: ignore[assignment]  # shadows QWidget.mask()
         self.mask_unavailable = ""
         self._tasks: set[asyncio.Task[Any]] = set()
 

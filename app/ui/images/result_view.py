@@ -238,8 +238,9 @@ class ResultView(QWidget):
     def _rebuild_strip(self) -> None:
         while self.strip.count():
             item = self.strip.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.strip_holder.setVisible(len(self.records) > 1)
         self.strip.addStretch(1)
         for record in self.records:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import threading
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -50,7 +51,10 @@ DOCUMENT_FILTER = (
 )
 
 
-def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
+W = TypeVar("W", bound=QWidget)
+
+
+def _named(widget: W, name: str, accessible: str) -> W:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
@@ -67,7 +71,7 @@ class KnowledgeWindow(QWidget):
         self.resize(820, 520)
         self._cancel: threading.Event | None = None
         self._build()
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._on_escape)
         self.refresh()
 
     # -- building ----------------------------------------------------------------------------
@@ -226,7 +230,8 @@ class KnowledgeWindow(QWidget):
         if name is None or not rows:
             self.status.setText("Select the documents to remove first.")
             return
-        paths = [self.documents.item(row, 0).data(Qt.ItemDataRole.UserRole) for row in rows]
+        items = [self.documents.item(row, 0) for row in rows]
+        paths = [item.data(Qt.ItemDataRole.UserRole) for item in items if item is not None]
         for path in paths:
             self.services.knowledge.remove(name, path)
         self.status.setText(f"Removed {len(paths)} document{'s' if len(paths) != 1 else ''}.")
