@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import getpass
 import inspect
 import json
@@ -208,7 +209,7 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
         edit = await services.runner.run(keep_inputs, done.prepared, folder, stem)
     for image in done.result.images:
         path = await services.runner.run(
-            lambda image=image: save_image(image, folder, stem, request=body, edit=edit)
+            functools.partial(save_image, image, folder, stem, request=body, edit=edit)
         )
         print(path, flush=True)
     return EXIT_OK
