@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -53,7 +54,9 @@ class _SafeHtmlRenderer(RendererHTML):
 
     # -- math ---------------------------------------------------------------------------
 
-    def math_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def math_inline(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return self._math(tokens[idx], display=False)
 
     def math_inline_double(
@@ -61,7 +64,9 @@ class _SafeHtmlRenderer(RendererHTML):
     ) -> str:
         return self._math(tokens[idx], display=True)
 
-    def math_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def math_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return f'<p align="center">{self._math(tokens[idx], display=True)}</p>\n'
 
     def _math(self, token: Token, *, display: bool) -> str:
@@ -87,7 +92,9 @@ class _SafeHtmlRenderer(RendererHTML):
 
     # -- links and images ---------------------------------------------------------------
 
-    def link_open(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         href = tokens[idx].attrGet("href")
         if not isinstance(href, str) or not href.lower().startswith(SAFE_LINK_SCHEMES):
             tokens[idx].meta["inert"] = True
@@ -95,7 +102,9 @@ class _SafeHtmlRenderer(RendererHTML):
         escaped = html.escape(href, quote=True)
         return f'<a href="{escaped}" title="{escaped}" style="color:{self.theme.link}">'
 
-    def link_close(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         depth = 0
         for back in range(idx - 1, -1, -1):
             token = tokens[back]
@@ -107,7 +116,7 @@ class _SafeHtmlRenderer(RendererHTML):
                 depth -= 1
         return "</a>"
 
-    def image(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         alt = self.renderInlineAsText(token.children or [], options, env) or "image"
         label = html.escape(f"[image: {alt}]")
@@ -121,18 +130,22 @@ class _SafeHtmlRenderer(RendererHTML):
 
     # -- code ---------------------------------------------------------------------------
 
-    def code_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def code_inline(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         content = html.escape(tokens[idx].content)
         return (
             f'<code style="background-color:{self.theme.inline_code_background}">{content}</code>'
         )
 
-    def fence(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
         return self._code_block(token.content, language)
 
-    def code_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def code_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return self._code_block(tokens[idx].content, "")
 
     def _code_block(self, code: str, language: str) -> str:
@@ -160,7 +173,9 @@ class _SafeHtmlRenderer(RendererHTML):
 
     # -- tables -------------------------------------------------------------------------
 
-    def table_open(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def table_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return (
             f'<table border="1" cellspacing="0" cellpadding="4" '
             f'style="border-color:{self.theme.border}; margin-bottom:8px">\n'

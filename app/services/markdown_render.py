@@ -22,7 +22,6 @@ from __future__ import annotations
 import html
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -278,7 +277,8 @@ class MarkdownRenderer:
             return self.math.image(key)
         if scheme == SVG_SCHEME:
             renderer = self._parser.renderer
-            return renderer.svg_pictures.get(key)
+            picture: SvgPicture | None = renderer.svg_pictures.get(key)
+            return picture
         return None
 
     def toggle_svg_preview(self, key: str) -> None:

@@ -30,7 +30,7 @@ from app.ui.events import expect_first_paint, first_paint_done
 from app.ui.theme import ThemeManager, app_icon
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    pass
 
 
 log = logging.getLogger(__name__)

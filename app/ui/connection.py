@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -46,7 +47,7 @@ class ConnectionWindow(Protocol):
     def status(self) -> StatusPanel: ...
 
     @property
-    def tab_pages(self) -> dict[str, QWidget]: ...
+    def tab_pages(self) -> Mapping[str, QWidget]: ...
 
     def model_combo(self, kind: str) -> Any: ...
 

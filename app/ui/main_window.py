@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib
 import logging
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from app.ui.widgets.status_panel import StatusPanel
 
 if TYPE_CHECKING:
     from app.services.context import Services
+    from app.ui.chat.tab import ChatTab
 
     TabFactory = Callable[[Services, MessageBar, QWidget | None], QWidget]
 
@@ -52,11 +54,11 @@ TAB_SPECS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def tab_class(kind: str) -> type[QWidget]:
+def tab_class(kind: str) -> TabFactory:
     """The page class of tab ``kind``, importing its module."""
     target = next(spec[2] for spec in TAB_SPECS if spec[0] == kind)
     module_name, _, class_name = target.partition(":")
-    page_class: type[QWidget] = getattr(importlib.import_module(module_name), class_name)
+    page_class: TabFactory = getattr(importlib.import_module(module_name), class_name)
     return page_class
 
 
@@ -527,6 +529,8 @@ class MainWindow(QMainWindow):
         return library
 
     def chat_tab(self) -> ChatTab:
+        from app.ui.chat.tab import ChatTab
+
         chat = self.tab_pages["chat"]
         assert isinstance(chat, ChatTab)
         return chat

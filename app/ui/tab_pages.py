@@ -92,7 +92,8 @@ class TabPages(Mapping[str, QWidget]):
             self._tabs.setCurrentIndex(current)
         finally:
             self.swapping = False
-        placeholder.deleteLater()
+        if placeholder is not None:
+            placeholder.deleteLater()
         return page
 
     def build_all(self) -> None:

@@ -9,7 +9,7 @@ import logging
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QWheelEvent
+from PySide6.QtGui import QKeySequence, QPixmap, QResizeEvent, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
     QGraphicsPixmapItem,
@@ -250,8 +250,9 @@ class ImageViewer(QDialog):
         """One thumbnail per version, the shown one checked; arrows between them."""
         while self.version_row.count():
             item = self.version_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.version_strip.setVisible(many)
         if not many:
             return
