@@ -71,11 +71,17 @@ def cmd_kb(services: Services, args: argparse.Namespace) -> int:
     if args.action == "create":
         base = knowledge.create(args.name)
         _say(f'created knowledge base "{base.name}".')
+    elif args.action == "embeddings":
+        model = None if args.model == "off" else args.model
+        base = knowledge.use_embeddings(args.name, model)
+        state = f"on, with {model}" if model else "off"
+        _say(f'vector search for "{base.name}" is {state}.')
     elif args.action == "add":
         _kb_add(services, args)
     elif args.action == "list":
         for base in knowledge.bases():
-            print(f"{base.name}\t{base.documents} documents\t{base.chunks} passages")
+            vectors = f"\tvectors: {base.embedding_model}" if base.embedding_model else ""
+            print(f"{base.name}\t{base.documents} documents\t{base.chunks} passages{vectors}")
     elif args.action == "remove":
         removed = knowledge.remove(args.name, args.document)
         if not removed:
@@ -129,6 +135,11 @@ def add_kb_command(commands: Any, subparser: Any) -> None:
     add.add_argument("name")
     add.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
     actions.add_parser("list", help="list the knowledge bases")
+    embeddings = actions.add_parser(
+        "embeddings", help="switch vector search (/v1/embeddings) on with a model, or off"
+    )
+    embeddings.add_argument("name")
+    embeddings.add_argument("model", help="an embedding model id, or 'off'")
     remove = actions.add_parser("remove", help="remove a document (by name or path)")
     remove.add_argument("name")
     remove.add_argument("document")

@@ -4,9 +4,10 @@ Writes 20 real PDFs of 50 pages each (about 2,400 characters a page, words drawn
 vocabulary of 5,000), then times ``KnowledgeService.add`` over the folder (extraction with
 pypdf, cutting into passages, FTS5 indexing) against reading the same PDFs' text with pypdf
 alone in the same run. Search: 200 queries of two or three words, median and 95th percentile,
-against a ``LIKE`` scan for the first word over the same passages.
+against a ``LIKE`` scan for the first word over the same passages; then the same search with
+vector scores switched on (random vectors of ``--dimensions`` floats, no server asked).
 
-    python bench/knowledge.py [--pages 1000] [--queries 200]
+    python bench/knowledge.py [--pages 1000] [--queries 200] [--dimensions 1536]
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--dimensions", type=int, default=1536)
     args = parser.parse_args()
     rng = random.Random(7)
     words = vocabulary(rng)
@@ -105,7 +107,40 @@ def main() -> None:
         f"p95 {times[int(len(times) * 0.95)] * 1000:.1f} ms, longest {times[-1] * 1000:.1f} ms "
         f"(target median ≤ 50 ms); LIKE scan median {statistics.median(scans) * 1000:.1f} ms"
     )
+    vector_search(service, queries[:50], rng, args.dimensions)
     service.store.close()
+
+
+def vector_search(
+    service: KnowledgeService, queries: list[str], rng: random.Random, dimensions: int
+) -> None:
+    """Search with vector scores switched on: every passage gets a random vector of
+    ``dimensions`` floats (as text-embedding-3-small gives 1,536) and so does each query; no
+    server is asked, so this is the cost of scoring on this machine."""
+    from app.services.knowledge import pack
+
+    def embed(model: str, texts: list[str]) -> list[list[float]]:
+        return [[rng.gauss(0, 1) for _ in range(dimensions)] for _ in texts]
+
+    service.embed = None
+    service.store.set_embedding_model("Bench", "bench-vectors")
+    base = service.store.get("Bench")
+    missing = service.store.chunks_without_vectors(base)
+    service.store.put_vectors([(chunk_id, pack(embed("", [""])[0])) for chunk_id, _ in missing])
+    service.embed = embed
+    for label, hide_numpy in (("numpy", False), ("plain Python", True)):
+        if hide_numpy:
+            sys.modules["numpy"] = None  # type: ignore[assignment]
+        times = []
+        for query in queries[: 10 if hide_numpy else None]:
+            started = time.perf_counter()
+            service.search("Bench", query, limit=6)
+            times.append(time.perf_counter() - started)
+        print(
+            f"search with vectors, {label} ({len(missing)} passages × {dimensions} dimensions, "
+            f"{len(times)} queries): median {statistics.median(times) * 1000:.1f} ms, "
+            f"longest {max(times) * 1000:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import requests
 from app import DEFAULT_BASE_URL
 from app.api.audio import AudioApi
 from app.api.chat import ChatApi, ChatStream, CompletionsApi
+from app.api.embeddings import EmbeddingsApi
 from app.api.images import ImagesApi
 from app.api.listing import BillingApi, ModelsApi
 from app.api.retry import RetryPolicy
@@ -56,7 +57,7 @@ class ClientConfig:
 
 class ApiClient:
     """Namespaces ``chat``, ``completions``, ``images``, ``audio``, ``models``, ``billing``,
-    ``routes``.
+    ``routes``, ``embeddings``.
 
     Blocking calls, safe to use from one worker thread at a time per call; the session's
     connection pool is shared.
@@ -87,6 +88,7 @@ class ApiClient:
         self.models = ModelsApi(self._transport)
         self.billing = BillingApi(self._transport)
         self.routes = RoutesApi(self._transport)
+        self.embeddings = EmbeddingsApi(self._transport)
 
     @property
     def root(self) -> str:

@@ -233,7 +233,14 @@ class Services:
         from app.services.knowledge import KnowledgeService
         from app.storage.knowledge_store import KnowledgeStore
 
-        return KnowledgeService(KnowledgeStore())
+        def embed(model: str, texts: list[str]) -> list[list[float]]:
+            client = self.client()
+            try:
+                return client.embeddings.create(model, texts)
+            finally:
+                client.close()
+
+        return KnowledgeService(KnowledgeStore(), embed)
 
     def close(self) -> None:
         """Stop the MCP servers and the worker pool; close the history and knowledge databases."""

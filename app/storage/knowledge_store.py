@@ -54,6 +54,10 @@ END;
 CREATE TRIGGER IF NOT EXISTS kb_chunks_ad AFTER DELETE ON kb_chunks BEGIN
     INSERT INTO kb_chunks_fts(kb_chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
+CREATE TABLE IF NOT EXISTS kb_vectors (
+    chunk_id INTEGER PRIMARY KEY REFERENCES kb_chunks(id) ON DELETE CASCADE,
+    vector BLOB NOT NULL
+);
 """
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -68,10 +72,13 @@ class KnowledgeError(UserInputError):
 
 @dataclass(frozen=True)
 class KnowledgeBase:
+    """A knowledge base; ``embedding_model`` is set when vector search is switched on."""
+
     id: int
     name: str
     documents: int
     chunks: int
+    embedding_model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,9 @@ class KnowledgeStore:
         if str(path) != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(SCHEMA)
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(knowledge_bases)")}
+        if "embedding_model" not in columns:  # a database made before embeddings existed
+            self.conn.execute("ALTER TABLE knowledge_bases ADD COLUMN embedding_model TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -143,7 +153,7 @@ class KnowledgeStore:
     def get(self, name: str) -> KnowledgeBase:
         with self._lock:
             row = self.conn.execute(
-                """SELECT kb.id, kb.name,
+                """SELECT kb.id, kb.name, kb.embedding_model,
                           (SELECT COUNT(*) FROM kb_documents d WHERE d.kb_id = kb.id) AS documents,
                           (SELECT COUNT(*) FROM kb_chunks c JOIN kb_documents d
                              ON c.document_id = d.id WHERE d.kb_id = kb.id) AS chunks
@@ -154,7 +164,9 @@ class KnowledgeStore:
             raise KnowledgeError(
                 f'There is no knowledge base named "{name}"; create it with "kb create".'
             )
-        return KnowledgeBase(row["id"], row["name"], row["documents"], row["chunks"])
+        return KnowledgeBase(
+            row["id"], row["name"], row["documents"], row["chunks"], row["embedding_model"]
+        )
 
     def all(self) -> list[KnowledgeBase]:
         with self._lock:
@@ -172,6 +184,69 @@ class KnowledgeStore:
                 (base.id,),
             )
             conn.execute("DELETE FROM knowledge_bases WHERE id = ?", (base.id,))
+
+    def set_embedding_model(self, name: str, model: str | None) -> KnowledgeBase:
+        """Switch vector search on with ``model``, or off with None (its vectors are dropped)."""
+        base = self.get(name)
+        with self.transaction() as conn:
+            if model != base.embedding_model:
+                conn.execute(
+                    "DELETE FROM kb_vectors WHERE chunk_id IN (SELECT c.id FROM kb_chunks c "
+                    "JOIN kb_documents d ON d.id = c.document_id WHERE d.kb_id = ?)",
+                    (base.id,),
+                )
+            conn.execute(
+                "UPDATE knowledge_bases SET embedding_model = ? WHERE id = ?", (model, base.id)
+            )
+        return self.get(name)
+
+    # -- vectors ----------------------------------------------------------------------------
+
+    def chunks_without_vectors(self, base: KnowledgeBase) -> list[tuple[int, str]]:
+        with self._lock:
+            return [
+                (row[0], row[1])
+                for row in self.conn.execute(
+                    """SELECT c.id, c.text FROM kb_chunks c
+                       JOIN kb_documents d ON d.id = c.document_id
+                       LEFT JOIN kb_vectors v ON v.chunk_id = c.id
+                       WHERE d.kb_id = ? AND v.chunk_id IS NULL ORDER BY c.id""",
+                    (base.id,),
+                )
+            ]
+
+    def put_vectors(self, vectors: Sequence[tuple[int, bytes]]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO kb_vectors(chunk_id, vector) VALUES (?, ?)", vectors
+            )
+
+    def vectors(self, base: KnowledgeBase) -> list[tuple[int, bytes]]:
+        with self._lock:
+            return [
+                (row[0], row[1])
+                for row in self.conn.execute(
+                    """SELECT v.chunk_id, v.vector FROM kb_vectors v
+                       JOIN kb_chunks c ON c.id = v.chunk_id
+                       JOIN kb_documents d ON d.id = c.document_id WHERE d.kb_id = ?""",
+                    (base.id,),
+                )
+            ]
+
+    def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
+        """The passages with these ids (score 0), by id."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        with self._lock:
+            rows = self.conn.execute(
+                f"""SELECT c.id, c.page, c.text, d.name, d.path FROM kb_chunks c
+                    JOIN kb_documents d ON d.id = c.document_id WHERE c.id IN ({marks})""",
+                list(chunk_ids),
+            ).fetchall()
+        return {
+            r["id"]: Passage(r["id"], r["name"], r["path"], r["page"], r["text"], 0.0) for r in rows
+        }
 
     # -- documents --------------------------------------------------------------------------
 

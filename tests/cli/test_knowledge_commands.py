@@ -89,3 +89,23 @@ def test_chat_with_a_knowledge_base_sends_numbered_sources_and_prints_them(
     assert system["role"] == "system"
     assert "[1] report.pdf, page 2:\nThe apple harvest was 40 tonnes." in system["content"]
     assert result.out.endswith("\nSources:\n[1] report.pdf, page 2\n")
+
+
+def test_vector_search_is_switched_on_and_off_from_the_command_line(
+    gateway: FakeApi, cli: Cli, tmp_path: Path
+) -> None:
+    cli("kb", "create", "Orchard")
+    cli("kb", "add", "Orchard", str(_docs(tmp_path)))
+
+    on = cli("kb", "embeddings", "Orchard", "text-embedding-3-small")
+
+    assert on.code == 0, on.err
+    assert 'vector search for "Orchard" is on, with text-embedding-3-small.' in on.err
+    assert cli("kb", "list").out == (
+        "Orchard\t2 documents\t3 passages\tvectors: text-embedding-3-small\n"
+    )
+    found = json.loads(cli("kb", "search", "Orchard", "apple harvest", "--json").out)
+    assert found[0]["document"] == "report.pdf" and found[0]["page"] == 2
+    embedded = [r.json for r in gateway.requests if r.path.endswith("/embeddings")]
+    assert len(embedded[0]["input"]) == 3 and embedded[-1]["input"] == ["apple harvest"]
+    assert "is off" in cli("kb", "embeddings", "Orchard", "off").err

@@ -153,3 +153,15 @@ def test_openai_sdk_image_edit_with_mask_and_a_refused_mask(fake_api: FakeApi) -
     assert [name for name, _f in first.file_parts] == ["image", "mask"]
     assert [name for name, _f in second.file_parts] == ["image[]", "image[]"]
     assert picture_size(first.files["image"][1]) == (48, 32)
+
+
+def test_openai_sdk_embeddings(fake_api: FakeApi) -> None:
+    with sdk_client(fake_api) as client:
+        result = client.embeddings.create(
+            model="text-embedding-3-small", input=["apple harvest", "cherry trees"]
+        )
+
+    assert [item.index for item in result.data] == [0, 1]
+    assert all(len(item.embedding) == 64 for item in result.data)
+    assert result.model == "text-embedding-3-small" and result.usage.total_tokens == 4
+    assert fake_api.requests[-1].json["input"] == ["apple harvest", "cherry trees"]

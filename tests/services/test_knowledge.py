@@ -10,6 +10,7 @@ from app.services.documents import extract
 from app.services.knowledge import KnowledgeService, citation_label, context_block, documents_in
 from app.storage.knowledge_store import KnowledgeStore
 from tests.documents_factory import write_docx, write_pdf
+from tests.fake_api import FakeApi
 
 
 def folder(tmp_path: Path) -> Path:
@@ -94,3 +95,27 @@ def test_a_document_that_fits_goes_whole_one_that_does_not_goes_by_retrieval(
     assert attached.retrieved == ("big.pdf",)
     assert citation_label(attached.passages[0]) == "big.pdf, page 18"
     assert "quince" in attached.text and "Chapter 3." not in attached.text
+
+
+def test_vector_search_joins_bm25_when_switched_on(tmp_path: Path, fake_api: FakeApi) -> None:
+    from app.api.client import ApiClient, ClientConfig
+
+    client = ApiClient(ClientConfig(base_url=fake_api.url, api_key="k", max_retries=0))
+    service = KnowledgeService(KnowledgeStore(tmp_path / "k.sqlite3"), client.embeddings.create)
+    service.create("Orchard")
+    service.add("Orchard", [folder(tmp_path)])
+    assert not [r for r in fake_api.requests if r.path.endswith("/embeddings")]  # off: no calls
+
+    base = service.use_embeddings("Orchard", "text-embedding-3-small")
+    sent = [r.json for r in fake_api.requests if r.path == "/v1/embeddings"]
+    assert base.embedding_model == "text-embedding-3-small"
+    assert sent[0]["model"] == "text-embedding-3-small" and len(sent[0]["input"]) == base.chunks
+
+    found = service.search("Orchard", "Which insects pollinate the blossoms?")
+    assert found[0].document == "notes.md"
+    assert [r.json["input"] for r in fake_api.requests if r.path == "/v1/embeddings"][-1] == [
+        "Which insects pollinate the blossoms?"
+    ]
+    service.use_embeddings("Orchard", None)
+    assert service.store.vectors(service.store.get("Orchard")) == []
+    client.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tests.fake_api.exchange import Exchange
-from tests.fake_api.routes import account, chat, files, images, models, stt, tts
+from tests.fake_api.routes import account, chat, embeddings, files, images, models, stt, tts
 
 Handler = Callable[[Exchange, re.Match[str]], None]
 
@@ -27,6 +27,7 @@ def _route(method: str, pattern: str, handler: Handler, *, needs_key: bool = Tru
 ROUTES: list[Route] = [
     _route("POST", r"(/v1)?/chat/completions", chat.handle_chat),
     _route("POST", r"(/v1)?/completions", chat.handle_completions),
+    _route("POST", r"(/v1)?/embeddings", embeddings.handle_embeddings),
     _route("GET", r"(/api)?(/v1)?/models", models.handle_models, needs_key=False),
     _route("GET", r"/model/(?P<model_id>.+)", models.handle_model, needs_key=False),
     _route("GET", r"/v2/billing", account.handle_billing),
