@@ -155,6 +155,15 @@ class KnowledgeService:
     def __init__(self, store: KnowledgeStore, embed: Embed | None = None) -> None:
         self.store = store
         self.embed = embed
+        self._vectors: dict[int, tuple[tuple[int, int, int], list[tuple[int, bytes]]]] = {}
+
+    def _stored_vectors(self, base: KnowledgeBase) -> list[tuple[int, bytes]]:
+        """The vectors of ``base``, read from the database only when they changed."""
+        version = self.store.vectors_version(base)
+        cached = self._vectors.get(base.id)
+        if cached is None or cached[0] != version:
+            cached = self._vectors[base.id] = (version, self.store.vectors(base))
+        return cached[1]
 
     def use_embeddings(self, name: str, model: str | None) -> KnowledgeBase:
         """Switch vector search on (with ``model``) or off; turning it on embeds what is there."""
@@ -240,6 +249,6 @@ class KnowledgeService:
             return self.store.search(base, query, limit)
         keyword = self.store.search(base, query, limit * 4)
         wanted = pack(self.embed(base.embedding_model, [query])[0])
-        nearest = nearest_vectors(wanted, self.store.vectors(base), limit * 4)
+        nearest = nearest_vectors(wanted, self._stored_vectors(base), limit * 4)
         found = self.store.passages([chunk_id for chunk_id, _ in nearest])
         return blend(keyword, nearest, found)[:limit]

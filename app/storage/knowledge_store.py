@@ -221,6 +221,17 @@ class KnowledgeStore:
                 "INSERT OR REPLACE INTO kb_vectors(chunk_id, vector) VALUES (?, ?)", vectors
             )
 
+    def vectors_version(self, base: KnowledgeBase) -> tuple[int, int, int]:
+        """Changes whenever the vectors of ``base`` do: (how many, smallest id, largest id)."""
+        with self._lock:
+            row = self.conn.execute(
+                """SELECT COUNT(*), COALESCE(MIN(v.chunk_id), 0), COALESCE(MAX(v.chunk_id), 0)
+                   FROM kb_vectors v JOIN kb_chunks c ON c.id = v.chunk_id
+                   JOIN kb_documents d ON d.id = c.document_id WHERE d.kb_id = ?""",
+                (base.id,),
+            ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def vectors(self, base: KnowledgeBase) -> list[tuple[int, bytes]]:
         with self._lock:
             return [
