@@ -297,6 +297,8 @@ class MaskEditor(QDialog):
         button.setText(text)
         button.setCheckable(True)
         decorate(button, purpose, icon_only=True)
+        button.setProperty("variant", "tool")  # not flat: the chosen tool shows as checked
+        button.setAutoRaise(False)
         tool = name.removeprefix("imageMask").lower()
         button.toggled.connect(lambda on: self.canvas.set_tool(tool) if on else None)
         self.tool_group.addButton(button)
