@@ -93,11 +93,23 @@ def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
     return params
 
 
+def _cmd_conversations(services: Services, args: argparse.Namespace) -> int:
+    from app.chat_cli import cmd_conversations
+
+    return cmd_conversations(services, args)
+
+
 async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     from app.services.assistants import request_for
     from app.services.chat import require_text
 
     prompt = require_text(text_argument(args.prompt))
+    if not args.no_history and not (args.attach or args.kb):
+        from app.chat_cli import cmd_chat
+
+        return await cmd_chat(services, args, prompt)
+    if args.conversation is not None:
+        raise UsageError("--conversation cannot be used with --no-history, --attach or --kb.")
     assistant = (
         await services.runner.run(services.assistants.find, args.assistant)
         if args.assistant
@@ -563,6 +575,13 @@ def _add_text_commands(commands: Any) -> None:
         help="a document to send with the message (PDF, Word, text, Markdown, CSV, HTML, code)",
     )
     chat.add_argument("--kb", metavar="NAME", help="answer from this knowledge base, citing it")
+    from app.chat_cli import add_chat_arguments, add_conversations_arguments
+
+    add_chat_arguments(chat)
+    listing = _subparser(
+        commands, "conversations", _cmd_conversations, "List the saved conversations."
+    )
+    add_conversations_arguments(listing)
 
     complete = _subparser(
         commands, "complete", _cmd_complete, "Legacy text completion (falls back to chat)."

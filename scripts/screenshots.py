@@ -9,6 +9,8 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
 - ``dialogs``: the first-run API key dialog after a successful test, and every Settings page.
 - ``usage``: the Usage window over two weeks of recorded spend.
 - ``tools``: Settings → Tools with the test MCP server of tests/mcp_server running and failing.
+- ``tool_calls``: a chat that calls tools: the approval prompt and the folded tool-call
+  blocks.
 - ``assistants``: the Assistants window with the starter assistants.
 - ``image_compare``: Compare image models with three models' results.
 - ``documents``: a reply with rendered math, and the Knowledge window over a folder of real
@@ -43,8 +45,8 @@ os.environ.pop("AIML_API_BASE_URL", None)
 from screenshots_common import run_offscreen  # noqa: E402
 
 PARTS = (
-    "tabs", "images", "dialogs", "usage", "tools", "assistants", "image_compare", "documents",
-    "look", "voice",
+    "tabs", "images", "dialogs", "usage", "tools", "tool_calls", "assistants", "image_compare",
+    "documents", "look", "voice",
 )  # fmt: skip
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 

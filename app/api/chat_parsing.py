@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from app.api.errors import ResponseFormatError, StreamError
 from app.api.errors import parse_error_body as parse_error_message
-from app.api.types import ChatChunk, ChatCompletion, Cost, Usage
+from app.api.types import ChatChunk, ChatCompletion, Cost, ToolCallPart, Usage
 from app.api.values import as_dict, as_int, as_list, as_str, cost_from_meta, parse_cost, parse_usage
 
 _fast_loads: Callable[[str], Any] | None
@@ -41,6 +41,29 @@ def _reasoning_of(holder: Mapping[str, Any]) -> str:
     return ""
 
 
+def _tool_calls_of(holder: Mapping[str, Any]) -> tuple[ToolCallPart, ...]:
+    """``tool_calls`` of a message or a delta: ``[{index, id, function: {name, arguments}}]``."""
+    parts = []
+    for position, item in enumerate(as_list(holder.get("tool_calls"))):
+        call = as_dict(item)
+        if not call:
+            continue
+        function = as_dict(call.get("function"))
+        index = call.get("index")
+        arguments = function.get("arguments")
+        if isinstance(arguments, dict | list):
+            arguments = json.dumps(arguments)
+        parts.append(
+            ToolCallPart(
+                index=index if isinstance(index, int) else -1 - position,
+                id=as_str(call.get("id")),
+                name=as_str(function.get("name")),
+                arguments=arguments if isinstance(arguments, str) else "",
+            )
+        )
+    return tuple(parts)
+
+
 def _error_in(body: Mapping[str, Any]) -> str | None:
     error = body.get("error")
     if not error:
@@ -61,9 +84,14 @@ def parse_chat_completion(body: Any, headers: Mapping[str, str] | None = None) -
         raise ResponseFormatError("The chat reply had no choices.")
     first = as_dict(choices[0])
     message = as_dict(first.get("message"))
+    tool_calls: tuple[ToolCallPart, ...] = ()
     if message:
         content = _text_of(message.get("content"))
         reasoning = _reasoning_of(message)
+        tool_calls = tuple(
+            ToolCallPart(i, p.id, p.name, p.arguments)
+            for i, p in enumerate(_tool_calls_of(message))
+        )
     else:
         content = _text_of(first.get("text"))
         reasoning = _reasoning_of(first)
@@ -76,6 +104,7 @@ def parse_chat_completion(body: Any, headers: Mapping[str, str] | None = None) -
         finish_reason=as_str(first.get("finish_reason")),
         usage=parse_usage(body.get("usage")) or Usage(),
         cost=parse_cost(body, headers),
+        tool_calls=tool_calls,
     )
 
 
@@ -99,6 +128,7 @@ def parse_chat_chunk(body: Any) -> ChatChunk | None:
         finish_reason=as_str(first.get("finish_reason")),
         usage=parse_usage(body.get("usage")),
         cost=cost_from_meta(body),
+        tool_calls=_tool_calls_of(delta) if delta else (),
     )
     if not choices and chunk.usage is None and chunk.cost is None:
         return None
@@ -118,7 +148,7 @@ def _plain_delta(body: Any) -> tuple[str, str] | None:
     if type(first) is not dict or first.get("finish_reason") is not None:
         return None
     delta = first.get("delta")
-    if type(delta) is not dict or not delta:
+    if type(delta) is not dict or not delta or delta.get("tool_calls"):
         return None
     content = delta.get("content")
     if content is None:
@@ -362,6 +392,7 @@ class ChunkAccumulator:
         self.finish_reason: str | None = None
         self.usage: Usage | None = None
         self.cost: Cost | None = None
+        self._calls: dict[int, list[Any]] = {}  # index -> [id, name, argument pieces]
 
     @property
     def content(self) -> str:
@@ -383,6 +414,34 @@ class ChunkAccumulator:
         self.finish_reason = chunk.finish_reason or self.finish_reason
         self.usage = chunk.usage or self.usage
         self.cost = chunk.cost or self.cost
+        for part in chunk.tool_calls:
+            self._add_tool_call(part)
+
+    def _add_tool_call(self, part: ToolCallPart) -> None:
+        index = part.index
+        if index < 0:  # no index: the call with this id, else a new one (with an id) or the last
+            known = [i for i, call in self._calls.items() if part.id and call[0] == part.id]
+            if known:
+                index = known[0]
+            elif part.id or not self._calls:
+                index = max(self._calls, default=-1) + 1
+            else:
+                index = max(self._calls)
+        call = self._calls.setdefault(index, [None, None, []])
+        if part.id and not call[0]:
+            call[0] = part.id
+        if part.name and not call[1]:
+            call[1] = part.name
+        if part.arguments:
+            call[2].append(part.arguments)
+
+    @property
+    def tool_calls(self) -> tuple[ToolCallPart, ...]:
+        """The calls assembled so far, in index order."""
+        return tuple(
+            ToolCallPart(index, call[0], call[1], "".join(call[2]))
+            for index, call in sorted(self._calls.items())
+        )
 
     def result(self) -> ChatCompletion:
         return ChatCompletion(
@@ -394,4 +453,5 @@ class ChunkAccumulator:
             finish_reason=self.finish_reason,
             usage=self.usage or Usage(),
             cost=self.cost or Cost(),
+            tool_calls=self.tool_calls,
         )

@@ -30,6 +30,7 @@ class ModelsApi:
         response = self._transport.send(
             "GET",
             MODELS_PATH,
+            params={"include": "capabilities"},
             headers=headers,
             ok=lambda status: 200 <= status < 300 or status == 304,
         )

@@ -209,7 +209,24 @@ def parse_model(item: Any) -> ModelInfo | None:
             or first_present(entry, *_CONTEXT_KEYS)
         ),
         description=as_str(info.get("description")) or as_str(entry.get("description")) or "",
+        capabilities=_capabilities(entry),
     )
+
+
+def _capabilities(entry: dict[str, Any]) -> tuple[str, ...] | None:
+    """``capabilities`` (current list), else what older ``features`` say; None when neither."""
+    listed = entry.get("capabilities")
+    if isinstance(listed, list):
+        return tuple(c for c in listed if isinstance(c, str))
+    features = entry.get("features")
+    if isinstance(features, list):
+        found = []
+        for feature in features:
+            if isinstance(feature, str):
+                name = feature.rpartition(".")[2]
+                found.append({"function": "tools", "stream": "streaming"}.get(name, name))
+        return tuple(found)
+    return None
 
 
 def parse_model_list(body: Any) -> list[ModelInfo]:

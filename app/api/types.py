@@ -55,6 +55,7 @@ class ModelInfo:
     aliases: tuple[str, ...] = ()
     context_length: int | None = None
     description: str = ""
+    capabilities: tuple[str, ...] | None = None  # None: the list did not say
 
     @property
     def label(self) -> str:
@@ -74,6 +75,20 @@ class ModelList:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCallPart:
+    """A tool call the model asked for, or (in a stream) a piece of one.
+
+    In a stream, the pieces with one ``index`` add up to a call: ``id`` and ``name`` come
+    once, ``arguments`` (JSON text) arrives in pieces. In a finished reply each part is whole.
+    """
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChatCompletion:
     """A finished (non-streamed, or assembled from a stream) chat or text completion."""
 
@@ -85,6 +100,7 @@ class ChatCompletion:
     finish_reason: str | None = None
     usage: Usage = field(default_factory=Usage)
     cost: Cost = field(default_factory=Cost)
+    tool_calls: tuple[ToolCallPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +115,7 @@ class ChatChunk:
     finish_reason: str | None = None
     usage: Usage | None = None
     cost: Cost | None = None
+    tool_calls: tuple[ToolCallPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

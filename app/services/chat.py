@@ -357,16 +357,51 @@ def message_payload(message: Message) -> dict[str, Any]:
     return {"role": "user", "content": parts}
 
 
+def answered_tool_calls(message: Message) -> list[dict[str, Any]]:
+    """The tool calls stored with a reply that have a result (see ``ChatSession``)."""
+    calls = message.meta.get("tool_calls")
+    if message.role != "assistant" or not isinstance(calls, list):
+        return []
+    return [c for c in calls if isinstance(c, dict) and c.get("id") and "result" in c]
+
+
+def message_payloads(message: Message) -> list[dict[str, Any]]:
+    """One stored message as API messages: a reply that called tools is the assistant turn
+    with its ``tool_calls`` and one ``role: tool`` message per call with the result sent."""
+    calls = answered_tool_calls(message)
+    if not calls:
+        return [message_payload(message)]
+    turn = {
+        "role": "assistant",
+        "content": message.content or None,
+        "tool_calls": [
+            {
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": call.get("name", ""), "arguments": call.get("arguments", "")},
+            }
+            for call in calls
+        ],
+    }
+    results = [
+        {"role": "tool", "tool_call_id": call["id"], "content": str(call["result"])}
+        for call in calls
+    ]
+    return [turn, *results]
+
+
 def request_messages(conversation: Conversation, history: list[Message]) -> list[dict[str, Any]]:
     """System prompt plus the last ``context_messages`` usable messages of ``history``.
 
     Failed replies and empty messages are left out; a reply that was stopped is sent as far as
-    it got.
+    it got; a reply that called tools is sent with the calls and their results.
     """
     usable = [
         m
         for m in history
-        if m.role in SENT_ROLES and m.status != "error" and (m.content or m.attachments)
+        if m.role in SENT_ROLES
+        and m.status != "error"
+        and (m.content or m.attachments or answered_tool_calls(m))
     ]
     keep = conversation.context_messages
     if keep is None:
@@ -375,7 +410,8 @@ def request_messages(conversation: Conversation, history: list[Message]) -> list
     payload = []
     if conversation.system_prompt and conversation.system_prompt.strip():
         payload.append({"role": "system", "content": conversation.system_prompt})
-    payload.extend(message_payload(m) for m in usable)
+    for message in usable:
+        payload.extend(message_payloads(message))
     return payload
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.services.account import AccountService
     from app.services.assistants import AssistantService
     from app.services.chat import ChatService
+    from app.services.chat_history import ChatHistory
     from app.services.images import ImageService
     from app.services.knowledge import KnowledgeService
     from app.services.mcp_servers import McpHost
@@ -95,6 +96,7 @@ class Services:
         self.origin = origin
         self._history: HistoryDatabase | None = None
         self._history_lock = threading.Lock()
+        self._chat_history: ChatHistory | None = None
 
     @property
     def keystore(self) -> KeyStore:
@@ -165,6 +167,23 @@ class Services:
 
                 self._history = HistoryDatabase(history_db_path())
             return self._history
+
+    @property
+    def chat_history(self) -> ChatHistory:
+        """The saved conversations (on the history database, opened on first use)."""
+        db = self.history
+        cached = self._chat_history
+        if cached is None or cached.store.db is not db:
+            from app.services.chat_history import ChatHistory
+
+            cached = self._chat_history = ChatHistory(db)
+        return cached
+
+    def save_settings(self) -> None:
+        """Write the settings to disk (atomically). Raises OSError."""
+        from app.storage.settings import save_settings
+
+        save_settings(self.settings)
 
     @cached_property
     def models(self) -> ModelService:

@@ -78,7 +78,8 @@ def model_record(model: ModelInfo) -> dict[str, Any]:
 
 
 def _model_to_dict(model: ModelInfo) -> dict[str, Any]:
-    return {**model_record(model), "description": model.description}
+    capabilities = list(model.capabilities) if model.capabilities is not None else None
+    return {**model_record(model), "description": model.description, "capabilities": capabilities}
 
 
 def _model_from_dict(data: dict[str, Any]) -> ModelInfo | None:
@@ -92,9 +93,14 @@ def _model_from_dict(data: dict[str, Any]) -> ModelInfo | None:
             aliases=tuple(str(a) for a in data.get("aliases") or ()),
             context_length=data.get("context_length"),
             description=str(data.get("description") or ""),
+            capabilities=_capabilities_from(data.get("capabilities")),
         )
     except (KeyError, ValueError, TypeError):
         return None
+
+
+def _capabilities_from(value: Any) -> tuple[str, ...] | None:
+    return tuple(str(c) for c in value) if isinstance(value, list) else None
 
 
 def _cached_time(value: Any) -> float:
@@ -163,6 +169,17 @@ class ModelService:
     def last_result(self) -> ModelRefreshResult | None:
         """The most recent outcome (its ``error`` says whether the list is stale)."""
         return self._last
+
+    def capabilities_of(self, model_id: str) -> tuple[str, ...] | None:
+        """What the last model list said ``model_id`` can do (matched by id or alias); None
+        when the list did not say or has not been read."""
+        last = self._last
+        if last is None:
+            return None
+        for model in last.models:
+            if model_id == model.id or model_id in model.aliases:
+                return model.capabilities
+        return None
 
     def _cache(self) -> ModelCache:
         return ModelCache(self._services.base_url)

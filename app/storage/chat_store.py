@@ -524,6 +524,74 @@ def _attachments_from(items: Any) -> Iterable[Attachment]:
 
 
 ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System"}
+APPROVAL_LABELS = {
+    "allow_once": "allowed once",
+    "always_allow": "always allowed",
+    "deny": "denied",
+}
+
+
+def tool_calls_of(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tool calls stored in a reply's meta (``meta["tool_calls"]``)."""
+    calls = meta.get("tool_calls")
+    return [c for c in calls if isinstance(c, dict)] if isinstance(calls, list) else []
+
+
+def tool_call_summary(call: dict[str, Any]) -> str:
+    """One line: tool name, whether it was allowed, the time taken, and how it ended."""
+    parts = [str(call.get("name") or "unnamed tool")]
+    if call.get("running"):
+        parts.append("running…")
+        return " · ".join(parts)
+    approval = call.get("approval")
+    if approval in APPROVAL_LABELS:
+        parts.append(APPROVAL_LABELS[approval])
+    elif call.get("is_error"):
+        parts.append("not run")
+    if approval != "deny" and isinstance(call.get("seconds"), int | float) and approval:
+        parts.append(f"{float(call['seconds']):.2f} s")
+    if call.get("is_error") and approval != "deny":
+        parts.append("failed")
+    if call.get("truncated"):
+        parts.append("result truncated")
+    return " · ".join(parts)
+
+
+def _pretty_arguments(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except ValueError:
+        return text
+
+
+def tool_call_sections(call: dict[str, Any]) -> tuple[str, str]:
+    """(arguments, result) of a call as a person reads them (arguments indented JSON)."""
+    arguments = _pretty_arguments(str(call.get("arguments") or "")) or "{}"
+    return arguments, str(call.get("result") or "")
+
+
+def _tool_call_markdown(call: dict[str, Any]) -> list[str]:
+    arguments, result = tool_call_sections(call)
+    fence = "````" if "```" in arguments + result else "```"
+    return [
+        "<details>",
+        f"<summary>Tool call: {tool_call_summary(call)}</summary>",
+        "",
+        "Arguments:",
+        "",
+        f"{fence}json",
+        arguments,
+        fence,
+        "",
+        "Result:",
+        "",
+        fence,
+        result,
+        fence,
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def conversation_markdown(data: dict[str, Any]) -> str:
@@ -553,7 +621,10 @@ def conversation_markdown(data: dict[str, Any]) -> str:
             lines += ["> **Reasoning**", ">", quoted, ""]
         for attachment in item.get("attachments") or []:
             lines.append(f"*[attached image: {attachment.get('name') or attachment.get('mime')}]*")
-        lines += [str(item.get("content") or ""), ""]
+        for call in tool_calls_of(item.get("meta") or {}):
+            lines += _tool_call_markdown(call)
+        if item.get("content"):
+            lines += [str(item["content"]), ""]
         facts = _detail_line(item)
         if facts:
             lines += [f"*{facts}*", ""]

@@ -74,8 +74,10 @@ def test_a_recording_url_the_server_cannot_fetch_reads_as_a_sentence(
     )
     gateway.script(
         "/v1/stt/create",
-        Reply(status=400, json={"message": f"400 {inner}", "path": "/v1/stt/create",
-                                "statusCode": 400}),
+        Reply(
+            status=400,
+            json={"message": f"400 {inner}", "path": "/v1/stt/create", "statusCode": 400},
+        ),
     )
     sentence = cli("stt", "https://example.com/missing.mp3").assert_one_error(code=1)
     assert "could not be fetched" in sentence and "404 Not Found" in sentence

@@ -47,6 +47,12 @@ class FakeOptions:
         balance: ``current_balance`` of ``/v2/billing`` (USD).
         has_balance: False makes ``/v2/billing`` answer 404, as on a server without a balance.
         require_key: When set, every route but the model list needs ``Bearer <require_key>``.
+        tool_calls: Calls the model makes when the request offers ``tools``, each
+            ``{"name": ..., "arguments": {...}}`` (or ``"arguments_text"`` sent as it is, for
+            malformed JSON); streamed in several pieces per call, all in one turn that ends
+            with ``finish_reason: "tool_calls"``. Empty = the model never calls a tool.
+        tool_call_rounds: How many turns in a row (after the person's last message) the model
+            calls the tools before it answers in text using the results it was sent.
     """
 
     chat_reply: str = ""
@@ -81,3 +87,5 @@ class FakeOptions:
     balance: float = 12.5
     has_balance: bool = True
     require_key: str | None = None
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    tool_call_rounds: int = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.services.assistants import conversation_assistant
-from app.storage.chat_store import Conversation
+from app.services.chat_history import Conversation
 
 ALL = "All conversations"
 

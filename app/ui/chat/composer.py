@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.storage.chat_store import Attachment
+from app.services.chat_history import Attachment
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Awaitable
@@ -11,19 +10,17 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from app.storage.atomic import write_text_atomic
-from app.storage.chat_store import conversation_markdown
+from app.services.chat_history import EXPORT_SUFFIXES as SUFFIXES
 from app.ui.asyncutils import ask_open_file_names, ask_save_file_name, start_task
 
 if TYPE_CHECKING:
+    from app.services.chat_history import ChatHistory, Conversation
     from app.services.runner import Runner
-    from app.storage.chat_store import ChatStore, Conversation
     from app.ui.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
 
 FILTERS = {"markdown": "Markdown (*.md)", "json": "JSON (*.json)"}
-SUFFIXES = {"markdown": ".md", "json": ".json"}
 
 
 def file_stem(title: str) -> str:
@@ -44,7 +41,7 @@ class ConversationHost(Protocol):
     def conversation(self) -> Conversation | None: ...
 
     @property
-    def store(self) -> ChatStore: ...
+    def history(self) -> ChatHistory: ...
 
     @property
     def services(self) -> FilesServices: ...
@@ -87,19 +84,8 @@ class ConversationFiles:
         conversation = self.tab.conversation
         if conversation is None:
             raise ValueError("no conversation is open")
-        if not path.suffix:
-            path = path.with_suffix(SUFFIXES[fmt])
-        store = self.tab.store
-
-        def write() -> None:
-            data = store.export_dict(conversation.id)
-            if fmt == "json":
-                text = json.dumps(data, ensure_ascii=False, indent=2)
-            else:
-                text = conversation_markdown(data)
-            write_text_atomic(path, text)
-
-        await self.tab.services.runner.run(write)
+        history = self.tab.history
+        path = await self.tab.services.runner.run(history.export_to, conversation.id, path, fmt)
         self.tab.message_bar.show_info(f"Conversation exported to {path}.")
         return path
 
@@ -110,14 +96,8 @@ class ConversationFiles:
 
     async def import_from(self, path: Path) -> int | None:
         """Read an exported JSON file as a new conversation and open it; returns its id."""
-        store = self.tab.store
-
-        def read() -> int:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return store.import_dict(data).id
-
         try:
-            conversation_id = await self.tab.services.runner.run(read)
+            conversation_id = await self.tab.services.runner.run(self.tab.history.import_from, path)
         except ValueError as exc:
             reason = str(exc) if "conversation" in str(exc) else "it is not valid JSON"
             self.tab.message_bar.show_error(f"{path.name} could not be imported: {reason}")

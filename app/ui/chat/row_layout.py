@@ -1,5 +1,6 @@
 """How one message row of the transcript is laid out: header, reasoning fold, thumbnails, the
-Markdown body as a stack of text documents, error line, details and action links.
+Markdown body as a stack of text documents, folded tool calls, error line, details and action
+links.
 
 Layouts are built only for rows that are painted (or are about to be) and kept in a small LRU
 cache; other rows get a cheap height estimate so a long conversation opens at once.
@@ -30,9 +31,14 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from app.services.chat_history import (
+    Message,
+    tool_call_sections,
+    tool_call_summary,
+    tool_calls_of,
+)
 from app.services.markdown_groups import GrowingText, SourceGroup
 from app.services.markdown_render import MarkdownRenderer
-from app.storage.chat_store import Message
 from app.ui.chat.math_images import math_picture
 from app.ui.style.tokens import ICON, SPACE
 
@@ -145,6 +151,7 @@ class _Section:
 class RowFlags:
     reasoning_open: bool = False
     details_open: bool = False
+    tools_open: frozenset[int] = frozenset()  # positions of the unfolded tool calls
 
 
 def actions_for(message: Message, *, is_last_reply: bool, busy: bool) -> list[tuple[str, str]]:
@@ -161,6 +168,16 @@ def actions_for(message: Message, *, is_last_reply: bool, busy: bool) -> list[tu
     if not busy or message.status != "streaming":
         actions.append(("delete", "Delete"))
     return actions
+
+
+TOOL_RESULT_SHOWN = 4_000
+
+
+def _shown(text: str) -> str:
+    """At most ``TOOL_RESULT_SHOWN`` characters of a tool result (the export has it all)."""
+    if len(text) <= TOOL_RESULT_SHOWN:
+        return text
+    return f"{text[:TOOL_RESULT_SHOWN]}\n… ({len(text) - TOOL_RESULT_SHOWN:,} more characters)"
 
 
 def _money(value: float | None) -> str:
@@ -340,6 +357,7 @@ class RowLayoutCache:
             height += line + GAP
         if message.attachments:
             height += THUMB + GAP
+        height += len(tool_calls_of(message.meta)) * (line + GAP)
         return height
 
     # -- building -----------------------------------------------------------------------
@@ -366,7 +384,11 @@ class RowLayoutCache:
             builder.reasoning(flags.reasoning_open, sections)
         if message.attachments:
             builder.thumbnails()
-        builder.text(sections[-1])
+        calls = tool_calls_of(message.meta)
+        if message.content or not calls:
+            builder.text(sections[-1])
+        if calls:
+            builder.tool_calls(calls, flags.tools_open)
         if message.status == "error":
             builder.error()
         if flags.details_open:
@@ -557,6 +579,18 @@ class _RowBuilder:
         bounds = self.metrics.boundingRect(QRect(0, 0, self.width, 10_000), flags, text)
         self.pieces.append(Piece(kind, QRect(PAD, self.y, self.width, bounds.height()), text=text))
         self.y += bounds.height() + GAP
+
+    def tool_calls(self, calls: list[dict[str, Any]], unfolded: frozenset[int]) -> None:
+        """Each call as a folded line ("▸ Tool · name · allowed once · 0.12 s"); an unfolded
+        one shows its arguments and result below."""
+        for position, call in enumerate(calls):
+            is_open = position in unfolded
+            arrow = "▾" if is_open else "▸"
+            self._line(f"action:tool_{position}", f"{arrow} Tool · {tool_call_summary(call)}")
+            self.y += self.metrics.height() + GAP
+            if is_open:
+                arguments, result = tool_call_sections(call)
+                self._wrapped("tool", f"Arguments:\n{arguments}\n\nResult:\n{_shown(result)}")
 
     def error(self) -> None:
         self._wrapped("error", str(self.message.meta.get("error") or "The reply failed."))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.storage.chat_store import Conversation, SearchHit
+from app.services.chat_history import Conversation, SearchHit
 from app.ui.chat.assistant_filter import AssistantFilter
 from app.ui.chat.sidebar_delegate import (
     CONVERSATION_ROLE,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.services.assistants import conversation_assistant
-from app.storage.chat_store import Conversation
+from app.services.chat_history import Conversation
 
 PINNED = "Pinned"
 TODAY = "Today"

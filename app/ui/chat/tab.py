@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,23 +23,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import ApiError, describe
-from app.services.chat import (
-    ReplyRecorder,
-    auto_title,
-    completion_details,
-    request_messages,
-    request_params,
+from app.services.chat_history import (
+    Attachment,
+    ChatHistory,
+    Conversation,
+    HistoryWriteError,
+    Message,
+)
+from app.services.conversation import (
+    ChatEvent,
+    ChatSession,
+    MessageAdded,
+    MessageDone,
+    MessagesRemoved,
+    Notice,
+    ReplyDelta,
+    ReplyFailed,
+    ToolCallFinished,
+    ToolCallRequested,
 )
 from app.services.defaults import DEFAULT_MODELS
-from app.services.empty_reply import empty_reply_sentence, is_empty
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
-from app.storage.chat_store import Attachment, ChatStore, Conversation, Message
+from app.services.tool_types import ApprovalDecision, Approver, ToolBox, ToolCall, ToolSpec
 from app.ui.asyncutils import async_slot
 from app.ui.chat.composer import AttachmentStrip, ChatInput, ComposerFrame, image_attachment
 from app.ui.chat.conversation_files import ConversationFiles
 from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
+from app.ui.chat.tool_approval import ask_tool_approval
 from app.ui.chat.transcript import MessageDelegate, TranscriptView
 from app.ui.chat.transcript_model import TranscriptModel
 from app.ui.events import after_first_paint, app_events, notify_paid_request
@@ -70,10 +80,6 @@ FIRST_STEPS_HINT = (
 )
 RENDER_INTERVAL_MS = 33
 MAX_RENDER_INTERVAL_MS = 150
-FALLBACK_NOTICE = (
-    "This model or server does not offer text completion, so the prompt was sent as a chat "
-    "message instead."
-)
 
 
 _start_up_objects_frozen = False
@@ -120,9 +126,7 @@ class ChatTab(QWidget):
         self.model_kind = "chat"
         self.setObjectName("chatTab")
         self.setAccessibleName("Chat")
-        self._store: ChatStore | None = None
-        self.conversation: Conversation | None = None
-        self._recorder: ReplyRecorder | None = None
+        self.session = ChatSession(services, self._on_session_event)
         self._reply_task: asyncio.Task[Any] | None = None
         self._render_pending = False
         self._editing: Message | None = None
@@ -150,6 +154,12 @@ class ChatTab(QWidget):
         self.completion_mode.setToolTip(
             "Send the input as a plain prompt to /v1/completions instead of chatting"
         )
+        self.tools_toggle = QCheckBox("Tools", self)
+        self.tools_toggle.setObjectName("chatToolsToggle")
+        self.tools_toggle.setToolTip(
+            "Let the model call the tools that are on for this conversation"
+        )
+        self.tools_toggle.hide()
         self.settings_toggle = QToolButton(self)
         self.settings_toggle.setObjectName("chatSettingsToggle")
         self.settings_toggle.setText("Settings")
@@ -211,6 +221,7 @@ class ChatTab(QWidget):
         top.addWidget(QLabel("Model", self))
         top.addWidget(self.model_combo, 1)
         top.addWidget(self.completion_mode)
+        top.addWidget(self.tools_toggle)
         top.addWidget(self.settings_toggle)
 
         composer = ComposerFrame(self.input, self)
@@ -260,6 +271,7 @@ class ChatTab(QWidget):
         self.settings_panel.save_defaults_requested.connect(self._on_save_defaults)
         self.model_combo.model_changed.connect(self._on_model_combo_changed)
         self.completion_mode.toggled.connect(self._on_completion_mode_toggled)
+        self.tools_toggle.clicked.connect(self._on_tools_toggle_clicked)
 
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.open_conversation)
@@ -293,10 +305,13 @@ class ChatTab(QWidget):
     # -- state --------------------------------------------------------------------------
 
     @property
-    def store(self) -> ChatStore:
-        if self._store is None:
-            self._store = ChatStore(self.services.history)
-        return self._store
+    def history(self) -> ChatHistory:
+        return self.services.chat_history
+
+    @property
+    def conversation(self) -> Conversation | None:
+        """The open conversation (None: a new one, stored once the first message is sent)."""
+        return self.session.conversation
 
     @property
     def alive(self) -> bool:
@@ -367,13 +382,13 @@ class ChatTab(QWidget):
     async def start(self) -> None:
         """Open the history, mark replies a crash left unfinished, show the newest chat."""
 
-        store = self.store
+        history = self.history
 
         def load() -> list[Conversation]:
-            interrupted = store.mark_interrupted()
+            interrupted = history.mark_interrupted()
             if interrupted:
                 log.info("%d unfinished replies from an earlier run marked stopped", interrupted)
-            return store.conversations()
+            return history.conversations()
 
         conversations = await self.services.runner.run(load)
         if not self.alive:
@@ -392,19 +407,20 @@ class ChatTab(QWidget):
     def refresh_conversations(self, *, leave_search: bool = False) -> None:
         current = self.conversation.id if self.conversation else None
         if leave_search or not self.sidebar.showing_hits:
-            self.sidebar.set_conversations(self.store.conversations(), current)
+            self.sidebar.set_conversations(self.history.conversations(), current)
 
     # -- conversations ------------------------------------------------------------------
 
     def new_conversation(self) -> None:
         """Start an empty conversation (stored once the first message is sent)."""
-        self.conversation = None
+        self.session.new()
         self._cancel_edit()
         self.transcript_model.reset([], has_earlier=False, has_later=False)
         self._show_settings(self._chat_defaults())
         self.completion_mode.setChecked(False)
         self.sidebar.select(None)
         self._update_totals()
+        self._show_tools_switch()
         self.input.setFocus()
 
     def start_conversation_with(self, text: str) -> None:
@@ -419,15 +435,10 @@ class ChatTab(QWidget):
     def _show_settings(self, values: dict[str, Any]) -> None:
         self.settings_panel.load(values)
 
-    def _ensure_conversation(self) -> Conversation:
-        if self.conversation is None:
-            values = self.settings_panel.values()
-            mode = "completion" if self.completion_mode.isChecked() else "chat"
-            self.conversation = self.store.create_conversation(
-                "", model=self.current_model(), mode=mode, **values
-            )
-            self.refresh_conversations()
-        return self.conversation
+    def _new_conversation_settings(self) -> dict[str, Any]:
+        """What a conversation started by the next message is created with."""
+        mode = "completion" if self.completion_mode.isChecked() else "chat"
+        return {"model": self.current_model(), "mode": mode, **self.settings_panel.values()}
 
     @async_slot
     async def open_conversation(self, conversation_id: int) -> None:
@@ -440,35 +451,17 @@ class ChatTab(QWidget):
             and around_message_id is None
         ):
             return
-        store = self.store
-
-        def load() -> tuple[Conversation, list[Message], bool, bool, int | None]:
-            conversation = store.conversation(conversation_id)
-            target_row: int | None = None
-            if around_message_id is None:
-                messages = store.messages(conversation_id, limit=PAGE_SIZE)
-                later = False
-            else:
-                position = store.message(around_message_id).position
-                start = max(0, position - PAGE_SIZE // 4)
-                messages = store.messages(conversation_id, after=start, limit=PAGE_SIZE)
-                later = bool(messages) and bool(
-                    store.messages(conversation_id, after=messages[-1].position + 1, limit=1)
-                )
-                target_row = next(
-                    (i for i, m in enumerate(messages) if m.id == around_message_id), None
-                )
-            earlier = bool(messages) and bool(
-                store.messages(conversation_id, before=messages[0].position, limit=1)
-            )
-            return conversation, messages, earlier, later, target_row
-
-        conversation, messages, earlier, later, target_row = await self.services.runner.run(load)
+        page = await self.services.runner.run(
+            self.history.open_page, conversation_id, PAGE_SIZE, around_message_id
+        )
         if not self.alive:
             return
+        conversation, target_row = page.conversation, page.target_row
         self._cancel_edit()
-        self.conversation = conversation
-        self.transcript_model.reset(messages, has_earlier=earlier, has_later=later)
+        self.session.open(conversation)
+        self.transcript_model.reset(
+            page.messages, has_earlier=page.has_earlier, has_later=page.has_later
+        )
         self._show_conversation_settings(conversation)
         if target_row is None:
             self.transcript.follow_bottom()
@@ -477,6 +470,7 @@ class ChatTab(QWidget):
             self.transcript.setCurrentIndex(self.transcript_model.index(target_row))
         self.sidebar.select(conversation.id)
         self._update_totals()
+        self._show_tools_switch()
         self.conversation_opened.emit(conversation.id)
 
     def _show_conversation_settings(self, conversation: Conversation) -> None:
@@ -497,7 +491,7 @@ class ChatTab(QWidget):
         try:
             first = model.message(0).position
             page = await self.services.runner.run(
-                lambda: self.store.messages(conversation.id, before=first, limit=PAGE_SIZE)
+                self.history.messages_before, conversation.id, first, PAGE_SIZE
             )
             if self.conversation is conversation:
                 top = self.transcript.top_row()
@@ -517,7 +511,7 @@ class ChatTab(QWidget):
         try:
             after = model.message(model.rowCount() - 1).position + 1
             page = await self.services.runner.run(
-                lambda: self.store.messages(conversation.id, after=after, limit=PAGE_SIZE)
+                self.history.messages_after, conversation.id, after, PAGE_SIZE
             )
             if self.conversation is conversation:
                 model.extend(page, has_later=len(page) == PAGE_SIZE)
@@ -525,7 +519,11 @@ class ChatTab(QWidget):
             self._paging = False
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
-        self.store.rename(conversation_id, title)
+        try:
+            self.history.rename(conversation_id, title)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
+            return
         if self.conversation and self.conversation.id == conversation_id:
             self.conversation.title = title
         self.refresh_conversations()
@@ -542,20 +540,33 @@ class ChatTab(QWidget):
 
     def pin_conversation(self, conversation_id: int, pinned: bool) -> None:
         """Keep a conversation at the top of the list (or let it go back among the others)."""
-        settings = dict(self.store.conversation(conversation_id).settings or {})
+        conversation = self.conversation
+        if conversation is not None and conversation.id == conversation_id:
+            settings = dict(conversation.settings or {})
+        else:
+            settings = dict(self.history.conversation(conversation_id).settings or {})
         if pinned:
             settings["pinned"] = True
         else:
             settings.pop("pinned", None)
-        self.store.update_conversation(conversation_id, settings=settings)
+        try:
+            self.history.update_settings(conversation_id, settings=settings)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
+            return
+        if conversation is not None and conversation.id == conversation_id:
+            conversation.settings = settings
         self.refresh_conversations(leave_search=True)
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation; the message bar offers Undo."""
         if self.streaming and self.conversation and self.conversation.id == conversation_id:
             self.stop()
-        snapshot = self.store.export_dict(conversation_id)
-        self.store.delete_conversation(conversation_id)
+        try:
+            snapshot = self.history.delete_conversation(conversation_id)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
+            return
         if self.conversation and self.conversation.id == conversation_id:
             self.new_conversation()
         self.refresh_conversations()
@@ -567,7 +578,11 @@ class ChatTab(QWidget):
         )
 
     def _undo_delete(self, snapshot: dict[str, Any]) -> None:
-        restored = self.store.import_dict(snapshot)
+        try:
+            restored = self.history.restore(snapshot)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
+            return
         self.refresh_conversations()
         self.open_conversation(restored.id)
 
@@ -576,7 +591,7 @@ class ChatTab(QWidget):
         if not text:
             self.refresh_conversations(leave_search=True)
             return
-        hits = await self.services.runner.run(self.store.search, text)
+        hits = await self.services.runner.run(self.history.search, text)
         if self.alive and self.sidebar.search.text().strip() == text:
             self.sidebar.set_hits(hits)
 
@@ -590,33 +605,54 @@ class ChatTab(QWidget):
     # -- settings of the conversation ---------------------------------------------------
 
     def _on_settings_panel_changed(self, values: dict[str, Any]) -> None:
-        if self.conversation is None:
-            return
-        self.store.update_conversation(self.conversation.id, **values)
-        for name, value in values.items():
-            setattr(self.conversation, name, value)
+        self._update_conversation_settings(**values)
+
+    def _update_conversation_settings(self, **values: Any) -> None:
+        try:
+            self.session.update_settings(**values)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
 
     def _on_save_defaults(self, values: dict[str, Any]) -> None:
         self.services.settings.extra["chat"] = values
         try:
-            from app.storage.settings import save_settings
-
-            save_settings(self.services.settings)
+            self.services.save_settings()
         except OSError as exc:
             self.message_bar.show_error(exc)
             return
         self.message_bar.show_info("New conversations will start with these settings.")
 
     def _on_model_combo_changed(self, model_id: str) -> None:
-        if self.conversation is not None and model_id:
-            self.store.update_conversation(self.conversation.id, model=model_id)
-            self.conversation.model = model_id
+        if model_id:
+            self._update_conversation_settings(model=model_id)
+        self._show_tools_switch()
+
+    # -- tools ----------------------------------------------------------------------------
+
+    def set_toolbox(self, toolbox: ToolBox | None, approver: Approver | None = None) -> None:
+        """The tools conversations in this tab may call (None: none). Each call is approved
+        by ``approver``, by default the approval dialog (``approve_tool_call``), which an
+        approver that remembers "Always allow" can wrap."""
+        self.session.set_tools(toolbox, approver or self.approve_tool_call)
+        self.tools_toggle.setVisible(toolbox is not None)
+        self._show_tools_switch()
+
+    async def approve_tool_call(self, call: ToolCall, spec: ToolSpec | None) -> ApprovalDecision:
+        return await ask_tool_approval(self, call, spec)
+
+    def _show_tools_switch(self) -> None:
+        self.tools_toggle.blockSignals(True)
+        self.tools_toggle.setChecked(self.session.tools_on(self.current_model()))
+        self.tools_toggle.blockSignals(False)
+
+    def _on_tools_toggle_clicked(self, checked: bool) -> None:
+        try:
+            self.session.switch_tools(checked)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
 
     def _on_completion_mode_toggled(self, checked: bool) -> None:
-        if self.conversation is not None:
-            mode = "completion" if checked else "chat"
-            self.store.update_conversation(self.conversation.id, mode=mode)
-            self.conversation.mode = mode
+        self._update_conversation_settings(mode="completion" if checked else "chat")
 
     # -- sending ------------------------------------------------------------------------
 
@@ -633,14 +669,11 @@ class ChatTab(QWidget):
         if self.completion_mode.isChecked() and not text:
             self.message_bar.show_notice("Type a prompt to complete.")
             return
-        user = self._commit_user_message(text, attachments)
-        if user is None:
+        if self._commit_user_message(text, attachments) is None:
             return
-        conversation = self._ensure_conversation()
-        if self.completion_mode.isChecked():
-            await self._run_reply(self._completion_reply(conversation, text))
-        else:
-            await self._run_reply(self._stream_reply(conversation))
+        self.input.clear()
+        self.attachments.clear()
+        await self._run_reply(self.session.reply(self.current_model()))
 
     async def send_spoken(self, text: str) -> str | None:
         """Send spoken ``text`` as a message and wait for the reply (voice mode).
@@ -650,178 +683,120 @@ class ChatTab(QWidget):
         """
         if self.streaming:
             return None
-        typed, attached = self.input.toPlainText(), self.attachments.attachments
         self._cancel_edit()
         if self._commit_user_message(text, []) is None:
             return None
-        self.input.setPlainText(typed)
-        self.attachments.add(attached)
-        finished: list[int] = []
-
-        def on_reply_finished(message_id: int) -> None:
-            finished.append(message_id)
-
-        self.reply_finished.connect(on_reply_finished)
-        try:
-            conversation = self._ensure_conversation()
-            if self.completion_mode.isChecked():
-                await self._run_reply(self._completion_reply(conversation, text))
-            else:
-                await self._run_reply(self._stream_reply(conversation))
-        finally:
-            self.reply_finished.disconnect(on_reply_finished)
-        reply = self._message(finished[-1]) if finished else None
+        reply = await self._run_reply(self.session.reply(self.current_model()))
         return reply.content if reply is not None and reply.status == "complete" else None
 
     def _commit_user_message(self, text: str, attachments: list[Attachment]) -> Message | None:
-        """Store the message (committed) before anything is sent; the input keeps the text
-        when storing fails."""
+        """Store the message before anything is sent; the input keeps the text when storing
+        fails."""
         try:
-            conversation = self._ensure_conversation()
-            if self._editing is not None:
-                self._drop_from(self._editing)
-            meta = {"mode": "completion"} if self.completion_mode.isChecked() else {}
-            user = self.store.add_message(
-                conversation.id, "user", text, attachments=attachments, meta=meta
+            user = self.session.add_user_message(
+                text,
+                attachments,
+                replacing=self._editing,
+                **self._new_conversation_settings(),
             )
-        except sqlite3.Error as exc:
+        except HistoryWriteError as exc:
             log.warning("message not stored: %s", exc)
-            self.message_bar.show_error(
-                f"The message could not be saved ({exc}); it is still in the input."
-            )
+            self.message_bar.show_error(f"{exc} It is still in the input.")
             return None
         self._cancel_edit()
-        self.input.clear()
-        self.attachments.clear()
-        self.transcript_model.append(user)
-        self.transcript.follow_bottom()
-        if not conversation.title:
-            conversation.title = auto_title(text or "Image")
-            self.store.rename(conversation.id, conversation.title)
         self.refresh_conversations()
         return user
 
-    def _drop_from(self, message: Message) -> None:
-        """Delete ``message`` and every later one (edit and resend)."""
-        if self.conversation is None:
-            return
-        self.store.delete_from(self.conversation.id, message.position)
-        self.transcript_model.remove_from(message.id, and_later=True)
-        self.transcript_model.has_later = False
-
-    async def _run_reply(self, work: Any) -> None:
+    async def _run_reply(self, work: Any) -> Any:
         self._reply_task = asyncio.current_task()
         self._set_replying(True)
         try:
-            await work
+            return await work
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
+            return None
         finally:
             self._reply_task = None
             self._set_replying(False)
             self._update_totals()
 
-    async def _stream_reply(self, conversation: Conversation) -> None:
-        keep = conversation.context_messages if conversation.context_messages is not None else 20
-        history = self.store.messages(conversation.id, limit=max(keep, 1) * 2 + 10)
-        payload = request_messages(conversation, history)
-        model_id = conversation.model or self.current_model()
-        reply = self.store.add_message(
-            conversation.id, "assistant", "", status="streaming", model=model_id
-        )
-        self.transcript_model.append(reply)
+    # -- what the session reports -------------------------------------------------------
+
+    def _on_session_event(self, event: ChatEvent) -> None:
+        if isinstance(event, ReplyDelta):
+            self._render_pending = True
+        elif isinstance(event, MessageAdded):
+            self._show_added(event.message)
+        elif isinstance(event, MessageDone):
+            self._show_done(event)
+        elif isinstance(event, ReplyFailed):
+            message_id = event.message_id
+            self.message_bar.show_error(
+                event.error, retry=lambda: self.retry(message_id), action_text="Retry"
+            )
+        elif isinstance(event, MessagesRemoved):
+            self._show_removed(event)
+        elif isinstance(event, ToolCallRequested):
+            self._show_tool_call_running(event)
+        elif isinstance(event, ToolCallFinished):
+            self.transcript_model.update_message(event.message_id, meta=event.meta)
+        elif isinstance(event, Notice):
+            self.message_bar.show_notice(event.text)
+
+    def _show_added(self, message: Message) -> None:
+        if (
+            message.role == "assistant"
+            and message.status == "complete"
+            and message.meta.get("mode") == "completion"
+        ):
+            self.delegate.flags_for(message.id).details_open = True
+        self.transcript_model.append(message)
         self.transcript.follow_bottom()
-        recorder = ReplyRecorder(self.store, reply.id)
-        self._recorder = recorder
-        error: ApiError | None = None
-        status = "complete"
-        try:
-            async for batch in self.services.chat.stream_batches(
-                model_id, payload, **request_params(conversation)
-            ):
-                for chunk in batch:
-                    recorder.add(chunk)
-                self._render_pending = True
-        except asyncio.CancelledError:
-            status = "stopped"
-            raise
-        except ApiError as exc:
-            status, error = "error", exc
-        finally:
-            self._finish_reply(recorder, status, error)
-        if error is None:
+
+    def _show_done(self, event: MessageDone) -> None:
+        if event.changes:
+            self.transcript_model.update_message(event.message_id, **event.changes)
+        self.reply_finished.emit(event.message_id)
+        if event.status == "complete":
             notify_paid_request()
+            if event.empty_sentence is not None:
+                message_id = event.message_id
+                self.message_bar.show_notice(
+                    event.empty_sentence,
+                    action_text="Retry",
+                    action=lambda: self.retry(message_id),
+                )
 
-    def _finish_reply(self, recorder: ReplyRecorder, status: str, error: ApiError | None) -> None:
-        self._recorder = None
-        sentence = describe(error) if error is not None else None
-        try:
-            changes = recorder.finish(status, sentence)
-        except sqlite3.Error as exc:
-            log.warning("the reply could not be saved: %s", exc)
-            changes = {"content": recorder.content, "status": status}
-        self.transcript_model.update_message(recorder.message_id, **changes)
-        self.reply_finished.emit(recorder.message_id)
-        if error is not None:
-            message_id = recorder.message_id
-            self.message_bar.show_error(
-                error, retry=lambda: self.retry(message_id), action_text="Retry"
-            )
-        elif status == "complete" and is_empty(recorder.content):
-            message_id = recorder.message_id
-            self.message_bar.show_notice(
-                empty_reply_sentence(recorder.finish_reason),
-                action_text="Retry",
-                action=lambda: self.retry(message_id),
-            )
-
-    async def _completion_reply(self, conversation: Conversation, prompt: str) -> None:
-        model_id = conversation.model or self.current_model()
-        params = {
-            key: value for key, value in request_params(conversation).items() if key != "max_tokens"
-        }
-        try:
-            result, fell_back = await self.services.chat.completion(
-                prompt, model_id, conversation.max_tokens or None, **params
-            )
-        except ApiError as exc:
-            failed = self.store.add_message(
-                conversation.id,
-                "assistant",
-                "",
-                status="error",
-                model=model_id,
-                meta={"mode": "completion", "error": describe(exc)},
-            )
-            self.transcript_model.append(failed)
-            self.reply_finished.emit(failed.id)
-            self.message_bar.show_error(
-                exc, retry=lambda: self.retry(failed.id), action_text="Retry"
-            )
+    def _show_tool_call_running(self, event: ToolCallRequested) -> None:
+        message = self._message(event.message_id)
+        if message is None:
             return
-        details = completion_details(result)
-        details["meta"].update(mode="completion", fallback=fell_back)
-        reply = self.store.add_message(conversation.id, "assistant", result.content, **details)
-        self.delegate.flags_for(reply.id).details_open = True
-        self.transcript_model.append(reply)
-        self.transcript.follow_bottom()
-        self.reply_finished.emit(reply.id)
-        notify_paid_request()
-        if is_empty(result.content):
-            self.message_bar.show_notice(empty_reply_sentence(result.finish_reason))
-        elif fell_back:
-            self.message_bar.show_notice(FALLBACK_NOTICE)
+        calls = [c for c in message.meta.get("tool_calls") or [] if not c.get("running")]
+        running = {"id": event.call.id, "name": event.call.name, "running": True}
+        running["arguments"] = event.call.arguments_json
+        meta = {**message.meta, "tool_calls": [*calls, running]}
+        self.transcript_model.update_message(event.message_id, meta=meta)
+
+    def _show_removed(self, event: MessagesRemoved) -> None:
+        self.transcript_model.remove_from(event.message_id, and_later=event.and_later)
+        if event.and_later:
+            self.transcript_model.has_later = False
+        else:
+            self.delegate.layouts.forget(event.message_id)
+            self.delegate.flags.pop(event.message_id, None)
 
     def _on_render_timer_timeout(self) -> None:
         """Show what arrived of the reply; the slower frames are, the fewer of them."""
         spent_ms = self.delegate.take_work_seconds() * 1000
-        recorder = self._recorder
-        if recorder is None or not self._render_pending:
+        partial = self.session.partial
+        if partial is None or not self._render_pending:
             return
         self._render_pending = False
         model = self.transcript_model
         model.update_message(
-            recorder.message_id, content=recorder.content, reasoning=recorder.reasoning or None
+            partial.message_id, content=partial.content, reasoning=partial.reasoning or None
         )
-        row = model.row_of(recorder.message_id)
+        row = model.row_of(partial.message_id)
         if row is not None:
             # Lay the row out now, so that the view's own layout pass and the painting that
             # follow (in later turns of the event loop) find it done.
@@ -868,6 +843,9 @@ class ChatTab(QWidget):
             "image_prompt": lambda: self.send_to_images_requested.emit(message.content),
             "read_aloud": lambda: self.read_aloud_requested.emit(message.content),
         }
+        if action.startswith("tool_"):
+            self.delegate.toggle(message.id, action)
+            return
         handler = handlers.get(action)
         if handler is not None:
             handler()
@@ -896,10 +874,11 @@ class ChatTab(QWidget):
     def delete_message(self, message: Message) -> None:
         if message.status == "streaming" and self.streaming:
             return
-        self.store.delete_message(message.id)
-        self.transcript_model.remove_from(message.id)
-        self.delegate.layouts.forget(message.id)
-        self.delegate.flags.pop(message.id, None)
+        try:
+            self.session.delete_message(message)
+        except HistoryWriteError as exc:
+            self.message_bar.show_error(str(exc))
+            return
         self._update_totals()
 
     @async_slot
@@ -912,18 +891,9 @@ class ChatTab(QWidget):
         if self.transcript_model.last_reply_id() != message_id:
             self.message_bar.show_notice("Only the last reply can be generated again.")
             return
-        self.delete_message(message)
-        if message.meta.get("mode") == "completion" or conversation.mode == "completion":
-            prompt = self._last_user_text()
-            await self._run_reply(self._completion_reply(conversation, prompt))
-        else:
-            await self._run_reply(self._stream_reply(conversation))
-
-    def _last_user_text(self) -> str:
-        for message in reversed(self.transcript_model.messages()):
-            if message.role == "user":
-                return message.content
-        return ""
+        if message.status == "streaming":
+            return
+        await self._run_reply(self.session.regenerate(message, self.current_model()))
 
     def _on_delegate_link_activated(self, href: str) -> None:
         if is_safe_link(href):
@@ -1000,7 +970,7 @@ class ChatTab(QWidget):
         if self.conversation is None:
             self.totals.setText("")
             return
-        totals = self.store.totals(self.conversation.id)
+        totals = self.history.totals(self.conversation.id)
         cost = f"${totals.cost_usd:.6f}" if totals.cost_usd else "—"
         replies = f"{totals.replies} {'reply' if totals.replies == 1 else 'replies'}"
         self.totals.setText(f"This conversation: {totals.tokens:,} tokens · {cost} · {replies}")
@@ -1012,11 +982,5 @@ class ChatTab(QWidget):
         self._closed = True
         self._start_timer.stop()
         self.voice_input.shutdown()
-        recorder = self._recorder
-        if recorder is not None:
-            try:
-                recorder.finish("stopped")
-            except sqlite3.Error:
-                log.exception("the partial reply could not be saved")
-            self._recorder = None
+        self.session.close()
         self.stop()

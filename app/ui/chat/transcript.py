@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.chat_history import Message
 from app.services.markdown_render import MarkdownRenderer, copy_index, preview_key
-from app.storage.chat_store import Message
 from app.ui.chat.row_layout import (
     ACTION_ICONS,
     MARGIN,
@@ -169,6 +169,7 @@ class MessageDelegate(QStyledItemDelegate):
             width,
             flags.reasoning_open,
             flags.details_open,
+            flags.tools_open,
             is_last,
             model.busy,
             self.layouts.renderer.scheme,
@@ -446,7 +447,7 @@ class MessageDelegate(QStyledItemDelegate):
             colour = palette.color(QPalette.ColorRole.Link)
         elif piece.kind == "error":
             colour = palette.color(QPalette.ColorRole.BrightText)
-        elif piece.kind in ("header_right", "details"):
+        elif piece.kind in ("header_right", "details", "tool"):
             colour = palette.color(QPalette.ColorRole.PlaceholderText)
         painter.setFont(font)
         painter.setPen(colour)
@@ -493,8 +494,8 @@ class MessageDelegate(QStyledItemDelegate):
         message_id = int(index.data(MESSAGE_ID_ROLE))
         if piece.kind.startswith("action:"):
             name = piece.kind.split(":", 1)[1]
-            if name == "details":
-                self.toggle(message_id, "details")
+            if name == "details" or name.startswith("tool_"):
+                self.toggle(message_id, name)
             else:
                 self.action_requested.emit(name, message_id)
             return True
@@ -532,6 +533,9 @@ class MessageDelegate(QStyledItemDelegate):
         flags = self.flags_for(message_id)
         if what == "details":
             flags.details_open = not flags.details_open
+        elif what.startswith("tool_"):
+            position = int(what.removeprefix("tool_"))
+            flags.tools_open = flags.tools_open ^ {position}
         else:
             flags.reasoning_open = not flags.reasoning_open
         model = self.view.model()

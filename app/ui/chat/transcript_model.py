@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.storage.chat_store import Message
+from app.services.chat_history import Message
 
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2

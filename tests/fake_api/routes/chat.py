@@ -10,6 +10,7 @@ from typing import Any
 
 from tests.fake_api.exchange import Exchange
 from tests.fake_api.gateway import cost_for_tokens, cost_headers, nanoid
+from tests.fake_api.tool_calls import PlannedCalls, results_answer, tools_problem, wants_tool_calls
 
 WORD_PIECES = re.compile(r"\S+\s*|\s+")
 
@@ -76,10 +77,19 @@ class ChatAnswer:
     def __init__(self, ex: Exchange, body: dict[str, Any]) -> None:
         options = ex.options
         messages = body["messages"]
-        reply = options.chat_reply or f"Echo: {last_user_text(messages)}"
+        self.tools: PlannedCalls | None = None
+        if wants_tool_calls(body, options.tool_calls, options.tool_call_rounds):
+            self.tools = PlannedCalls(options.tool_calls)
+        reply = (
+            ""
+            if self.tools is not None
+            else results_answer(messages)
+            or options.chat_reply
+            or f"Echo: {last_user_text(messages)}"
+        )
         pieces = word_pieces(reply)
         limit = token_limit(body)
-        self.finish_reason = "stop"
+        self.finish_reason = "stop" if self.tools is None else "tool_calls"
         if limit is not None and len(pieces) > limit:
             pieces = pieces[:limit]
             self.finish_reason = "length"
@@ -116,6 +126,9 @@ class ChatAnswer:
         }
         if self.reasoning:
             message["reasoning_content"] = self.reasoning
+        if self.tools is not None:
+            message["content"] = None
+            message["tool_calls"] = self.tools.message_calls()
         choices = [
             {"index": i, "finish_reason": self.finish_reason, "logprobs": None, "message": message}
             for i in range(n)
@@ -148,9 +161,13 @@ class ChatAnswer:
         return chunk
 
     def chunks(self, usage_chunk: bool) -> Iterator[dict[str, Any]]:
-        yield self.chunk({"role": "assistant", "content": "", "refusal": None})
+        content_head = "" if self.tools is None else None
+        yield self.chunk({"role": "assistant", "content": content_head, "refusal": None})
         for piece in word_pieces(self.reasoning):
             yield self.chunk({"reasoning_content": piece})
+        if self.tools is not None:
+            for delta in self.tools.deltas():
+                yield self.chunk(delta)
         for index, piece in enumerate(self.pieces):
             if index == self.error_after:
                 yield {"error": {"message": "Upstream provider closed the stream", "code": 502}}
@@ -174,7 +191,7 @@ def handle_chat(ex: Exchange, _match: re.Match[str]) -> None:
     body = ex.json_object()
     if body is None:
         return
-    problem = chat_problem(body)
+    problem = chat_problem(body) or tools_problem(body)
     if problem:
         ex.send_validation_error(problem)
         return

@@ -38,9 +38,9 @@ def on_screen(tab, row: int) -> list[str]:
 
 
 def open_stored(qtbot, tab, text: str) -> None:
-    conversation = tab.store.create_conversation("Long one")
-    tab.store.add_message(conversation.id, "user", "a long answer please")
-    tab.store.add_message(conversation.id, "assistant", text, model="openai/gpt-4o")
+    conversation = tab.history.store.create_conversation("Long one")
+    tab.history.store.add_message(conversation.id, "user", "a long answer please")
+    tab.history.store.add_message(conversation.id, "assistant", text, model="openai/gpt-4o")
     tab.refresh_conversations()
     tab.open_conversation(conversation.id)
     qtbot.waitUntil(lambda: len(messages(tab)) == 2, timeout=5000)

@@ -88,7 +88,7 @@ def test_pinned_conversations_come_first_under_their_own_heading() -> None:
 def test_pinning_from_the_menu_moves_a_conversation_to_the_top_and_is_kept(
     qtbot: Any, chat_tab: Any
 ) -> None:
-    store = chat_tab.store
+    store = chat_tab.history.store
     now = time.time()
     for title, age in (
         ("fresh", 60.0),

@@ -1,0 +1,323 @@
+"""``aiml-desktop chat`` and ``aiml-desktop conversations``: the window's chat on the command
+line, on the same ``ChatSession``.
+
+``chat`` records the exchange in the history like the window does (``--no-history`` turns that
+off), continues a saved conversation with ``--conversation ID`` or names a new one with
+``--new-title``. The answer goes to standard output; notes, tool calls and their results go
+to standard error. Before a tool call runs the terminal asks (``--approve-tools`` allows
+every call, for scripts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from app.cli_shared import CommandFailed, UsageError
+
+if TYPE_CHECKING:
+    from app.services.chat_history import Conversation
+    from app.services.context import Services
+    from app.services.conversation import ChatEvent, ChatSession
+    from app.services.tool_calls import ToolCallRecord
+    from app.services.tool_types import ApprovalDecision, ToolBox, ToolCall, ToolSpec
+
+PROG = "aiml-desktop"
+EXIT_OK = 0
+RESULT_PREVIEW = 300
+
+
+def _say(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+def _write_out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def add_chat_arguments(chat: argparse.ArgumentParser) -> None:
+    """The history and tool options of the ``chat`` command."""
+    chat.add_argument(
+        "--no-history", action="store_true", help="do not record the exchange in the history"
+    )
+    chat.add_argument(
+        "--conversation",
+        type=int,
+        metavar="ID",
+        help="continue this saved conversation (see 'conversations')",
+    )
+    chat.add_argument("--new-title", metavar="TEXT", help="the title of the new conversation")
+    chat.add_argument(
+        "--approve-tools", action="store_true", help="run every tool call without asking"
+    )
+
+
+def add_conversations_arguments(listing: argparse.ArgumentParser) -> None:
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--limit", type=int, help="at most this many, newest first")
+
+
+# -- chat ------------------------------------------------------------------------------------
+
+
+def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if args.temperature is not None:
+        params["temperature"] = args.temperature
+    if args.max_tokens is not None:
+        params["max_tokens"] = args.max_tokens
+    if args.top_p is not None:
+        params["top_p"] = args.top_p
+    return params
+
+
+async def cmd_chat(services: Services, args: argparse.Namespace, prompt: str) -> int:
+    """``chat`` with the history on (``app.cli`` hands it over)."""
+    from app.api.sampling import check_sampling
+
+    check_sampling(_chat_params(args))  # before anything is stored or sent
+    if args.conversation is not None and args.assistant:
+        raise UsageError("--assistant starts a new conversation; leave out --conversation.")
+    assistant = (
+        await services.runner.run(services.assistants.find, args.assistant)
+        if args.assistant
+        else None
+    )
+    return await _chat_in_history(services, args, prompt, assistant)
+
+
+def _model(services: Services, args: argparse.Namespace) -> str:
+    return str(args.model or services.default_model("chat"))
+
+
+class _AnswerOutput:
+    """The answer on standard output as it arrives, ended by exactly one newline."""
+
+    def __init__(self) -> None:
+        self.tail = ""
+
+    def write(self, text: str) -> None:
+        if text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            self.tail = text
+
+    def end(self) -> None:
+        if self.tail and not self.tail.endswith("\n"):
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        self.tail = ""
+
+
+def _conversation_settings(args: argparse.Namespace, model: str) -> dict[str, Any]:
+    settings: dict[str, Any] = {"model": model}
+    if args.system:
+        settings["system_prompt"] = args.system
+    if args.temperature is not None:
+        settings["temperature"] = args.temperature
+    if args.max_tokens is not None:
+        settings["max_tokens"] = args.max_tokens
+    if args.top_p is not None:
+        settings["top_p"] = args.top_p
+    return settings
+
+
+def _open_session(services: Services, args: argparse.Namespace, assistant: Any) -> ChatSession:
+    from app.services.conversation import ChatSession
+
+    session = ChatSession(services)
+    if args.conversation is None and assistant is not None:
+        default_model = _model(services, args)
+        session.open(services.assistants.start_conversation(assistant, default_model))
+        _apply_options(session, args)
+        return session
+    if args.conversation is None:
+        settings = _conversation_settings(args, _model(services, args))
+        session.start_conversation(args.new_title or "", **settings)
+        return session
+    try:
+        session.open(args.conversation)
+    except KeyError:
+        raise UsageError(
+            f"There is no saved conversation {args.conversation}. See 'aiml-desktop conversations'."
+        ) from None
+    _apply_options(session, args)
+    return session
+
+
+def _apply_options(session: ChatSession, args: argparse.Namespace) -> None:
+    """Options given on the command line change the conversation that is continued."""
+    changes = _conversation_settings(args, args.model or "")
+    if not args.model:
+        changes.pop("model")
+    if args.new_title:
+        changes["title"] = args.new_title
+    if changes:
+        session.update_settings(**changes)
+
+
+def build_toolbox(services: Services, args: argparse.Namespace) -> ToolBox | None:
+    """The tools this run may call (from ``--tools`` and ``--mcp`` where they are given);
+    None: the reply comes without tools."""
+    return None
+
+
+def _tool_result_line(record: ToolCallRecord) -> str:
+    from app.services.chat_history import tool_call_summary
+
+    text = " ".join(record.result.split())
+    if len(text) > RESULT_PREVIEW:
+        text = text[: RESULT_PREVIEW - 1] + "…"
+    return f"tool result ({tool_call_summary(record.as_dict())}): {text}"
+
+
+class TerminalApprover:
+    """Asks on the terminal before a tool call runs: y (once), a (always), anything else no.
+
+    The answer is read from standard input, or from the terminal itself when standard input
+    held the prompt; with neither the call is denied.
+    """
+
+    def __init__(self, services: Services, *, approve_all: bool, stdin_is_prompt: bool) -> None:
+        self._services = services
+        self.approve_all = approve_all
+        self.stdin_is_prompt = stdin_is_prompt
+
+    def _read_answer(self, question: str) -> str | None:
+        sys.stderr.write(question)
+        sys.stderr.flush()
+        if not self.stdin_is_prompt:
+            line = sys.stdin.readline()
+            if not sys.stdin.isatty():  # a typed answer ends the line; a piped one does not
+                sys.stderr.write("\n")
+            return line if line else None
+        try:
+            with open("/dev/tty", encoding="utf-8") as terminal:
+                return terminal.readline() or None
+        except OSError:
+            return None
+
+    async def __call__(self, call: ToolCall, spec: ToolSpec | None) -> ApprovalDecision:
+        from app.services.tool_types import ApprovalDecision
+
+        if self.approve_all:
+            return ApprovalDecision.ALWAYS_ALLOW
+        where = f" from {spec.source}" if spec is not None and spec.source != "builtin" else ""
+        question = (
+            f"{PROG}: allow the tool {call.name}{where} with {call.arguments_json or '{}'}? "
+            "[y]es once, [a]lways, [N]o: "
+        )
+        answer = await self._services.runner.run(self._read_answer, question)
+        if answer is None:
+            _say("no answer could be read, so the call was denied (--approve-tools allows all).")
+            return ApprovalDecision.DENY
+        word = answer.strip().lower()
+        if word in ("a", "always"):
+            return ApprovalDecision.ALWAYS_ALLOW
+        if word in ("y", "yes"):
+            return ApprovalDecision.ALLOW_ONCE
+        return ApprovalDecision.DENY
+
+
+def _use_tools(session: ChatSession, services: Services, args: argparse.Namespace) -> None:
+    toolbox = build_toolbox(services, args)
+    if toolbox is None:
+        return
+    approver = TerminalApprover(
+        services, approve_all=args.approve_tools, stdin_is_prompt=args.prompt == "-"
+    )
+    session.set_tools(toolbox, approver)
+    session.switch_tools(True)
+
+
+async def _chat_in_history(
+    services: Services, args: argparse.Namespace, prompt: str, assistant: Any
+) -> int:
+    from app.services.chat_history import HistoryWriteError
+    from app.services.conversation import (
+        MessageDone,
+        Notice,
+        ReplyDelta,
+        ReplyFailed,
+        ToolCallFinished,
+        ToolCallRequested,
+    )
+
+    output = _AnswerOutput()
+    failures: list[ReplyFailed] = []
+    done: list[MessageDone] = []
+    stream = not args.no_stream
+
+    def on_event(event: ChatEvent) -> None:
+        if isinstance(event, ReplyDelta) and stream:
+            output.write(event.content)
+        elif isinstance(event, ReplyFailed):
+            failures.append(event)
+        elif isinstance(event, MessageDone):
+            done.append(event)
+        elif isinstance(event, ToolCallRequested):
+            output.end()
+            _say(f"tool call: {event.call.name} {event.call.arguments_json or '{}'}")
+        elif isinstance(event, ToolCallFinished):
+            _say(_tool_result_line(event.record))
+        elif isinstance(event, Notice):
+            _say(f"note: {event.text}")
+
+    try:
+        session = _open_session(services, args, assistant)
+        _use_tools(session, services, args)
+        session.on_event = on_event
+        try:
+            # the tool loop runs on streamed turns; --no-stream then prints the answer at the end
+            reply = await session.send(prompt, stream=stream or session.tools_on())
+        finally:
+            output.end()
+    except HistoryWriteError as exc:
+        raise CommandFailed(str(exc)) from exc
+    if failures:
+        raise failures[0].error
+    if done and done[-1].empty_sentence is not None:
+        raise CommandFailed(done[-1].empty_sentence)
+    if reply is not None and not stream:
+        _write_out(reply.content)
+    return EXIT_OK
+
+
+# -- conversations ---------------------------------------------------------------------------
+
+
+def _conversation_row(conversation: Conversation, messages: int) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "title": conversation.title,
+        "model": conversation.model,
+        "messages": messages,
+        "created": conversation.created,
+        "updated": conversation.updated,
+    }
+
+
+def cmd_conversations(services: Services, args: argparse.Namespace) -> int:
+    history = services.chat_history
+    rows = [
+        _conversation_row(c, history.store.message_count(c.id))
+        for c in history.conversations(args.limit)
+    ]
+    if args.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if not rows:
+        _say("no saved conversations yet.")
+        return EXIT_OK
+    for row in rows:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["updated"]))
+        title = row["title"] or "New conversation"
+        plural = "" if row["messages"] == 1 else "s"
+        sys.stdout.write(f"{row['id']:>6}  {when}  {title}  ({row['messages']} message{plural})\n")
+    sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,632 @@
+"""One conversation, Qt-free: the chat flow the window, the command line and compare columns
+share.
+
+``ChatSession`` owns one conversation of the history. It stores the person's message before
+anything is sent, builds the request from the saved history and the conversation's settings,
+streams the reply (or asks for a legacy text completion), records the reply as it arrives and
+when it ends, and retries, regenerates, edits and resends. It reports what happens as events
+to one plain callback::
+
+    session = ChatSession(services, on_event=print)
+    await session.send("Hello")          # MessageAdded(user), MessageAdded(reply),
+                                         # ReplyDelta…, MessageDone(reply)
+
+Each event is a small frozen dataclass (see ``ChatEvent``). Nothing here imports Qt; the
+callback runs on the event loop that awaits the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from app.api.errors import ApiError, describe
+from app.api.types import ChatCompletion
+from app.services.chat import (
+    ReplyRecorder,
+    auto_title,
+    completion_details,
+    request_messages,
+    request_params,
+)
+from app.services.chat_history import (
+    Attachment,
+    ChatHistory,
+    Conversation,
+    HistoryWriteError,
+    Message,
+)
+from app.services.chat_history import saved as _saved
+from app.services.empty_reply import empty_reply_sentence, is_empty
+from app.services.tool_calls import ToolCallRecord, ToolCallRunner, tool_call_from
+from app.services.tool_types import (
+    DEFAULT_MAX_ROUNDS,
+    Approver,
+    ToolBox,
+    ToolCall,
+    ToolSpec,
+)
+
+if TYPE_CHECKING:
+    from app.api.types import ToolCallPart
+    from app.services.context import Services
+
+log = logging.getLogger(__name__)
+
+FALLBACK_MODEL = "gpt-4o"
+FALLBACK_NOTICE = (
+    "This model or server does not offer text completion, so the prompt was sent as a chat "
+    "message instead."
+)
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageAdded:
+    """A message was stored: the person's, or a reply (``status`` "streaming" while it runs)."""
+
+    message: Message
+
+
+@dataclass(frozen=True)
+class ReplyDelta:
+    """Text of the reply ``message_id`` arrived; ``content`` and ``reasoning`` are the new
+    pieces (the whole text so far is ``ChatSession.partial``)."""
+
+    message_id: int
+    content: str
+    reasoning: str = ""
+
+
+@dataclass(frozen=True)
+class MessageDone:
+    """The reply ``message_id`` ended with ``status`` ("complete", "stopped" or "error");
+    ``changes`` are the stored columns that changed (content, details, meta …).
+    ``empty_sentence`` says why a complete reply has no text (None when it has some, or when
+    it only called tools that run next)."""
+
+    message_id: int
+    status: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    empty_sentence: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyFailed:
+    """The reply ``message_id`` failed; ``sentence`` says why (the reply is kept, marked)."""
+
+    message_id: int
+    error: BaseException
+    sentence: str
+
+
+@dataclass(frozen=True)
+class MessagesRemoved:
+    """``message_id`` (and, with ``and_later``, every later message) left the conversation."""
+
+    message_id: int
+    and_later: bool = False
+
+
+@dataclass(frozen=True)
+class ToolCallRequested:
+    """The reply ``message_id`` asks to run ``call``; ``spec`` is None for an unknown tool.
+    The approver is asked (and the call runs) after this event."""
+
+    message_id: int
+    call: ToolCall
+    spec: ToolSpec | None
+
+
+@dataclass(frozen=True)
+class ToolCallFinished:
+    """A call of the reply ``message_id`` ended (ran, failed, was refused or denied);
+    ``meta`` is the reply's stored meta with every finished call under ``"tool_calls"``."""
+
+    message_id: int
+    record: ToolCallRecord
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person should know that is not an error."""
+
+    text: str
+
+
+ChatEvent = (
+    MessageAdded
+    | ReplyDelta
+    | MessageDone
+    | ReplyFailed
+    | MessagesRemoved
+    | ToolCallRequested
+    | ToolCallFinished
+    | Notice
+)
+EventCallback = Callable[[ChatEvent], None]
+
+
+@dataclass(frozen=True)
+class PartialReply:
+    """The reply that is streaming, as far as it arrived."""
+
+    message_id: int
+    content: str
+    reasoning: str
+
+
+class ChatSession:
+    """Runs one conversation (see the module docstring).
+
+    Args:
+        services: the run's services (settings, chat service, worker pool, history).
+        on_event: called with every ``ChatEvent``; may be set later as ``session.on_event``.
+        history: the saved conversations (``services.chat_history`` when None).
+        toolbox: the tools the model may call (None: no tools; see ``set_tools``).
+        approver: asked before each call runs (None: calls run without asking).
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        on_event: EventCallback | None = None,
+        *,
+        history: ChatHistory | None = None,
+        toolbox: ToolBox | None = None,
+        approver: Approver | None = None,
+    ) -> None:
+        self.services = services
+        self.on_event = on_event
+        self.history = history if history is not None else services.chat_history
+        self.conversation: Conversation | None = None
+        self.tools: ToolCallRunner | None = None
+        self._next_tools: bool | None = None  # the tools switch for a conversation to come
+        if toolbox is not None:
+            self.set_tools(toolbox, approver)
+        self._recorder: ReplyRecorder | None = None
+        self._task: asyncio.Task[Any] | None = None
+
+    # -- which conversation ------------------------------------------------------------------
+
+    @property
+    def conversation_id(self) -> int | None:
+        return self.conversation.id if self.conversation is not None else None
+
+    def open(self, conversation: Conversation | int) -> Conversation:
+        """Continue a saved conversation (an id is read from the history; KeyError if none)."""
+        if isinstance(conversation, int):
+            conversation = self.history.conversation(conversation)
+        self.conversation = conversation
+        return conversation
+
+    def new(self) -> None:
+        """Forget the open conversation; the next message starts a new one."""
+        self.conversation = None
+        self._next_tools = None
+
+    def start_conversation(self, title: str = "", **settings: Any) -> Conversation:
+        """Create (and store) a new conversation with ``settings`` (model, mode, system
+        prompt, temperature …) unless one is open; returns the open one."""
+        if self.conversation is None:
+            store = self.history.store
+            self.conversation = _saved(
+                "The conversation", lambda: store.create_conversation(title, **settings)
+            )
+            if self._next_tools is not None:
+                self.switch_tools(self._next_tools)
+                self._next_tools = None
+        return self.conversation
+
+    def update_settings(self, **values: Any) -> None:
+        """Change settings of the open conversation (stored at once)."""
+        if self.conversation is None:
+            return
+        self.history.update_settings(self.conversation.id, **values)
+        for name, value in values.items():
+            setattr(self.conversation, name, value)
+
+    # -- tools -------------------------------------------------------------------------------
+
+    def set_tools(self, toolbox: ToolBox | None, approver: Approver | None = None) -> None:
+        """The tools the model may call from now on (None: none) and who approves calls."""
+        self.tools = ToolCallRunner(toolbox, approver) if toolbox is not None else None
+
+    @property
+    def max_rounds(self) -> int:
+        """Model turns in a row that may call tools (setting ``tool_max_rounds``, default 10)."""
+        value = self.services.settings.extra.get("tool_max_rounds")
+        return value if isinstance(value, int) and value >= 1 else DEFAULT_MAX_ROUNDS
+
+    def tools_on(self, model_id: str | None = None) -> bool:
+        """Whether the next reply offers tools: the conversation's own switch
+        (``settings["tools"]``) when set, else whether the model list says the model
+        supports them."""
+        if self.tools is None:
+            return False
+        conversation = self.conversation
+        switch = (
+            conversation.settings.get("tools") if conversation is not None else self._next_tools
+        )
+        if isinstance(switch, bool):
+            return switch
+        capabilities = self.services.models.capabilities_of(self._model(model_id))
+        return capabilities is not None and "tools" in capabilities
+
+    def switch_tools(self, on: bool | None) -> None:
+        """Turn tools on or off for the open conversation, or the next one to start (None: as
+        the model list says)."""
+        conversation = self.conversation
+        if conversation is None:
+            self._next_tools = on
+            return
+        settings = {k: v for k, v in conversation.settings.items() if k != "tools"}
+        if on is not None:
+            settings["tools"] = on
+        self.update_settings(settings=settings)
+
+    async def _tool_specs(self, model_id: str) -> list[ToolSpec]:
+        tools = self.tools
+        if tools is None or not self.tools_on(model_id):
+            return []
+        try:
+            return list(await tools.toolbox.list_tools())
+        except Exception as exc:  # a broken toolbox must not stop the chat
+            log.warning("tools could not be listed", exc_info=True)
+            self._emit(
+                Notice(f"The tools could not be started ({exc}); this reply comes without them.")
+            )
+            return []
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def replying(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def partial(self) -> PartialReply | None:
+        recorder = self._recorder
+        if recorder is None:
+            return None
+        return PartialReply(recorder.message_id, recorder.content, recorder.reasoning)
+
+    def _emit(self, event: ChatEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    # -- the person's messages ---------------------------------------------------------------
+
+    def add_user_message(
+        self,
+        text: str,
+        attachments: Sequence[Attachment] = (),
+        *,
+        replacing: Message | None = None,
+        **new_settings: Any,
+    ) -> Message:
+        """Store the person's message (committed before anything is sent).
+
+        ``replacing``: a sent message that this one replaces, with every later message (edit
+        and resend). ``new_settings`` are used when this message starts a new conversation.
+        The first message names an untitled conversation.
+
+        Raises:
+            HistoryWriteError: the message could not be stored (nothing was changed).
+        """
+        conversation = self.start_conversation(**new_settings)
+        store = self.history.store
+
+        def write() -> Message:
+            if replacing is not None:
+                store.delete_from(conversation.id, replacing.position)
+            meta = {"mode": "completion"} if conversation.mode == "completion" else {}
+            return store.add_message(
+                conversation.id, "user", text, attachments=list(attachments), meta=meta
+            )
+
+        user = _saved("The message", write)
+        if replacing is not None:
+            self._emit(MessagesRemoved(replacing.id, and_later=True))
+        self._emit(MessageAdded(user))
+        if not conversation.title:
+            conversation.title = auto_title(text or "Image")
+            try:
+                self.history.rename(conversation.id, conversation.title)
+            except HistoryWriteError as exc:
+                log.warning("%s", exc)
+        return user
+
+    async def send(
+        self,
+        text: str,
+        attachments: Sequence[Attachment] = (),
+        *,
+        model: str | None = None,
+        replacing: Message | None = None,
+        stream: bool = True,
+        **new_settings: Any,
+    ) -> Message | None:
+        """Store ``text`` as the person's message and get the reply; returns the reply as
+        stored (whatever its status), or None when none was started."""
+        self.add_user_message(text, attachments, replacing=replacing, **new_settings)
+        return await self.reply(model, stream=stream)
+
+    def delete_message(self, message: Message) -> None:
+        """Delete one message (not the one that is streaming)."""
+        self.history.delete_message(message.id)
+        self._emit(MessagesRemoved(message.id))
+
+    # -- replies -----------------------------------------------------------------------------
+
+    def _model(self, model: str | None) -> str:
+        conversation = self.conversation
+        return (
+            (conversation.model if conversation is not None else None)
+            or model
+            or self.services.default_model("chat", FALLBACK_MODEL)
+        )
+
+    async def reply(
+        self, model: str | None = None, *, completion: bool | None = None, stream: bool = True
+    ) -> Message | None:
+        """Answer the conversation as it is stored: stream a chat reply, or (in completion
+        mode) a legacy text completion of the last message. Returns the stored reply.
+
+        ``model`` is used when the conversation names none; ``stream=False`` asks for the
+        whole reply at once. The reply can be stopped with ``stop()``; what arrived stays,
+        marked stopped.
+        """
+        conversation = self.conversation
+        if conversation is None or self.replying:
+            return None
+        if completion is None:
+            completion = conversation.mode == "completion"
+        self._task = asyncio.current_task()
+        try:
+            if completion:
+                return await self._completion_reply(conversation, self._model(model))
+            if not stream:
+                return await self._unstreamed_reply(conversation, self._model(model))
+            return await self._stream_reply(conversation, self._model(model))
+        finally:
+            self._task = None
+
+    async def regenerate(self, message: Message, model: str | None = None) -> Message | None:
+        """Replace the reply ``message`` by a new one."""
+        if self.replying:
+            return None
+        self.delete_message(message)
+        conversation = self.conversation
+        completion = message.meta.get("mode") == "completion" or (
+            conversation is not None and conversation.mode == "completion"
+        )
+        return await self.reply(model, completion=completion)
+
+    def stop(self) -> None:
+        """Stop the reply; what arrived so far stays, marked as stopped."""
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+
+    def close(self) -> None:
+        """Write a running reply as stopped (at once) and stop it."""
+        recorder = self._recorder
+        if recorder is not None:
+            try:
+                recorder.finish("stopped")
+            except sqlite3.Error:
+                log.exception("the partial reply could not be saved")
+            self._recorder = None
+        self.stop()
+
+    def _history_for_request(self, conversation: Conversation) -> list[Message]:
+        keep = conversation.context_messages if conversation.context_messages is not None else 20
+        return self.history.store.messages(conversation.id, limit=max(keep, 1) * 2 + 10)
+
+    async def _stream_reply(self, conversation: Conversation, model_id: str) -> Message:
+        """Stream replies until one answers in text: a turn that calls tools has its calls
+        run and their results sent back in the next turn, at most ``max_rounds`` turns."""
+        specs = await self._tool_specs(model_id)
+        limit, rounds = self.max_rounds, 0
+        while True:
+            params = request_params(conversation)
+            if specs:
+                params["tools"] = [spec.as_request_tool() for spec in specs]
+                params["tool_choice"] = "none" if rounds >= limit else "auto"
+            reply, parts = await self._stream_round(
+                conversation, model_id, params, runs_tools=bool(specs)
+            )
+            if not parts or not specs or reply.status != "complete":
+                return reply
+            rounds += 1
+            await self._answer_tool_calls(reply, parts, specs, over_limit=rounds > limit)
+            if rounds > limit:
+                self._emit(
+                    Notice(
+                        f"The model kept asking for tools after {limit} rounds, so it was "
+                        "stopped. Ask again or raise the limit in Settings."
+                    )
+                )
+                return reply
+
+    async def _stream_round(
+        self,
+        conversation: Conversation,
+        model_id: str,
+        params: dict[str, Any],
+        *,
+        runs_tools: bool = False,
+    ) -> tuple[Message, tuple[ToolCallPart, ...]]:
+        payload = request_messages(conversation, self._history_for_request(conversation))
+        store = self.history.store
+        reply = _saved(
+            "The reply",
+            lambda: store.add_message(
+                conversation.id, "assistant", "", status="streaming", model=model_id
+            ),
+        )
+        self._emit(MessageAdded(reply))
+        recorder = ReplyRecorder(store, reply.id)
+        self._recorder = recorder
+        error: ApiError | None = None
+        status = "complete"
+        changes: dict[str, Any] = {}
+        try:
+            async for batch in self.services.chat.stream_batches(model_id, payload, **params):
+                for chunk in batch:
+                    recorder.add(chunk)
+                if len(batch) == 1:
+                    self._emit(ReplyDelta(reply.id, batch[0].content, batch[0].reasoning))
+                else:
+                    content = "".join(chunk.content for chunk in batch)
+                    reasoning = "".join(chunk.reasoning for chunk in batch)
+                    self._emit(ReplyDelta(reply.id, content, reasoning))
+        except asyncio.CancelledError:
+            status = "stopped"
+            raise
+        except ApiError as exc:
+            status, error = "error", exc
+        finally:
+            changes = self._finish_reply(recorder, status, error, runs_tools=runs_tools)
+        parts = recorder.result().tool_calls if status == "complete" else ()
+        return _with_changes(reply, changes), parts
+
+    async def _answer_tool_calls(
+        self,
+        reply: Message,
+        parts: tuple[ToolCallPart, ...],
+        specs: list[ToolSpec],
+        *,
+        over_limit: bool,
+    ) -> None:
+        """Run (or refuse) each call of ``reply`` in turn, storing each outcome with it."""
+        runner = self.tools
+        assert runner is not None
+        by_name = {spec.name: spec for spec in specs}
+        store = self.history.store
+        meta = dict(reply.meta)
+        records: list[dict[str, Any]] = []
+        for position, part in enumerate(parts):
+            call = tool_call_from(part, position)
+            spec = by_name.get(call.name)
+            self._emit(ToolCallRequested(reply.id, call, spec))
+            if over_limit:
+                record = runner.refused_for_limit(call, self.max_rounds)
+            else:
+                record = await runner.run(call, spec, by_name)
+            records.append(record.as_dict())
+            meta["tool_calls"] = list(records)
+            _saved("The tool result", lambda: store.update_message(reply.id, meta=meta))
+            self._emit(ToolCallFinished(reply.id, record, dict(meta)))
+
+    def _finish_reply(
+        self,
+        recorder: ReplyRecorder,
+        status: str,
+        error: ApiError | None,
+        *,
+        runs_tools: bool = False,
+    ) -> dict[str, Any]:
+        if self._recorder is not recorder:
+            return {"status": "stopped"}  # closed meanwhile: written as stopped already
+        self._recorder = None
+        sentence = describe(error) if error is not None else None
+        try:
+            changes = recorder.finish(status, sentence)
+        except sqlite3.Error as exc:
+            log.warning("the reply could not be saved: %s", exc)
+            changes = {"content": recorder.content, "status": status}
+        empty = None
+        tools_run_next = runs_tools and bool(recorder.result().tool_calls)
+        if status == "complete" and is_empty(recorder.content) and not tools_run_next:
+            empty = empty_reply_sentence(recorder.finish_reason)
+        self._emit(MessageDone(recorder.message_id, status, changes, empty))
+        if error is not None and sentence is not None:
+            self._emit(ReplyFailed(recorder.message_id, error, sentence))
+        return changes
+
+    def _last_user_text(self, conversation: Conversation) -> str:
+        for message in reversed(self.history.store.messages(conversation.id, limit=20)):
+            if message.role == "user":
+                return message.content
+        return ""
+
+    async def _completion_reply(self, conversation: Conversation, model_id: str) -> Message:
+        prompt = self._last_user_text(conversation)
+        params = {
+            key: value for key, value in request_params(conversation).items() if key != "max_tokens"
+        }
+
+        async def fetch() -> tuple[ChatCompletion, bool]:
+            return await self.services.chat.completion(
+                prompt, model_id, conversation.max_tokens or None, **params
+            )
+
+        return await self._whole_reply(conversation, model_id, fetch, {"mode": "completion"})
+
+    async def _unstreamed_reply(self, conversation: Conversation, model_id: str) -> Message:
+        payload = request_messages(conversation, self._history_for_request(conversation))
+
+        async def fetch() -> tuple[ChatCompletion, bool]:
+            reply = await self.services.chat.complete(
+                model_id, payload, **request_params(conversation)
+            )
+            return reply, False
+
+        return await self._whole_reply(conversation, model_id, fetch, {})
+
+    async def _whole_reply(
+        self,
+        conversation: Conversation,
+        model_id: str,
+        fetch: Callable[[], Awaitable[tuple[ChatCompletion, bool]]],
+        meta: dict[str, Any],
+    ) -> Message:
+        """A reply that arrives in one piece, stored once it is there (or failed)."""
+        store = self.history.store
+        try:
+            result, fell_back = await fetch()
+        except ApiError as exc:
+            sentence = describe(exc)
+            failed = _saved(
+                "The reply",
+                lambda: store.add_message(
+                    conversation.id,
+                    "assistant",
+                    "",
+                    status="error",
+                    model=model_id,
+                    meta={**meta, "error": sentence},
+                ),
+            )
+            self._emit(MessageAdded(failed))
+            self._emit(MessageDone(failed.id, "error"))
+            self._emit(ReplyFailed(failed.id, exc, sentence))
+            return failed
+        details = completion_details(result)
+        details["meta"].update(meta)
+        if meta.get("mode") == "completion":
+            details["meta"]["fallback"] = fell_back
+        reply = _saved(
+            "The reply",
+            lambda: store.add_message(conversation.id, "assistant", result.content, **details),
+        )
+        self._emit(MessageAdded(reply))
+        empty = empty_reply_sentence(result.finish_reason) if is_empty(result.content) else None
+        self._emit(MessageDone(reply.id, "complete", empty_sentence=empty))
+        if fell_back and empty is None:
+            self._emit(Notice(FALLBACK_NOTICE))
+        return reply
+
+
+def _with_changes(message: Message, changes: dict[str, Any]) -> Message:
+    known = {k: v for k, v in changes.items() if k in Message.__dataclass_fields__}
+    return replace(message, **known)
