@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.services.models import ModelService
     from app.services.route_check import RouteService
     from app.services.speech import SpeechService
+    from app.services.tool_settings import ToolSettings
     from app.services.transcription import TranscriptionService
     from app.services.usage import UsageService
     from app.storage.history import HistoryDatabase
@@ -238,6 +239,13 @@ class Services:
         from app.services.usage import UsageService
 
         return UsageService(self)
+
+    @cached_property
+    def tool_settings(self) -> ToolSettings:
+        """The saved tools (loaded on first use) and the MCP servers they start."""
+        from app.services.tool_settings import ToolSettings
+
+        return ToolSettings(self)
 
     @cached_property
     def mcp_host(self) -> McpHost:

@@ -7,7 +7,7 @@ MCP host's thread. Nothing here imports Qt.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from app.services.mcp_import import ImportResult, parse_mcp_servers
 from app.services.mcp_servers import McpHost, ServerStatus
 from app.services.mcp_toolbox import McpToolBox
-from app.services.tool_types import ApprovalDecision, Approver, ToolCall, ToolSpec
+from app.services.tool_types import (
+    DEFAULT_CALL_TIMEOUT,
+    ApprovalDecision,
+    Approver,
+    ToolCall,
+    ToolOutcome,
+    ToolSpec,
+)
 from app.storage.tool_config import (
     McpServerConfig,
     ToolConfig,
@@ -40,9 +47,11 @@ class ToolSettings:
         self.host: McpHost = services.mcp_host
         self.store = store or ToolConfigStore()
         self.config = ToolConfig()
+        self.loaded = False
 
     async def load(self) -> ToolConfig:
         self.config = await self._runner.run(self.store.load)
+        self.loaded = True
         return self.config
 
     async def save(self, config: ToolConfig) -> ToolConfig:
@@ -54,6 +63,7 @@ class ToolSettings:
             if after.get(server_id) != server:
                 await self.host.stop(server_id)
         self.config = config
+        self.loaded = True
         return config
 
     async def put_server(self, server: McpServerConfig) -> ToolConfig:
@@ -238,3 +248,58 @@ class RememberingApprover:
         if decision is ApprovalDecision.ALWAYS_ALLOW and spec is not None and self._remember:
             await self._tool_settings.allow_always(spec)
         return decision
+
+
+class ChosenToolBox:
+    """A ``ToolBox`` whose tools follow a choice read afresh at each ``list_tools``: the open
+    conversation's, so one chat session serves every conversation. The tool config is loaded
+    on first use; a new config (saved in Settings → Tools) is picked up at the next listing.
+
+    Args:
+        tool_settings: the saved tools and the MCP host.
+        choice: returns the choice in force now.
+        extra_servers: servers for this run only (``--mcp``).
+        on_problem: called with each sentence about a server that could not be used.
+    """
+
+    def __init__(
+        self,
+        tool_settings: ToolSettings,
+        choice: Callable[[], ToolChoice] = ToolChoice,
+        *,
+        extra_servers: Iterable[McpServerConfig] = (),
+        on_problem: Callable[[str], None] | None = None,
+    ) -> None:
+        self._tool_settings = tool_settings
+        self._choice = choice
+        self._extra = tuple(extra_servers)
+        self._on_problem = on_problem
+        self._box: McpToolBox | None = None
+        self._built_for: tuple[ToolConfig, ToolChoice] | None = None
+        self._told: set[str] = set()
+
+    async def _current(self) -> McpToolBox:
+        if not self._tool_settings.loaded:
+            await self._tool_settings.load()
+        config, choice = self._tool_settings.config, self._choice()
+        built = self._built_for
+        if self._box is None or built is None or built[0] is not config or built[1] != choice:
+            self._box = self._tool_settings.toolbox_for(choice, self._extra)
+            self._built_for = (config, choice)
+        return self._box
+
+    async def list_tools(self) -> list[ToolSpec]:
+        box = await self._current()
+        specs = await box.list_tools()
+        for problem in box.problems:
+            if problem not in self._told and self._on_problem is not None:
+                self._told.add(problem)
+                self._on_problem(problem)
+        return specs
+
+    async def call(self, call: ToolCall, *, timeout: float = DEFAULT_CALL_TIMEOUT) -> ToolOutcome:
+        box = self._box or await self._current()
+        return await box.call(call, timeout=timeout)
+
+    def spec(self, name: str) -> ToolSpec | None:
+        return self._box.spec(name) if self._box is not None else None

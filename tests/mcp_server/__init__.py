@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def server_config(name: str = "testtools", *args: str, **changes: object) -> Mcp
 
 def command_line(*args: str) -> str:
     """The test server as one command line, the way ``--mcp`` takes it."""
-    return " ".join([sys.executable, str(SERVER_SCRIPT), *args])
+    return shlex.join([sys.executable, str(SERVER_SCRIPT), *args])
 
 
 def process_alive(pid: int) -> bool:

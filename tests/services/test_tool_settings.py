@@ -84,3 +84,31 @@ def test_switching_a_server_off_or_editing_it_stops_it(services: Services) -> No
     pid = asyncio.run(go())
     assert not process_alive(pid)
     assert tool_settings.status(server.id).state is ServerState.STOPPED
+
+
+def test_a_chosen_toolbox_follows_the_choice_and_a_newly_saved_config(
+    services: Services,
+) -> None:
+    from app.services.tool_settings import ChosenToolBox, ToolChoice
+    from app.storage.tool_config import ToolConfig
+
+    tool_settings = services.tool_settings
+    choice = [ToolChoice()]
+    problems: list[str] = []
+    box = ChosenToolBox(tool_settings, lambda: choice[0], on_problem=problems.append)
+
+    async def go() -> list[list[str]]:
+        names = [[s.name for s in await box.list_tools()]]
+        await tool_settings.save(
+            ToolConfig(
+                servers=(server_config("broken", "--fail-at-start"),),
+                builtins={"current_date_time": True},
+            )
+        )
+        names.append([s.name for s in await box.list_tools()])
+        choice[0] = ToolChoice(builtins=())
+        names.append([s.name for s in await box.list_tools()])
+        return names
+
+    assert asyncio.run(go()) == [[], ["current_date_time"], []]
+    assert len(problems) == 1 and "“broken” closed the connection" in problems[0]

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from app.services.builtin_tools import BUILTIN_TOOLS
 from app.services.mcp_import import ImportProblem
 from app.services.mcp_servers import ServerState, ServerStatus
-from app.services.tool_settings import ToolSettings
 from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig
 from app.ui.asyncutils import ask_question, async_slot, await_dialog, start_task
 from app.ui.tools.import_dialog import ImportDialog
@@ -71,7 +70,7 @@ class ToolsPage(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("toolsPage")
-        self.tool_settings = ToolSettings(services)
+        self.tool_settings = services.tool_settings
         self._bridge = _StatusBridge(self)
         self._bridge.changed.connect(self._on_status_changed)
         host, listener = self.tool_settings.host, self._bridge.changed.emit
