@@ -8,7 +8,7 @@ first message of a new conversation is written into the conversation when it is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
@@ -23,8 +23,11 @@ from app.ui.asyncutils import start_task
 from app.ui.tools.conversation_menu import ConversationToolsButton
 
 if TYPE_CHECKING:
-    from app.services.conversation import ChatSession
     from app.services.tool_types import Approver
+
+# The chat session (``app.services.conversation.ChatSession``): ``conversation``,
+# ``set_tools(toolbox, approver)`` and ``update_settings(settings=…)`` are what is used.
+ChatSession = Any
 
 
 class ConversationTools(QObject):
