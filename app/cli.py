@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.api.types import ModelKind
-from app.cli_shared import CommandFailed, UsageError, text_argument
+from app.cli_shared import CommandFailed, UsageError, printer, text_argument
 from app.errors import AuthenticationError, UserInputError, describe, is_expected
 from app.services.defaults import DEFAULT_MODELS, key_source_phrase
 
@@ -126,19 +126,20 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     if args.no_stream:
         reply = await services.chat.complete(model, messages, **params)
         _refuse_empty(reply.content, reply.finish_reason)
-        _write_out(reply.content)
+        _write_out(printer(args).clean(reply.content))
         print_sources(passages)
         return EXIT_OK
-    tail, written, finish_reason = "", [], None
+    tail, written, finish_reason, cleaner = "", [], None, printer(args)
     try:
         async for chunk in services.chat.stream(model, messages, **params):
             finish_reason = chunk.finish_reason or finish_reason
             if chunk.content:
-                sys.stdout.write(chunk.content)
+                sys.stdout.write(cleaner.feed(chunk.content))
                 sys.stdout.flush()
                 tail = chunk.content
                 written.append(chunk.content)
     finally:
+        sys.stdout.write(cleaner.finish())
         if tail and not tail.endswith("\n"):
             sys.stdout.write("\n")
             sys.stdout.flush()
@@ -188,7 +189,7 @@ async def _cmd_complete(services: Services, args: argparse.Namespace) -> int:
             "the prompt was sent as a chat message instead."
         )
     _refuse_empty(completion.content, completion.finish_reason)
-    _write_out(completion.content)
+    _write_out(printer(args).clean(completion.content))
     line = _usage_line(completion)
     if line:
         _say(line)
@@ -294,7 +295,7 @@ async def _cmd_stt(services: Services, args: argparse.Namespace) -> int:
         path = await services.runner.run(write_text_atomic, Path(args.output).expanduser(), text)
         print(path, flush=True)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(printer(args).clean(text))
         sys.stdout.flush()
     return EXIT_OK
 
@@ -537,6 +538,12 @@ def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool)
         choices=("aimlapi", "openai"),
         default=unset,
         help="audio routes: aimlapi (/v1/stt, /v1/tts) or openai (/v1/audio/...)",
+    )
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        default=argparse.SUPPRESS if in_subcommand else False,
+        help="print replies exactly as sent, even terminal control sequences",
     )
     parser.add_argument(
         "-v",

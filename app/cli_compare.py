@@ -25,7 +25,7 @@ def add_compare_command(commands: Any, subparser: Any) -> None:
 
 
 async def cmd_compare(services: Services, args: argparse.Namespace) -> int:
-    from app.cli_shared import CommandFailed, text_argument
+    from app.cli_shared import CommandFailed, printer, text_argument
     from app.services.compare import compare_prompt
 
     params: dict[str, Any] = {}
@@ -43,14 +43,15 @@ async def cmd_compare(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([c.as_dict() for c in columns], indent=2, ensure_ascii=False))
     else:
+        clean = printer(args).clean
         for index, column in enumerate(columns):
             if index:
                 print()
             print(f"== {column.model} ({column.meter.summary()})")
             if column.error:
-                print(f"error: {column.error}")
+                print(f"error: {clean(column.error)}")
             else:
-                print(column.content.rstrip("\n"))
+                print(clean(column.content).rstrip("\n"))
     if all(column.error for column in columns):
         raise CommandFailed("Every model failed; see each one's error above.")
     return 0

@@ -6,9 +6,14 @@ import these from here, so no subcommand module imports ``app.cli``, which impor
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from app.errors import AppError, UserInputError
+
+if TYPE_CHECKING:
+    from app.services.terminal_text import TerminalText
 
 
 class UsageError(UserInputError):
@@ -22,3 +27,10 @@ class CommandFailed(AppError):
 def text_argument(value: str) -> str:
     """The text itself, or standard input when it is ``-``."""
     return sys.stdin.read() if value == "-" else value
+
+
+def printer(args: argparse.Namespace) -> TerminalText:
+    """Cleans model and server text for a terminal on stdout; raw when piped or ``--raw``."""
+    from app.services.terminal_text import TerminalText
+
+    return TerminalText.for_stream(sys.stdout, raw=bool(getattr(args, "raw", False)))

@@ -1,0 +1,118 @@
+"""Control sequences in a reply never reach a terminal; piped or ``--raw`` output keeps them."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+
+from app.services.terminal_text import TerminalText, strip_controls
+from tests.cli.conftest import REPO_ROOT
+from tests.fake_api import FakeApi
+
+HOSTILE = (
+    "Safe \x1b]0;PWNED\x07title\x1b[2J cleared\x07 bell "
+    "\x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\ done\r\n\tindented\x1b[31m red"
+)
+VISIBLE = "Safe title cleared bell link done\n\tindented red"
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    return env
+
+
+def _on_a_terminal(*argv: str) -> tuple[int, str]:
+    """Run the CLI with stdout on a real pseudo-terminal; its exit code and what it showed."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=_child_env(),
+        cwd=REPO_ROOT,
+    )
+    os.close(follower)
+    shown = bytearray()
+    try:
+        while True:
+            try:
+                piece = os.read(leader, 65536)
+            except OSError:  # the terminal's other side closed (EIO on Linux)
+                break
+            if not piece:
+                break
+            shown += piece
+    finally:
+        os.close(leader)
+        process.stderr.read() if process.stderr else None
+        code = process.wait(timeout=60)
+    return code, shown.decode("utf-8")
+
+
+def _as_shown(text: str) -> str:
+    """``text`` as a terminal's output side passes it on: each newline becomes CR LF."""
+    return text.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("stream", ["--no-stream", None])
+def test_chat_on_a_terminal_shows_no_control_sequences(
+    gateway: FakeApi, stream: str | None
+) -> None:
+    gateway.options.chat_reply = HOSTILE
+    code, shown = _on_a_terminal("chat", "Hi", *([stream] if stream else []))
+    assert code == 0
+    assert shown == _as_shown(VISIBLE + "\n")
+    assert "PWNED" not in shown and "\x1b" not in shown and "\x07" not in shown
+
+
+def test_raw_on_a_terminal_keeps_the_reply_as_sent(gateway: FakeApi) -> None:
+    gateway.options.chat_reply = HOSTILE
+    code, shown = _on_a_terminal("chat", "Hi", "--raw", "--no-stream")
+    assert code == 0
+    assert shown == _as_shown(HOSTILE + "\n")
+
+
+def test_piped_output_keeps_the_reply_as_sent(gateway: FakeApi) -> None:
+    gateway.options.chat_reply = HOSTILE
+    completed = subprocess.run(
+        [sys.executable, "-m", "app", "chat", "Hi"],
+        capture_output=True,
+        env=_child_env(),
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == (HOSTILE + "\n").encode()
+
+
+def test_compare_on_a_terminal_shows_no_control_sequences(gateway: FakeApi) -> None:
+    gateway.options.chat_reply = HOSTILE
+    code, shown = _on_a_terminal("compare", "Hi", "--models", "gpt-4o,gpt-4o-mini")
+    assert code == 0
+    assert shown.count(_as_shown(VISIBLE)) == 2
+    assert "\x1b" not in shown and "\x07" not in shown
+
+
+def test_a_sequence_split_between_stream_pieces_is_still_removed() -> None:
+    printer = TerminalText()
+    pieces = [printer.feed(c) for c in HOSTILE]
+    assert "".join(pieces) + printer.finish() == VISIBLE
+    assert strip_controls(HOSTILE) == VISIBLE
+
+
+def test_an_unfinished_sequence_at_the_end_loses_its_controls_only() -> None:
+    printer = TerminalText()
+    assert printer.feed("end \x1b]0;never closed") == "end "
+    assert printer.finish() == "0;never closed"
+
+
+def test_disabled_printing_passes_everything() -> None:
+    assert TerminalText(enabled=False).clean(HOSTILE) == HOSTILE
