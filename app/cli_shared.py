@@ -25,8 +25,20 @@ class CommandFailed(AppError):
 
 
 def text_argument(value: str) -> str:
-    """The text itself, or standard input when it is ``-``."""
-    return sys.stdin.read() if value == "-" else value
+    """The text itself, or standard input when it is ``-``, which must be UTF-8."""
+    if value != "-":
+        return value
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text stream that is already decoded
+        return sys.stdin.read() if sys.stdin is not None else ""
+    data = raw.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"The text on standard input is not UTF-8: byte 0x{data[exc.start]:02x} at "
+            f"position {exc.start} cannot be read. Convert it to UTF-8 and try again."
+        ) from None
 
 
 def printer(args: argparse.Namespace) -> TerminalText:

@@ -1,4 +1,5 @@
-"""Control sequences in a reply never reach a terminal; piped or ``--raw`` output keeps them."""
+"""Control sequences in a reply never reach a terminal (piped or ``--raw`` output keeps them);
+standard input that is not UTF-8 is refused before any request."""
 
 from __future__ import annotations
 
@@ -116,3 +117,41 @@ def test_an_unfinished_sequence_at_the_end_loses_its_controls_only() -> None:
 
 def test_disabled_printing_passes_everything() -> None:
     assert TerminalText(enabled=False).clean(HOSTILE) == HOSTILE
+
+
+@pytest.mark.parametrize("command", [["chat", "-"], ["compare", "-", "--models", "a,b"]])
+def test_stdin_that_is_not_utf8_is_refused_before_any_request(
+    gateway: FakeApi, command: list[str]
+) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "app", *command],
+        input=b"\xff\xfe",
+        capture_output=True,
+        env=_child_env(),
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=False,
+    )
+    err = completed.stderr.decode()
+    assert completed.returncode == 2, err
+    assert err.splitlines() == [
+        "aiml-desktop: error: The text on standard input is not UTF-8: byte 0xff at "
+        "position 0 cannot be read. Convert it to UTF-8 and try again."
+    ]
+    assert completed.stdout == b""
+    assert gateway.requests == []
+
+
+def test_utf8_stdin_with_emoji_and_rtl_text_is_sent(gateway: FakeApi) -> None:
+    text = "שלום 👋 مرحبا"
+    completed = subprocess.run(
+        [sys.executable, "-m", "app", "chat", "-", "--no-stream"],
+        input=text.encode(),
+        capture_output=True,
+        env=_child_env(),
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.decode() == f"Echo: {text}\n"
