@@ -524,6 +524,16 @@ def _base_url_argument(value: str) -> str:
     return value
 
 
+def _seconds_argument(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"give a number of seconds above 0, not '{value}'")
+    return seconds
+
+
 def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
     unset = argparse.SUPPRESS if in_subcommand else None
     parser.add_argument(
@@ -538,6 +548,13 @@ def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool)
         choices=("aimlapi", "openai"),
         default=unset,
         help="audio routes: aimlapi (/v1/stt, /v1/tts) or openai (/v1/audio/...)",
+    )
+    parser.add_argument(
+        "--timeout",
+        default=unset,
+        type=_seconds_argument,
+        metavar="SECONDS",
+        help="give up when the server is silent this long (default: the settings' read timeout)",
     )
     parser.add_argument(
         "--raw",
@@ -763,6 +780,8 @@ def _run_command(args: argparse.Namespace) -> int:
     services: Services | None = None
     try:
         services = Services(**connection_overrides(args), origin="cli")
+        if getattr(args, "timeout", None):
+            services.settings = dataclasses.replace(services.settings, read_timeout=args.timeout)
         outcome = args.handler(services, args)
         if inspect.iscoroutine(outcome):
             outcome = asyncio.run(outcome)
