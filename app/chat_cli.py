@@ -16,7 +16,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from app.cli_shared import CommandFailed, UsageError
+from app.cli_shared import CommandFailed, UsageError, printer
 
 if TYPE_CHECKING:
     from app.services.chat_history import Conversation
@@ -98,16 +98,18 @@ def _model(services: Services, args: argparse.Namespace) -> str:
 class _AnswerOutput:
     """The answer on standard output as it arrives, ended by exactly one newline."""
 
-    def __init__(self) -> None:
+    def __init__(self, args: argparse.Namespace) -> None:
         self.tail = ""
+        self.cleaner = printer(args)
 
     def write(self, text: str) -> None:
         if text:
-            sys.stdout.write(text)
+            sys.stdout.write(self.cleaner.feed(text))
             sys.stdout.flush()
             self.tail = text
 
     def end(self) -> None:
+        sys.stdout.write(self.cleaner.finish())
         if self.tail and not self.tail.endswith("\n"):
             sys.stdout.write("\n")
             sys.stdout.flush()
@@ -248,7 +250,7 @@ async def _chat_in_history(
         ToolCallRequested,
     )
 
-    output = _AnswerOutput()
+    output = _AnswerOutput(args)
     failures: list[ReplyFailed] = []
     done: list[MessageDone] = []
     stream = not args.no_stream
@@ -284,7 +286,7 @@ async def _chat_in_history(
     if done and done[-1].empty_sentence is not None:
         raise CommandFailed(done[-1].empty_sentence)
     if reply is not None and not stream:
-        _write_out(reply.content)
+        _write_out(printer(args).clean(reply.content))
     return EXIT_OK
 
 
