@@ -8,7 +8,7 @@ Output goes to dist/ (wheel, bundle under dist/pyinstaller/, Linux tarball); PyI
 work files to build/pyinstaller/. Exits non-zero when a step fails, when the bundle's
 ``--self-test`` does not print "self-test ok", when a bundle built with ffmpeg does not find
 and run its own ffmpeg/ffprobe (its ``doctor`` on a PATH without them), or when the Linux
-bundle with ffmpeg unpacks to more than 156 MB.
+bundle with ffmpeg unpacks to more than 164 MB.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ SPEC_PATH = PACKAGING_DIR / "pyinstaller" / "aiml-desktop.spec"
 LOCAL_FFMPEG_DIR = PACKAGING_DIR / "build" / "ffmpeg"
 SELF_TEST_OK = "self-test ok"
 SELF_TEST_TIMEOUT_S = 180
-LINUX_BUNDLE_LIMIT_BYTES = 156_000_000  # unpacked, with ffmpeg and ffprobe (MCP client: +10 MB)
+# unpacked, with ffmpeg and ffprobe (150 MB, then the MCP client +6, QtCharts +3, math fonts +3)
+LINUX_BUNDLE_LIMIT_BYTES = 164_000_000
 
 sys.path.insert(0, str(REPO_ROOT))
 from app import APP_ID, APP_NAME, __version__  # noqa: E402

@@ -18,12 +18,13 @@ from tests.packaging.conftest import REPO_ROOT, first_start_env, require_tool
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(600)]
 
-# The Linux bundle with the static ffmpeg/ffprobe must unpack to at most 156 MB (150 MB before
-# the MCP client: the official mcp SDK brings pydantic, whose compiled core is 4.9 MB, and
-# jsonschema; 8.6 MB in all). The tests build without ffmpeg (building it takes minutes), so
+# The Linux bundle with the static ffmpeg/ffprobe must unpack to at most 164 MB: 150 MB before
+# the MCP client (the official mcp SDK brings pydantic, whose compiled core is 4.9 MB, and
+# jsonschema; 8.6 MB in all), the Usage window's QtCharts (with QtOpenGLWidgets, about 3 MB) and
+# the math fonts of ziamath (2.5 MB). The tests build without ffmpeg (building it takes minutes), so
 # the pair's size is added: the local pair's when packaging/linux/build_ffmpeg.sh has made one,
 # else the size it comes to (4.8 MB + 3.0 MB).
-BUNDLE_LIMIT_BYTES = 156_000_000
+BUNDLE_LIMIT_BYTES = 164_000_000  # as LINUX_BUNDLE_LIMIT_BYTES in packaging/build.py
 STATIC_FFMPEG_PAIR_BYTES = 7_900_000
 LOCAL_FFMPEG_DIR = REPO_ROOT / "packaging" / "build" / "ffmpeg"
 RunProgram = Callable[..., subprocess.CompletedProcess[str]]
@@ -57,9 +58,17 @@ def ffmpeg_pair_bytes() -> int:
     return STATIC_FFMPEG_PAIR_BYTES
 
 
-def test_bundle_with_ffmpeg_stays_within_150_mb(bundle_dir: Path) -> None:
+def test_bundle_with_ffmpeg_stays_within_its_size_budget(bundle_dir: Path) -> None:
     size = folder_size(bundle_dir) + ffmpeg_pair_bytes()
     assert size <= BUNDLE_LIMIT_BYTES, f"bundle with ffmpeg would be {size / 1e6:.1f} MB"
+
+
+def test_bundle_carries_the_usage_charts_and_no_type_checker(bundle_dir: Path) -> None:
+    files = {path.name for path in bundle_dir.rglob("*")}
+    assert any(name.startswith("QtCharts.") for name in files), "QtCharts is missing"
+    assert any(name.startswith(("libQt6Charts.", "Qt6Charts.")) for name in files)
+    assert not (bundle_dir / "_internal" / "mypy").exists()
+    assert not any(name.startswith("ast_serialize") for name in files)
 
 
 ICU_PROBE = textwrap.dedent(
@@ -135,7 +144,6 @@ def test_bundle_has_the_qt_plugins_the_app_needs_and_not_the_rest(bundle_dir: Pa
     for unwanted in (
         "WebEngine",
         "Quick3D",
-        "Qt6Charts",
         "Qt6Pdf",
         "DataVisualization",
         "libgtk-3",
