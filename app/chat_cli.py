@@ -11,6 +11,7 @@ every call, for scripts).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -54,6 +55,18 @@ def add_chat_arguments(chat: argparse.ArgumentParser) -> None:
     chat.add_argument("--new-title", metavar="TEXT", help="the title of the new conversation")
     chat.add_argument(
         "--approve-tools", action="store_true", help="run every tool call without asking"
+    )
+    chat.add_argument(
+        "--tools",
+        action="store_true",
+        help="offer the tools switched on in Settings → Tools (MCP servers, built-in tools)",
+    )
+    chat.add_argument(
+        "--mcp",
+        action="append",
+        default=[],
+        metavar="'COMMAND ARGS…'",
+        help="also run this MCP server (stdio) for this run; may be repeated",
     )
 
 
@@ -164,9 +177,32 @@ def _apply_options(session: ChatSession, args: argparse.Namespace) -> None:
 
 
 def build_toolbox(services: Services, args: argparse.Namespace) -> ToolBox | None:
-    """The tools this run may call (from ``--tools`` and ``--mcp`` where they are given);
-    None: the reply comes without tools."""
-    return None
+    """The tools this run may call: with ``--tools`` those switched on in Settings → Tools,
+    plus a stdio server for each ``--mcp``; None: the reply comes without tools."""
+    from app.services.tool_settings import ChosenToolBox, ToolChoice, command_line_server
+
+    commands = getattr(args, "mcp", None) or []
+    if not getattr(args, "tools", False) and not commands:
+        return None
+    extra = []
+    names: set[str] = set()
+    for text in commands:
+        try:
+            server = command_line_server(text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        name, number = server.name, 2
+        while name in names:
+            name, number = f"{server.name} {number}", number + 1
+        names.add(name)
+        extra.append(dataclasses.replace(server, name=name))
+    choice = ToolChoice() if args.tools else ToolChoice(servers=(), builtins=())
+    return ChosenToolBox(
+        services.tool_settings,
+        lambda: choice,
+        extra_servers=extra,
+        on_problem=lambda sentence: _say(f"note: {sentence}"),
+    )
 
 
 def _tool_result_line(record: ToolCallRecord) -> str:
@@ -230,8 +266,13 @@ def _use_tools(session: ChatSession, services: Services, args: argparse.Namespac
     toolbox = build_toolbox(services, args)
     if toolbox is None:
         return
-    approver = TerminalApprover(
+    from app.services.tool_settings import RememberingApprover
+
+    terminal = TerminalApprover(
         services, approve_all=args.approve_tools, stdin_is_prompt=args.prompt == "-"
+    )
+    approver = RememberingApprover(
+        terminal, services.tool_settings, remember=not args.approve_tools
     )
     session.set_tools(toolbox, approver)
     session.switch_tools(True)

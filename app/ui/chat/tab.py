@@ -57,6 +57,7 @@ from app.ui.events import after_first_paint, app_events, notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
 from app.ui.style.tokens import SPACE
+from app.ui.tools.chat_binding import ConversationTools
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.voice_input import VoiceInput, insert_words
@@ -214,6 +215,14 @@ class ChatTab(QWidget):
             insert_text=lambda words: insert_words(self.input, words),
             ask=self.send_spoken,
         )
+        self.conversation_tools = ConversationTools(
+            self.session,
+            self.services.tool_settings,
+            self.approve_tool_call,
+            on_problem=self.message_bar.show_notice,
+            parent=self,
+        )
+        self.tools_toggle.show()
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -222,6 +231,7 @@ class ChatTab(QWidget):
         top.addWidget(self.model_combo, 1)
         top.addWidget(self.completion_mode)
         top.addWidget(self.tools_toggle)
+        top.addWidget(self.conversation_tools.button)
         top.addWidget(self.settings_toggle)
 
         composer = ComposerFrame(self.input, self)
@@ -641,6 +651,7 @@ class ChatTab(QWidget):
         return await ask_tool_approval(self, call, spec)
 
     def _show_tools_switch(self) -> None:
+        self.conversation_tools.refresh()
         self.tools_toggle.blockSignals(True)
         self.tools_toggle.setChecked(self.session.tools_on(self.current_model()))
         self.tools_toggle.blockSignals(False)
