@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.api.errors import ApiError
-from app.api.web_page import fetch_page
 from app.services.runner import Runner
 from app.services.tool_types import ToolSpec
 
@@ -118,6 +117,8 @@ async def _fetch_web_page(arguments: dict[str, Any], runner: Runner) -> str:
     url = arguments.get("url")
     if not isinstance(url, str) or not url.strip():
         raise BuiltinToolError("The tool needs a “url” argument with the page's address.")
+    from app.api.web_page import fetch_page  # requests, only when a page is fetched
+
     try:
         page = await runner.run(fetch_page, url)
     except ApiError as exc:
