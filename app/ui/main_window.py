@@ -270,6 +270,10 @@ class MainWindow(QMainWindow):
             "&Assistants…", self.open_assistants, "Ctrl+Shift+A", "actionAssistants"
         )
         view_menu.addAction(assistants)
+        compare = self._action(
+            "&Compare models…", self.open_compare, "Ctrl+Shift+M", "actionCompare"
+        )
+        view_menu.addAction(compare)
         usage = self._action("&Usage…", self.open_usage, "Ctrl+Shift+U", "actionUsage")
         usage.setIcon(icon("usage"))
         view_menu.addAction(usage)
@@ -534,6 +538,26 @@ class MainWindow(QMainWindow):
         chat = self.tab_pages["chat"]
         assert isinstance(chat, ChatTab)
         return chat
+
+    def open_compare(self) -> QWidget:
+        """Show Compare models (chat), one column per model."""
+        from app.ui.chat.compare_window import CompareWindow
+
+        window = self.findChild(CompareWindow, "chatCompare")
+        if window is None:
+            combo = self.model_combo("chat")
+            models = combo.model_ids() if combo is not None else []
+            current = self.chat_tab().current_model()
+            others = [m for m in models if m != current]
+            window = CompareWindow(
+                self.services, models, default_models=[current, *others[:1]], parent=self
+            )
+            window.conversation_chosen.connect(self.show_conversation)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.input.setFocus()
+        return window
 
     def show_conversation(self, conversation_id: int) -> None:
         """Bring the Chat tab forward with the conversation ``conversation_id`` open."""
