@@ -190,10 +190,15 @@ class CompareColumn(QFrame):
             suffix = {"stopped": " · stopped", "error": " · failed"}.get(status, "")
             self.stats.setText(meter.summary() + suffix)
         if error:
-            self.error.setText(error)
-            self.error.show()
+            self.show_error(error)
         self.stop_button.setEnabled(False)
         self.choose_button.setEnabled(status in ("complete", "stopped") and bool(self.text()))
+
+    def show_error(self, sentence: str) -> None:
+        self.status = "error"
+        self.error.setText(sentence)
+        self.error.show()
+        self.choose_button.setEnabled(False)
 
     def text(self) -> str:
         return self.answer.toPlainText()

@@ -262,6 +262,8 @@ class CompareWindow(QWidget):
             column.add(event.content)
         elif isinstance(event, ReplyFailed):
             column.error_text = event.sentence
+            if column.status != "streaming":  # the reply's end came first
+                column.show_error(event.sentence)
         elif isinstance(event, MessageDone):
             column.finish(event.status, event.changes, error=column.error_text)
             column.error_text = ""
