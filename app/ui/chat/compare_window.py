@@ -237,15 +237,17 @@ class CompareWindow(QWidget):
     async def _run_column(self, index: int, prompt: str, *, restart: bool) -> None:
         column = self.columns[index]
         session = self.sessions[index]
+        keep = session is not None
         if restart and self.chosen is not None:
             chosen = self.sessions[self.chosen]
             session = await self.services.runner.run(
                 self._start_conversation, index, prompt, chosen.conversation_id
             )
             column.answer.setPlainText(self.columns[self.chosen].text())
+            keep = True
         elif session is None:
-            session = self._start_conversation(index, prompt)
-        column.begin(prompt, keep=self.sessions[index] is not None and bool(column.text()))
+            session = await self.services.runner.run(self._start_conversation, index, prompt)
+        column.begin(prompt, keep=keep)
         try:
             await session.send(prompt)
         except asyncio.CancelledError:
