@@ -16,6 +16,7 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
 - ``documents``: a reply with rendered math, and the Knowledge window over a folder of real
   PDF, Word and Markdown files with a search.
 - ``look``: a first run without a key, the conversation list grouped by day, the drop zone.
+- ``chat_compare``: Compare models in Chat, three columns answered.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab
   (``scripts/screenshots_voice.py``, run in its own process).
 
@@ -46,7 +47,7 @@ from screenshots_common import run_offscreen  # noqa: E402
 
 PARTS = (
     "tabs", "images", "dialogs", "usage", "tools", "tool_calls", "assistants", "image_compare",
-    "documents", "look", "voice",
+    "documents", "look", "chat_compare", "voice",
 )  # fmt: skip
 VOICE_SCRIPT = Path(__file__).resolve().with_name("screenshots_voice.py")
 
