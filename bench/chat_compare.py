@@ -4,7 +4,7 @@ Measures the longest and 99th-percentile gap between UI event-loop ticks from Se
 column has ended (target: longest ≤ 30 ms), and the time until all four replies are shown,
 against four bare ``requests`` clients reading the same replies on four threads at once.
 
-    python bench/chat_compare.py [--tokens 5000] [--runs 5] [--columns 4]
+    python bench/chat_compare.py [--tokens 5000] [--runs 5] [--columns 4] [--delay 0]
 """
 
 from __future__ import annotations
@@ -88,9 +88,12 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--columns", type=int, default=4)
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
+    )
     args = parser.parse_args()
     replies = [markdown_text(random.Random(run + 7), args.tokens) for run in range(args.runs)]
-    api = StandInProcess(replies[0], 0.0)
+    api = StandInProcess(replies[0], args.delay)
     _app, loop = qt_loop()
     services = Services(Settings(provider="custom", base_url=api.url, max_retries=0))
     window = CompareWindow(services, MODELS, default_models=MODELS[: args.columns])
