@@ -69,6 +69,7 @@ class CompareWindow(QWidget):
         self.tasks: list[asyncio.Task[Any] | None] = []
         self.group = ""
         self.chosen: int | None = None
+        self._copy_upto = 0
 
         self.columns_row = QHBoxLayout()
         self.columns_row.setSpacing(SPACE["m"])
@@ -184,6 +185,10 @@ class CompareWindow(QWidget):
             return []
         self.message_bar.clear()
         restart = self.from_chosen.isChecked() and self.chosen is not None
+        self._copy_upto = 0
+        if restart and self.chosen is not None:  # the chosen thread as it is before this send
+            chosen = self.sessions[self.chosen]
+            self._copy_upto = len(chosen.history.store.messages(chosen.conversation_id))
         if not self.group:
             self.group = uuid.uuid4().hex[:12]
         started = []
@@ -228,7 +233,7 @@ class CompareWindow(QWidget):
         session.update_settings(settings=self._compare_settings(index))
         if copy_from is not None:
             store = session.history.store
-            for message in store.messages(copy_from):
+            for message in store.messages(copy_from)[: self._copy_upto]:
                 if message.role in ("user", "assistant") and message.status != "error":
                     store.add_message(conversation.id, message.role, message.content)
         self.sessions[index] = session
