@@ -3,7 +3,8 @@
     python -m tests.ui.chat.crash_writer DB_PATH BASE_URL
 
 Each round stores the user message, then streams the reply into the store exactly as the Chat
-tab does (ReplyRecorder), and prints ``round N`` once the reply is complete.
+tab does (ReplyRecorder), and prints ``round N`` once the reply is complete. It prints
+``ready`` once it has started, so that the kill's moment does not depend on start-up time.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ async def run(db_path: Path, base_url: str) -> None:
     services = Services(Settings(provider="custom", base_url=base_url, max_retries=0))
     store = ChatStore(HistoryDatabase(db_path))
     conversation = store.create_conversation("crash test", model="gpt-4o")
+    print("ready", flush=True)  # started: the test's clock for the kill begins here
     for number in range(1_000_000):
         store.add_message(conversation.id, "user", f"question {number}")
         history = store.messages(conversation.id, limit=3)
