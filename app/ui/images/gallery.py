@@ -414,6 +414,7 @@ class GalleryView(QListView):
         self.setSpacing(0)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
+        self._pressed_here = False  # a drag starts only from a press on this view
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -477,13 +478,20 @@ class GalleryView(QListView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         self._set_hover(event.position().toPoint())
+        if event.buttons() != Qt.MouseButton.NoButton and not self._pressed_here:
+            return  # a button pressed elsewhere is no drag of ours
         super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._pressed_here = False
+        super().mouseReleaseEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
         self._set_hover(QPoint(-1, -1))
         super().leaveEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressed_here = True
         point = event.position().toPoint()
         action = self.overlay_action_at(point)
         record = self.indexAt(point).data(RECORD_ROLE)

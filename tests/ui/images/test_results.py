@@ -6,8 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton, QToolButton
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 
 from app.storage.image_store import ImageRecord
 from app.storage.paths import media_dir
@@ -16,6 +17,20 @@ from app.ui.images.justified import justified_sizes
 from tests.fake_api import Fault
 from tests.fake_api.media import png_bytes
 from tests.ui.images.conftest import choose, wait_done
+
+
+def _hover(viewport, point: QPoint) -> None:
+    """A pointer moving with no button held (qtbot.mouseMove sends whatever buttons an earlier
+    test left pressed, and a held button over the gallery starts a drag)."""
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(point),
+        QPointF(viewport.mapToGlobal(point)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
 
 
 def test_empty_state_offers_example_prompts_that_fill_the_prompt(qtbot, image_tab):
@@ -107,7 +122,7 @@ def test_gallery_is_a_justified_grid_with_hover_actions(qtbot, open_window, fake
     )
     # Hover the first picture: the overlay's Reuse button restores its request.
     cell = rects[0]
-    qtbot.mouseMove(view.viewport(), cell.center())
+    _hover(view.viewport(), cell.center())
     qtbot.waitUntil(lambda: view.hovered_row == 0, timeout=1000)
     buttons = dict(overlay_buttons(cell.adjusted(2, 2, -2, -2)))
     assert {"open", "reuse", "copy", "save", "delete"} <= set(buttons)
@@ -116,4 +131,4 @@ def test_gallery_is_a_justified_grid_with_hover_actions(qtbot, open_window, fake
     assert image_tab.prompt.toPlainText() == model.record(0).prompt
     assert image_tab.model_combo.current_model_id() == "flux/dev"
     assert image_tab.selected_record().id == model.record(0).id
-    qtbot.mouseMove(view.viewport(), QPoint(-5, -5))
+    _hover(view.viewport(), QPoint(-5, -5))
