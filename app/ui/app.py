@@ -229,7 +229,7 @@ async def _run_window(window: Any, *, self_test: bool) -> int:
 def _after_first_paint(window: Any) -> Callable[[], None]:
     def painted() -> None:
         first_paint_done()
-        QTimer.singleShot(0, window.build_remaining_tabs)
+        QTimer.singleShot(0, window, window.build_remaining_tabs)
 
     return painted
 

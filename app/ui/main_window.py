@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
             self.removeEventFilter(self)
-            QTimer.singleShot(0, self.first_painted.emit)
+            QTimer.singleShot(0, self, self.first_painted.emit)
         return super().eventFilter(watched, event)
 
     @property
@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         if kind is None:
             return
         self.tab_pages.build(kind)
-        QTimer.singleShot(0, self.build_remaining_tabs)
+        QTimer.singleShot(0, self, self.build_remaining_tabs)
 
     # -- building ------------------------------------------------------------------------
 

@@ -97,8 +97,8 @@ class SpeechTab(QWidget):
         self._connect()
         self._refresh_voices()
         after_first_paint(self._check_sound)
-        QTimer.singleShot(0, self._refresh_voices)  # after the window restored the last model
-        QTimer.singleShot(0, self._load_history)
+        QTimer.singleShot(0, self, self._refresh_voices)  # after the window restored the last model
+        QTimer.singleShot(0, self, self._load_history)
 
     # -- building ------------------------------------------------------------------------
 
@@ -472,7 +472,7 @@ class SpeechTab(QWidget):
         self._refresh_voices()
 
     def _on_model_list_reset(self) -> None:
-        QTimer.singleShot(0, self._refresh_voices)
+        QTimer.singleShot(0, self, self._refresh_voices)
 
     def _on_voice_combo_current_index_changed(self, _index: int) -> None:
         self._update_text_info()
