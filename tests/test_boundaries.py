@@ -7,7 +7,8 @@ sits (module level, inside a function, under ``TYPE_CHECKING``, or through ``imp
 - ``app/storage`` and ``app/media`` import no ``app.api`` and no ``app.services``;
 - ``app/services`` imports no ``app.ui``;
 - nothing outside ``app/ui`` imports PySide6 or qasync;
-- no layer below the command line imports ``app.cli``.
+- no layer below the command line imports ``app.cli``;
+- no modules import each other, not even round a loop or only for types.
 
 Any layer may read the app's name and version from the root package ``app`` itself
 (``app/__init__.py``), which is why that file must import nothing at all.
@@ -191,3 +192,61 @@ def test_the_walk_sees_every_kind_of_import(tmp_path: Path) -> None:
     assert within("app.api.client", FORBIDDEN["media"])
     assert not within("app.errors", FORBIDDEN["storage"])
     assert files_of("api"), "app/api has Python files to check"
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the modules of ours it imports (every kind of import, as above)."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(APP.rglob("*.py")):
+        name = module_name(path)
+        graph[name] = {
+            target
+            for _, target in imported_modules(path)
+            if is_our_module(target) and target not in (ROOT, name)
+        }
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round a loop (Tarjan)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in order:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], order[target])
+        if low[node] == order[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in order:
+            visit(node)
+    return circles
+
+
+def test_no_modules_import_each_other() -> None:
+    """A circle (even one only for types) means a module knows the one that builds or holds it;
+    hand it the narrow collaborator instead (a Protocol, the one store or client it needs)."""
+    circles = import_circles(import_graph())
+    assert not circles, "\n".join(" ↔ ".join(group) for group in circles)
+
+
+def test_the_circle_finder_finds_a_loop() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_circles(graph) == [["a", "b", "c"]]
+    assert import_circles({"a": {"b"}, "b": set()}) == []

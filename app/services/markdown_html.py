@@ -1,12 +1,12 @@
-"""The markdown-it renderer and the Pygments highlighting behind ``markdown_render``.
+"""The markdown-it renderer behind ``markdown_render``.
 
-Imported only when the first text is rendered: markdown-it and Pygments take tens of
-milliseconds and megabytes to load, which the window should not spend before it is shown.
+Imported only when the first text is rendered: markdown-it (and Pygments, for its code) take
+tens of milliseconds and megabytes to load, which the window should not spend before it is
+shown.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Sequence
 from typing import Any
@@ -17,21 +17,13 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.texmath import texmath_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import Text
-from pygments.util import ClassNotFound
 
-from app.services.markdown_render import (
+from app.services.markdown_code import (
     MATH_SCHEME,
     MATH_SIZE,
-    MAX_HIGHLIGHT_CHARS,
     SAFE_LINK_SCHEMES,
     SVG_SCHEME,
     THEMES,
-    CodeTheme,
     code_table,
 )
 from app.services.math_render import InvalidMath, MathRenderer
@@ -180,61 +172,6 @@ class _SafeHtmlRenderer(RendererHTML):
             f'<table border="1" cellspacing="0" cellpadding="4" '
             f'style="border-color:{self.theme.border}; margin-bottom:8px">\n'
         )
-
-
-_FORMATTERS: dict[str, HtmlFormatter[str]] = {}
-
-
-def _formatter(style: str) -> HtmlFormatter[str]:
-    formatter = _FORMATTERS.get(style)
-    if formatter is None:
-        formatter = HtmlFormatter(style=style, noclasses=True, nowrap=True)
-        _FORMATTERS[style] = formatter
-    return formatter
-
-
-@functools.lru_cache(maxsize=64)
-def _lexer(language: str) -> Any:
-    """The Pygments lexer of ``language`` (made once: a lexer keeps no state between texts)."""
-    if not language:
-        return None
-    try:
-        return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return None
-
-
-def highlight_code(code: str, language: str, theme: CodeTheme) -> str:
-    """HTML spans with inline colours; plain escaped text for an unknown language or huge code."""
-    lexer = _lexer(language)
-    foreground = _foreground(theme.pygments_style)
-    if lexer is None or len(code) > MAX_HIGHLIGHT_CHARS:
-        return f'<span style="color:{foreground}">{html.escape(code.rstrip(chr(10)))}</span>'
-    body = highlight(code, lexer, _formatter(theme.pygments_style)).rstrip("\n")
-    return f'<span style="color:{foreground}">{body}</span>'
-
-
-_FOREGROUNDS: dict[str, str] = {}
-
-
-def _foreground(style_name: str) -> str:
-    colour = _FOREGROUNDS.get(style_name)
-    if colour is None:
-        style = get_style_by_name(style_name)
-        text_colour = style.style_for_token(Text).get("color")
-        colour = f"#{text_colour}" if text_colour else _contrast(style)
-        _FOREGROUNDS[style_name] = colour
-    return colour
-
-
-def _contrast(style: Any) -> str:
-    background = str(getattr(style, "background_color", "#ffffff")).lstrip("#")
-    try:
-        value = int(background[:6], 16)
-    except ValueError:
-        return "#1f2328"
-    red, green, blue = (value >> 16) & 255, (value >> 8) & 255, value & 255
-    return "#e6edf3" if (red * 299 + green * 587 + blue * 114) / 1000 < 128 else "#1f2328"
 
 
 _CLOSERS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}

@@ -10,7 +10,7 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.services.mcp_import import ImportResult, parse_mcp_servers
 from app.services.mcp_servers import McpHost, ServerStatus
@@ -31,18 +31,27 @@ from app.storage.tool_config import (
 )
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    from app.services.runner import Runner
+
+
+class ToolHost(Protocol):
+    """What the tool settings use of the app's services: the worker pool and the MCP host."""
+
+    runner: Runner
+
+    @property
+    def mcp_host(self) -> McpHost: ...
 
 
 class ToolSettings:
     """Keeps the tool config and the servers' processes in step.
 
     Args:
-        services: the app's services (worker pool and MCP host).
+        services: the app's services (only the worker pool and the MCP host are used).
         store: where the config is kept; the default file and keyring when None.
     """
 
-    def __init__(self, services: Services, store: ToolConfigStore | None = None) -> None:
+    def __init__(self, services: ToolHost, store: ToolConfigStore | None = None) -> None:
         self._runner = services.runner
         self.host: McpHost = services.mcp_host
         self.store = store or ToolConfigStore()
