@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from app.cli_shared import CommandFailed, UsageError, printer
+from app.errors import UserInputError
 
 if TYPE_CHECKING:
     from app.services.chat_history import Conversation
@@ -189,7 +190,7 @@ def build_toolbox(services: Services, args: argparse.Namespace) -> ToolBox | Non
     for text in commands:
         try:
             server = command_line_server(text)
-        except ValueError as exc:
+        except UserInputError as exc:
             raise UsageError(str(exc)) from None
         name, number = server.name, 2
         while name in names:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.api.errors import CancelledByUser
 from app.api.types import Transcript
-from app.errors import EXPECTED_ERRORS, describe
+from app.errors import EXPECTED_ERRORS, UserInputError, describe
 from app.services import transcript_formats
 from app.services.transcription import check_url
 from app.storage import transcription_store as store_module
@@ -81,10 +81,6 @@ def _reason(exc: BaseException) -> str:
     return describe(exc)
 
 
-def _expected() -> tuple[type[BaseException], ...]:
-    return (*EXPECTED_ERRORS, ValueError)  # a transcript file that is not one says so
-
-
 class SttQueue:
     """Runs transcriptions from the history table.
 
@@ -139,7 +135,7 @@ class SttQueue:
         for path in paths:
             try:
                 info = await self._services.transcription.inspect(path)
-            except _expected() as exc:
+            except EXPECTED_ERRORS as exc:
                 refused.append(Refusal(str(path), _reason(exc)))
                 continue
             record = self.store.add(str(info.path), "file", model, options, duration=info.duration)
@@ -212,7 +208,7 @@ class SttQueue:
             transcript = await self._transcribe(job)
         except (asyncio.CancelledError, CancelledByUser):
             self._finish(job, store_module.CANCELLED, None)
-        except _expected() as exc:
+        except EXPECTED_ERRORS as exc:
             log.info("transcription %d failed: %s", job.id, exc)
             self._finish(job, store_module.FAILED, _reason(exc))
         except Exception as exc:
@@ -312,7 +308,7 @@ class SttQueue:
         if job.transcript is None and job.record.result is not None:
             try:
                 job.transcript = transcript_formats.from_dict(job.record.result)
-            except ValueError:
+            except UserInputError:
                 log.warning("row %d holds no readable transcript", job_id)
         return job.transcript
 

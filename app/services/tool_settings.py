@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app.errors import UserInputError
 from app.services.mcp_import import ImportResult, parse_mcp_servers
 from app.services.mcp_servers import McpHost, ServerStatus
 from app.services.mcp_toolbox import McpToolBox
@@ -165,14 +166,14 @@ def command_line_server(text: str) -> McpServerConfig:
     """A stdio server for this run from one command line, e.g. ``"npx -y server-x /tmp"``.
 
     Raises:
-        ValueError: the text is empty or has an unclosed quote (the message says which).
+        UserInputError: the text is empty or has an unclosed quote (the message says which).
     """
     try:
         words = shlex.split(text)
     except ValueError:
-        raise ValueError(f"The server command “{text}” has an unclosed quote.") from None
+        raise UserInputError(f"The server command “{text}” has an unclosed quote.") from None
     if not words:
-        raise ValueError("The server command is empty.")
+        raise UserInputError("The server command is empty.")
     launcher = Path(words[0]).name.lower()
     rest = words[1:] if launcher.startswith(_LAUNCHERS) else []
     named = next((w for w in rest if not w.startswith("-") and w != "run"), words[0])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.api.types import Segment, Transcript, Word
+from app.errors import UserInputError
 
 MAX_CUE_SECONDS = 7.0
 MAX_CUE_CHARS = 84
@@ -218,10 +219,10 @@ def from_dict(data: dict[str, Any]) -> Transcript:
     """Rebuild a transcript from ``to_dict`` output (also the saved JSON export).
 
     Raises:
-        ValueError: ``data`` is not a transcript.
+        UserInputError: ``data`` is not a transcript.
     """
     if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
-        raise ValueError("This is not a saved transcript.")
+        raise UserInputError("This is not a saved transcript.")
     segments = tuple(
         Segment(
             text=str(item.get("text", "")),
@@ -263,9 +264,9 @@ def render(transcript: Transcript, fmt: str) -> str:
     """Render in one of ``FORMATS``.
 
     Raises:
-        ValueError: the format is not one of ``FORMATS``.
+        UserInputError: the format is not one of ``FORMATS``.
     """
     writer = _WRITERS.get(fmt.lower().lstrip("."))
     if writer is None:
-        raise ValueError(f"Unknown transcript format {fmt!r}; use one of {', '.join(FORMATS)}.")
+        raise UserInputError(f"Unknown transcript format {fmt!r}; use one of {', '.join(FORMATS)}.")
     return writer(transcript)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from app.errors import UserInputError
 from app.services.mcp_import import ImportProblem, parse_mcp_servers
 from app.services.tool_settings import command_line_server
 from app.storage.tool_config import HTTP, STDIO, McpServerConfig, ToolConfig
@@ -120,5 +121,7 @@ def test_a_command_line_becomes_a_server_for_this_run(
 
 
 def test_a_broken_command_line_is_one_sentence() -> None:
-    with pytest.raises(ValueError, match=r"The server command “python 'x” has an unclosed quote\."):
+    with pytest.raises(
+        UserInputError, match=r"The server command “python 'x” has an unclosed quote\."
+    ):
         command_line_server("python 'x")

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from app.api.types import Segment, Transcript, Word
+from app.errors import UserInputError
 from app.services.transcript_formats import (
     MAX_CUE_CHARS,
     MAX_CUE_SECONDS,
@@ -128,5 +129,5 @@ def test_empty_transcript_gives_empty_subtitles() -> None:
 
 
 def test_unknown_format_is_refused() -> None:
-    with pytest.raises(ValueError, match="Unknown transcript format"):
+    with pytest.raises(UserInputError, match="Unknown transcript format"):
         render(TWO_SEGMENTS, "docx")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import UserInputError
 from app.services.chat_history import Attachment
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -30,18 +31,20 @@ def image_attachment(name: str, data: bytes, mime: str | None = None) -> Attachm
     """An attachment for image ``data``, checked for type and size.
 
     Raises:
-        ValueError: not a supported image, or larger than ``MAX_IMAGE_BYTES`` (the message
+        UserInputError: not a supported image, or larger than ``MAX_IMAGE_BYTES`` (the message
             is the sentence to show).
     """
     mime = mime or mimetypes.guess_type(name)[0] or ""
     if mime not in IMAGE_TYPES:
-        raise ValueError(f"{name} is not a PNG, JPEG, GIF or WebP image, so it cannot be attached.")
+        raise UserInputError(
+            f"{name} is not a PNG, JPEG, GIF or WebP image, so it cannot be attached."
+        )
     if len(data) > MAX_IMAGE_BYTES:
         size = len(data) / (1024 * 1024)
         limit = MAX_IMAGE_BYTES // (1024 * 1024)
-        raise ValueError(f"{name} is {size:.1f} MB; images can be at most {limit} MB.")
+        raise UserInputError(f"{name} is {size:.1f} MB; images can be at most {limit} MB.")
     if QImage.fromData(data).isNull():
-        raise ValueError(f"{name} could not be read as an image.")
+        raise UserInputError(f"{name} could not be read as an image.")
     return Attachment(mime, data, name)
 
 
@@ -167,7 +170,7 @@ class ChatInput(QPlainTextEdit):
     def _take(self, found: list[Attachment], name: str, data: bytes, mime: str | None) -> None:
         try:
             found.append(image_attachment(name, data, mime))
-        except ValueError as exc:
+        except UserInputError as exc:
             self.image_refused.emit(str(exc))
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import UserInputError
 from app.services.chat_history import (
     Attachment,
     ChatHistory,
@@ -970,7 +971,7 @@ class ChatTab(QWidget):
                 found.append(image_attachment(name, data))
             except OSError as exc:
                 self.message_bar.show_error(exc)
-            except ValueError as exc:
+            except UserInputError as exc:
                 self.message_bar.show_notice(str(exc))
         if found:
             self.attachments.add(found)

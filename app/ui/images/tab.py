@@ -448,7 +448,7 @@ class ImagesTab(QWidget):
         except asyncio.CancelledError:
             card.show_cancelled()
             raise
-        except (*EXPECTED_ERRORS, ValueError) as exc:
+        except EXPECTED_ERRORS as exc:
             log.info("generation failed: %s", exc)
             card.show_error(describe(exc))
             if isinstance(exc, MaskRefusedError):
@@ -594,7 +594,7 @@ class ImagesTab(QWidget):
         try:
             await self.services.images.delete(record.id)
             await self.services.runner.run(forget_thumbnail, record.id)
-        except (*EXPECTED_ERRORS, ValueError) as exc:
+        except EXPECTED_ERRORS as exc:
             self.message_bar.show_error(exc)
             return
         self.gallery_model.remove(record.id)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.types import Transcript
-from app.errors import describe
+from app.errors import UserInputError, describe
 from app.services.stt_families import build_options
 from app.services.stt_queue import SttQueue
 from app.services.transcript_formats import render, to_txt
@@ -550,7 +550,7 @@ class TranscriptionTab(QWidget):
         chosen = (fmt or target.suffix.lstrip(".") or "txt").lower()
         try:
             text = render(transcript, chosen)
-        except ValueError as exc:
+        except UserInputError as exc:
             self.message_bar.show_notice(describe(exc))
             return None
         written = await self.services.runner.run(write_text_atomic, target, text)
