@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 NO_BALANCE = "This server does not report a balance."
 
 
+def balance_text(balance: Balance) -> str:
+    """The balance as the status bar and the key test write it."""
+    if balance.currency.upper() == "USD":
+        return f"Balance: ${balance.amount:,.2f}"
+    return f"Balance: {balance.amount:,.2f} {balance.currency}"
+
+
 class AccountService:
     """The balance of the stored key's account.
 

@@ -23,6 +23,7 @@ from app.storage.settings import Settings, load_settings
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ClientConfig
     from app.services.account import AccountService
+    from app.services.api_key import KeyService
     from app.services.assistants import AssistantService
     from app.services.chat import ChatService
     from app.services.chat_history import ChatHistory
@@ -197,6 +198,13 @@ class Services:
         from app.services.account import AccountService
 
         return AccountService(self)
+
+    @cached_property
+    def keys(self) -> KeyService:
+        """The API key's flows: where it comes from, testing, saving and removing it."""
+        from app.services.api_key import KeyService
+
+        return KeyService(self, self.account)
 
     @cached_property
     def routes(self) -> RouteService:

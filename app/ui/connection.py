@@ -18,7 +18,9 @@ from app.ui.asyncutils import await_dialog, start_task
 from app.ui.events import app_events
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    from app.services.account import AccountService
+    from app.services.api_key import KeyChange, KeyService
+    from app.services.models import ModelService
     from app.ui.message_bar import MessageBar
     from app.ui.widgets.status_panel import StatusPanel
 
@@ -38,9 +40,6 @@ class ConnectionWindow(Protocol):
     """What ``ServerConnection`` needs of the window it serves (``MainWindow`` is one)."""
 
     @property
-    def services(self) -> Services: ...
-
-    @property
     def message_bar(self) -> MessageBar: ...
 
     @property
@@ -57,6 +56,12 @@ class ConnectionWindow(Protocol):
 class ServerConnection(QObject):
     """Start-up sequence, model lists and balance for one window.
 
+    Args:
+        window: where it shows what it learns.
+        keys: the key's flows (read, save, remove).
+        account: the balance.
+        models: the model lists.
+
     Signals:
         key_changed(str): where the key comes from now ("env", "keyring", "session", "none").
         balance_changed(object): a fresh ``Balance``.
@@ -67,12 +72,21 @@ class ServerConnection(QObject):
     balance_changed = Signal(object)
     models_ready = Signal()
 
-    def __init__(self, window: ConnectionWindow) -> None:
+    def __init__(
+        self,
+        window: ConnectionWindow,
+        *,
+        keys: KeyService,
+        account: AccountService,
+        models: ModelService,
+    ) -> None:
         assert isinstance(window, QWidget), "the window is a widget: dialogs open on it"
         super().__init__(window)
         self._widget: QWidget = window
         self._window: ConnectionWindow = window
-        self.services = window.services
+        self._keys = keys
+        self._account = account
+        self._model_lists = models
         self.key_source = "none"
         self.keyring_notice: str | None = None
         self.balance: Balance | None = None
@@ -114,14 +128,10 @@ class ServerConnection(QObject):
             await self.ask_for_key(first_run=True)
 
     async def _read_key(self) -> str | None:
-        keystore = self.services.keystore
-
-        def read() -> tuple[str | None, str, str | None]:
-            return keystore.get(), keystore.source, keystore.notice()
-
-        key, source, self.keyring_notice = await self.services.runner.run(read)
-        self._set_key_source(source)
-        return key
+        state = await self._keys.state(with_key=True)
+        self.keyring_notice = state.notice
+        self._set_key_source(state.source)
+        return state.key
 
     def _set_key_source(self, source: str) -> None:
         self.key_source = source
@@ -137,22 +147,17 @@ class ServerConnection(QObject):
         """Show the API key dialog; True when a key was saved."""
         from app.ui.dialogs.api_key import ApiKeyDialog
 
-        keystore = self.services.keystore
-
-        def state() -> tuple[str, str | None]:
-            return keystore.source, keystore.notice()
-
-        source, notice = await self.services.runner.run(state)
+        state = await self._keys.state()
         dialog = ApiKeyDialog(
-            self.services,
-            key_source=source,
-            keyring_notice=notice,
+            self._keys,
+            key_source=state.source,
+            keyring_notice=state.notice,
             first_run=first_run,
             parent=self._widget,
         )
         try:
             accepted = await await_dialog(dialog) == 1
-            persisted = dialog.persisted
+            change = dialog.change
         finally:
             dialog.deleteLater()
         if not accepted:
@@ -163,38 +168,29 @@ class ServerConnection(QObject):
                     action=self._window.open_key_dialog,
                 )
             return False
-        await self._after_key_saved(persisted)
+        if change is not None:
+            self._show_change(change)
+        self.refresh_balance()
         return True
 
-    async def _after_key_saved(self, persisted: bool | None) -> None:
-        await self._read_key()
+    def _show_change(self, change: KeyChange) -> None:
+        self.keyring_notice = change.state.notice
+        self._set_key_source(change.state.source)
         bar = self._window.message_bar
-        if persisted:
-            bar.show_info("API key saved in the system keyring.")
-        elif persisted is False:
-            notice = await self.services.runner.run(self.services.keystore.notice)
-            bar.show_notice(notice or "The API key is kept for this session only.")
-        if self.key_source == "env":
-            bar.show_notice(
-                "AIML_API_KEY is set in the environment, so that key is used for this run."
-            )
-        self.refresh_balance()
+        for tone, sentence in change.messages:
+            if tone == "info":
+                bar.show_info(sentence)
+            else:
+                bar.show_notice(sentence)
 
     async def save_key(self, key: str) -> None:
         """Store ``key`` (keyring, else this session) and refresh what depends on it."""
-        persisted = await self.services.runner.run(self.services.keystore.set, key)
-        await self._after_key_saved(persisted)
+        self._show_change(await self._keys.save(key))
+        self.refresh_balance()
 
     async def remove_key(self) -> None:
         """Forget the stored key (the environment's key, if any, stays in use for this run)."""
-        await self.services.runner.run(self.services.keystore.delete)
-        await self._read_key()
-        if self.key_source == "env":
-            self._window.message_bar.show_notice(
-                "The stored key was removed. AIML_API_KEY is still set and used for this run."
-            )
-        else:
-            self._window.message_bar.show_info("The API key was removed.")
+        self._show_change(await self._keys.remove())
 
     # -- balance -------------------------------------------------------------------------
 
@@ -204,7 +200,7 @@ class ServerConnection(QObject):
             return
         status.set_balance_text("Balance: …", "Asking the server")
         try:
-            balance = await self.services.account.balance()
+            balance = await self._account.balance()
         except AuthenticationError as exc:
             status.set_connection("key_refused", describe(exc))
             status.set_balance_text("Balance: —", describe(exc))
@@ -236,7 +232,7 @@ class ServerConnection(QObject):
         for combo in combos.values():
             if not combo.model_ids():
                 combo.set_placeholder("Loading models…")
-        result = await self.services.models.refresh()
+        result = await self._model_lists.refresh()
         bar = self._window.message_bar
         if isinstance(result.failure, ApiConnectionError):
             self._window.status.set_connection("offline", result.error or "")

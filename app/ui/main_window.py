@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
 
         self.status = StatusPanel(self.statusBar())
         self.status.balance_button.clicked.connect(self._on_balance_button_clicked)
-        self.connection = ServerConnection(self)
+        self.connection = ServerConnection(
+            self, keys=services.keys, account=services.account, models=services.models
+        )
         self.connection.key_changed.connect(self._on_connection_key_changed)
 
         self._settings_saver = QTimer(self)

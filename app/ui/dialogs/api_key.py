@@ -1,4 +1,7 @@
-"""Entering, testing and saving the API key: a form used by the first-run dialog and Settings."""
+"""Entering, testing and saving the API key: a form used by the first-run dialog and Settings.
+
+The flows (the test, the save, and the sentences they end with) are ``app.services.api_key``'s;
+these widgets show them."""
 
 from __future__ import annotations
 
@@ -16,14 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ApiError, AuthenticationError, NotFoundError, describe
+from app.errors import UserInputError
+from app.services.api_key import ASKING, ENV_KEY_IN_USE
 from app.services.defaults import key_source_heading
 from app.ui.asyncutils import async_slot
 from app.ui.widgets.password_field import PasswordField
-from app.ui.widgets.status_panel import balance_text
 
 if TYPE_CHECKING:
-    from app.services.context import Services
+    from app.services.api_key import KeyChange, KeyService
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,7 @@ KEY_SOURCE_TEXTS = {
     "session": f"{key_source_heading('session')}: there is no usable system keyring.",
     "none": "No key yet.",
 }
-ENV_NOTE = (
-    "AIML_API_KEY is set in the environment, so that key is used for this run. A key saved "
-    "here is used when the variable is not set."
-)
+ENV_NOTE = f"{ENV_KEY_IN_USE} A key saved here is used when the variable is not set."
 
 
 class ApiKeyForm(QWidget):
@@ -51,14 +51,14 @@ class ApiKeyForm(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        keys: KeyService,
         *,
         key_source: str = "none",
         keyring_notice: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.keys = keys
         self.field = PasswordField("apiKeyEdit", self)
         self.field.line_edit.setAccessibleName("API key")
         self.field.line_edit.setPlaceholderText(
@@ -112,46 +112,24 @@ class ApiKeyForm(QWidget):
     @async_slot
     async def _on_test_button_clicked(self) -> None:
         key = self.key()
-        if not key:
-            self.show_result("Type or paste a key first.", "warning")
-            return
-        self.show_result("Asking the server…", "hint")
-        try:
-            balance = await self.services.account.test_key(key)
-        except NotFoundError:
-            self.show_result(
-                "This server does not report a balance, so the key could not be checked "
-                "here. You can still save it.",
-                "warning",
-            )
-            self.tested.emit(False)
-            return
-        except AuthenticationError:
-            self.show_result(
-                "The API key was refused. Check that the whole key was pasted, "
-                "and that it belongs to this provider.",
-                "error",
-            )
-            self.tested.emit(False)
-            return
-        except ApiError as exc:
-            self.show_result(describe(exc), "error")
-            self.tested.emit(False)
-            return
-        self.show_result(f"The key works. {balance_text(balance)}.", "ok")
-        self.tested.emit(True)
+        if key:
+            self.show_result(ASKING, "hint")
+        check = await self.keys.check(key)
+        self.show_result(check.sentence, check.tone)
+        if check.works is not None:
+            self.tested.emit(check.works)
 
 
 class ApiKeyDialog(QDialog):
     """Asks for the key (first run, or File → API key…), tests it and saves it.
 
-    After ``accepted``, ``persisted`` is True when the keyring holds the key and False when
-    it is kept for this session only.
+    After ``accepted``, ``change`` is what saving the key left, and ``persisted`` is True when
+    the keyring holds the key and False when it is kept for this session only.
     """
 
     def __init__(
         self,
-        services: Services,
+        keys: KeyService,
         *,
         key_source: str = "none",
         keyring_notice: str | None = None,
@@ -159,8 +137,8 @@ class ApiKeyDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.services = services
-        self.persisted: bool | None = None
+        self.keys = keys
+        self.change: KeyChange | None = None
         self.setObjectName("apiKeyDialog")
         self.setAccessibleName("API key")
         self.setWindowTitle("API key")
@@ -179,7 +157,7 @@ class ApiKeyDialog(QDialog):
             "<p>The key is kept in your system keyring — never in a file.</p>"
         )
         self.form = ApiKeyForm(
-            services, key_source=key_source, keyring_notice=keyring_notice, parent=self
+            keys, key_source=key_source, keyring_notice=keyring_notice, parent=self
         )
         self.error_label = QLabel(self)
         self.error_label.setObjectName("apiKeyError")
@@ -208,15 +186,19 @@ class ApiKeyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.form.field.setFocus()
 
+    @property
+    def persisted(self) -> bool | None:
+        return self.change.persisted if self.change is not None else None
+
     def set_busy(self, busy: bool) -> None:
         self.save_button.setEnabled(not busy)
 
     @async_slot
     async def _on_buttons_accepted(self) -> None:
-        key = self.form.key()
-        if not key:
-            self.error_label.setText("Type or paste a key first.")
+        try:
+            self.change = await self.keys.save(self.form.key())
+        except UserInputError as exc:
+            self.error_label.setText(exc.sentence)
             self.error_label.show()
             return
-        self.persisted = await self.services.runner.run(self.services.keystore.set, key)
         self.accept()

@@ -257,7 +257,7 @@ class SettingsDialog(QDialog):
         self.key_status.setObjectName("apiKeyStatus")
         self.key_status.setWordWrap(True)
         self.key_form = ApiKeyForm(
-            self.services, key_source=key_source, keyring_notice=keyring_notice, parent=page
+            self.services.keys, key_source=key_source, keyring_notice=keyring_notice, parent=page
         )
         self.remove_key_button = QPushButton("Remove the stored key", page)
         self.remove_key_button.setObjectName("apiKeyRemove")

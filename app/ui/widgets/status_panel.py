@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
 from app.api.types import Balance
+from app.services.account import balance_text
 
 PROVIDER_NAMES = {"aimlapi": "AIML API", "openai": "OpenAI", "custom": "Custom"}
 
@@ -30,12 +31,6 @@ def provider_text(provider: str, base_url: str) -> str:
     host = urlsplit(base_url).netloc or base_url
     name = PROVIDER_NAMES.get(provider, provider)
     return f"{name} · {host}" if host else name
-
-
-def balance_text(balance: Balance) -> str:
-    if balance.currency.upper() == "USD":
-        return f"Balance: ${balance.amount:,.2f}"
-    return f"Balance: {balance.amount:,.2f} {balance.currency}"
 
 
 class StatusPanel:
