@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.services.account import AccountService
     from app.services.api_key import KeyService
     from app.services.assistants import AssistantService
+    from app.services.backup_flow import BackupService
     from app.services.chat import ChatService
     from app.services.chat_history import ChatHistory
     from app.services.images import ImageService
@@ -198,6 +199,13 @@ class Services:
         from app.services.account import AccountService
 
         return AccountService(self)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        """Backing up and restoring everything (the archive code loads on first use)."""
+        from app.services.backup_flow import BackupService
+
+        return BackupService(self)
 
     @cached_property
     def keys(self) -> KeyService:

@@ -1,57 +1,38 @@
 """File ▸ Back up everything… and File ▸ Restore from backup… for the main window.
 
-The archive work (``app.services.backup``, imported when first used) runs on the services'
-worker pool with a cancellable progress dialog; the file dialogs and the question are awaited
-without ``exec()``. After a restore the tabs are disabled and the message bar asks the person
-to restart, since the open tabs still show the replaced history.
+The flow is ``app.services.backup_flow``'s: it runs the archive work on the worker pool,
+counts its progress, takes the restored settings and words the outcome. This module asks for
+the file and the go-ahead (awaited without ``exec()``), shows a cancellable progress dialog and
+the outcome. After a restore the tabs are disabled and the message bar asks the person to
+restart, since the open tabs still show the replaced history.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import threading
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app import APP_NAME
-from app.errors import StorageError
-from app.storage.settings import load_settings
+from app.services.backup_flow import CANCELLED, DONE, PROGRESS_STEPS, BackupOutcome
 from app.ui.asyncutils import ask_open_file_names, ask_question, ask_save_file_name, start_task
 
 if TYPE_CHECKING:
-    from app.services.runner import Runner
-    from app.storage.history import HistoryDatabase
-    from app.storage.settings import Settings
+    from app.services.backup_flow import BackupService
     from app.ui.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 ARCHIVE_FILTER = "Backup archives (*.zip);;All files (*)"
-PROGRESS_STEPS = 1000
-
-
-class BackupServices(Protocol):
-    """The services a backup or a restore uses: the settings, the worker pool, the history."""
-
-    settings: Settings
-    runner: Runner
-
-    @property
-    def history(self) -> HistoryDatabase: ...
 
 
 class BackupWindow(Protocol):
     """What ``BackupActions`` needs of the window (``MainWindow`` is one)."""
-
-    @property
-    def services(self) -> BackupServices: ...
 
     @property
     def message_bar(self) -> MessageBar: ...
@@ -65,13 +46,13 @@ class BackupWindow(Protocol):
 class BackupActions(QObject):
     """The two menu actions of one window; ``back_up`` and ``restore`` are plain slots."""
 
-    def __init__(self, window: BackupWindow) -> None:
+    def __init__(self, window: BackupWindow, backups: BackupService) -> None:
         assert isinstance(window, QWidget), "the window is a widget: dialogs open on it"
         super().__init__(window)
         self.widget: QWidget = window
         self.window: BackupWindow = window
+        self.backups = backups
         self.progress_dialog: QProgressDialog | None = None
-        self.last_folder = str(Path.home())
 
     # -- slots -----------------------------------------------------------------------------
 
@@ -84,100 +65,69 @@ class BackupActions(QObject):
     # -- backing up ------------------------------------------------------------------------
 
     async def _back_up(self) -> None:
-        from app.services.backup import BackupCancelled, create_backup, default_backup_name
-
-        suggested = str(Path(self.last_folder) / default_backup_name())
+        suggested = str(self.backups.suggested_target())
         chosen = await ask_save_file_name(
             self.widget, "Back up everything", suggested, ARCHIVE_FILTER
         )
         if not chosen:
             return
-        target = Path(chosen)
-        if target.suffix.lower() != ".zip":
-            target = target.with_name(target.name + ".zip")
-        self.last_folder = str(target.parent)
-        bar = self.window.message_bar
-        try:
-            summary = await self._run("Backing up everything…", create_backup, target)
-        except BackupCancelled:
-            bar.show_info("The backup was cancelled; no file was written.")
-            return
-        except (StorageError, OSError) as exc:
-            log.info("backup failed: %s", exc)
-            bar.show_error(_sentence(exc, "The backup could not be written"))
-            return
-        bar.show_info(f"Backed up {summary.amount} to {summary.path}.")
+        outcome = await self._with_progress(
+            "Backing up everything…",
+            lambda report, cancel: self.backups.back_up(chosen, progress=report, cancel=cancel),
+        )
+        self._show(outcome)
 
     # -- restoring -------------------------------------------------------------------------
 
     async def _restore(self) -> None:
-        from app.services.backup import BackupCancelled, restore_backup
-
         chosen = await ask_open_file_names(
-            self.widget, "Restore from backup", self.last_folder, ARCHIVE_FILTER
+            self.widget, "Restore from backup", self.backups.last_folder, ARCHIVE_FILTER
         )
         if not chosen:
             return
-        archive = Path(chosen[0])
-        self.last_folder = str(archive.parent)
+        archive = chosen[0]
         answer = await ask_question(
-            self.widget,
-            "Restore from backup",
-            f"Replace the current history, images, audio and settings with those in "
-            f"{archive.name}? The current data is kept in a safety folder.",
+            self.widget, "Restore from backup", self.backups.restore_question(archive)
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         tabs = self.window.tabs
         tabs.setEnabled(False)
-        bar = self.window.message_bar
-        try:
-            summary = await self._run("Checking and restoring the backup…", restore_backup, archive)
-        except BackupCancelled:
+        outcome = await self._with_progress(
+            "Checking and restoring the backup…",
+            lambda report, cancel: self.backups.restore(archive, progress=report, cancel=cancel),
+        )
+        if outcome.result != DONE:
             tabs.setEnabled(True)
-            bar.show_info("The restore was cancelled; nothing was changed.")
+            self._show(outcome)
             return
-        except (StorageError, OSError) as exc:
-            tabs.setEnabled(True)
-            log.info("restore refused or failed: %s", exc)
-            bar.show_error(_sentence(exc, "The backup could not be restored"))
-            return
-        self._adopt_restored_settings()
-        made = f" made {summary.created}" if summary.created else ""
-        bar.show_notice(
-            f"The backup{made} is restored; restart {APP_NAME} to see it "
-            f"(the replaced data is kept in {summary.safety_copy}).",
-            action_text="Quit now",
-            action=self.window.close,
+        self.window.message_bar.show_notice(
+            outcome.sentence, action_text="Quit now", action=self.window.close
         )
 
-    def _adopt_restored_settings(self) -> None:
-        """Take the restored settings, so closing the window does not write the old ones back."""
-        restored = load_settings()
-        settings = self.window.services.settings
-        for item in dataclasses.fields(restored):
-            setattr(settings, item.name, getattr(restored, item.name))
+    def _show(self, outcome: BackupOutcome) -> None:
+        bar = self.window.message_bar
+        if outcome.result in (DONE, CANCELLED):
+            bar.show_info(outcome.sentence)
+        else:
+            bar.show_error(outcome.sentence)
 
-    # -- running with progress -------------------------------------------------------------
+    # -- progress --------------------------------------------------------------------------
 
-    async def _run(self, label: str, work: Callable[..., T], path: Path) -> T:
-        services = self.window.services
+    async def _with_progress(
+        self,
+        label: str,
+        start: Callable[[Callable[[int], None], threading.Event], Awaitable[BackupOutcome]],
+    ) -> BackupOutcome:
         cancel = threading.Event()
         dialog = self._open_progress(label, cancel)
         loop = asyncio.get_running_loop()
-        shown = [-1]
 
-        def report(done: int, total: int) -> None:
-            step = PROGRESS_STEPS if total <= 0 else done * PROGRESS_STEPS // total
-            if step != shown[0]:
-                shown[0] = step
-                loop.call_soon_threadsafe(_set_value, dialog, step)
+        def report(step: int) -> None:  # on the worker thread
+            loop.call_soon_threadsafe(_set_value, dialog, step)
 
         try:
-            history = services.history
-            return await services.runner.run(
-                work, path, history=history, progress=report, cancel=cancel
-            )
+            return await start(report, cancel)
         finally:
             cancel.set()
             dialog.canceled.disconnect()
@@ -206,10 +156,3 @@ def _set_value(dialog: QProgressDialog, value: int) -> None:
             dialog.setValue(value)
     except RuntimeError:  # closed and deleted meanwhile
         log.debug("progress dialog gone")
-
-
-def _sentence(exc: BaseException, fallback: str) -> str:
-    if not isinstance(exc, OSError):
-        return str(exc)
-    detail: Any = getattr(exc, "strerror", None) or exc
-    return f"{fallback}: {detail}."
