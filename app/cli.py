@@ -17,9 +17,7 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -303,40 +301,8 @@ async def _cmd_stt(services: Services, args: argparse.Namespace) -> int:
 # -- text to speech --------------------------------------------------------------------------
 
 
-_PLAYER_FAILURES = (b"audio open failed", b"Failed to open file")
-
-
-def _find_player() -> str | None:
-    found = shutil.which("ffplay")
-    if found:
-        return found
-    with contextlib.suppress(ImportError):
-        from app.media.audio import find_ffmpeg
-
-        tools = find_ffmpeg()
-        if tools:
-            candidate = Path(tools[0]).with_name("ffplay")
-            if candidate.exists():
-                return str(candidate)
-    return None
-
-
-def _play(path: Path) -> None:
-    player = _find_player()
-    if player is None:
-        raise CommandFailed(
-            "Cannot play audio here: ffplay (part of ffmpeg) was not found. "
-            "Use -o FILE to save the audio instead."
-        )
-    command = [player, "-nodisp", "-autoexit", "-loglevel", "error", str(path)]
-    completed = subprocess.run(command, check=False, capture_output=True)
-    # ffplay exits 0 even when it cannot open an audio device; it says so on stderr.
-    failed_output = any(marker in completed.stderr for marker in _PLAYER_FAILURES)
-    if completed.returncode != 0 or failed_output:
-        raise CommandFailed("The audio could not be played; there may be no sound output.")
-
-
 async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
+    from app.media.playback import play_file
     from app.services.speech import audio_format_for, speech_body
     from app.storage.atomic import check_writable
 
@@ -352,14 +318,14 @@ async def _cmd_tts(services: Services, args: argparse.Namespace) -> int:
     elif args.play:
         with tempfile.TemporaryDirectory(prefix=f"{PROG}-") as folder:
             played = await services.speech.save(audio, Path(folder) / f"speech.{extension}")
-            await services.runner.run(_play, played)
+            await services.runner.run(play_file, played)
         return EXIT_OK
     else:
         target = Path.cwd() / f"speech-{_stamp()}.{extension}"
     path = await services.speech.save(audio, target, extension)
     print(path, flush=True)
     if args.play:
-        await services.runner.run(_play, path)
+        await services.runner.run(play_file, path)
     return EXIT_OK
 
 

@@ -124,7 +124,7 @@ def test_bad_image_size(gateway: FakeApi, cli: Cli, tmp_path: Path) -> None:
 def test_play_without_a_player_says_so(
     gateway: FakeApi, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.cli._find_player", lambda: None)
+    monkeypatch.setattr("app.media.playback.find_player", lambda: None)
     assert "ffplay" in cli("tts", "Hello", "--play").assert_one_error(code=1)
 
 
