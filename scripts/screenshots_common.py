@@ -80,6 +80,7 @@ class Session:
         keyring.set_keyring(memory)
         self.services = Services(Settings(), base_url=self.api.url)
         self.services.settings.max_retries = 0
+        self.services.settings.reduce_motion = True  # each picture shows the settled view
         self.services.transcription.poll_interval = 0.05
         self.theme = ThemeManager(QApplication.instance(), "light")
         self.theme.apply()

@@ -41,6 +41,7 @@ class Settings:
     read_timeout: float = 300.0
     max_retries: int = 2
     theme: str = "system"
+    reduce_motion: bool = False
     default_models: dict[str, str] = field(default_factory=dict)
     last_models: dict[str, str] = field(default_factory=dict)
     window_geometry: str = ""
@@ -123,6 +124,7 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     "read_timeout": _positive_number,
     "max_retries": _int_between(0, 10),
     "theme": _one_of(THEMES),
+    "reduce_motion": _is_bool,
     "default_models": _str_map,
     "last_models": _str_map,
     "window_geometry": _is_str,

@@ -22,6 +22,7 @@ from app.ui.backup_actions import BackupActions
 from app.ui.connection import ServerConnection
 from app.ui.events import app_events
 from app.ui.message_bar import MessageBar
+from app.ui.style import motion
 from app.ui.style.icons import icon
 from app.ui.tab_pages import TabPages, UnavailableTab
 from app.ui.theme import THEME_LABELS, THEME_MODES, ThemeManager, app_icon
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.services = services
+        motion.set_reduced(services.settings.reduce_motion)
         self.theme = theme
         self.setObjectName("mainWindow")
         self.setAccessibleName(APP_NAME)
@@ -434,6 +436,7 @@ class MainWindow(QMainWindow):
             self.services.dialect_override = None
         self.save_settings()
         self.set_theme(settings.theme)
+        motion.set_reduced(settings.reduce_motion)
         self.update_provider()
         for kind, model_id in settings.default_models.items():
             combo = self.model_combo(kind)

@@ -53,6 +53,7 @@ ACTION_ICONS = {
     "edit": "edit",
     "regenerate": "regenerate",
     "details": "info",
+    "read_aloud": "read-aloud",
     "delete": "delete",
 }
 GAP = 6
@@ -163,6 +164,8 @@ def actions_for(message: Message, *, is_last_reply: bool, busy: bool) -> list[tu
         actions.append(("edit", "Edit"))
     if message.role == "assistant" and is_last_reply and not busy and message.status != "error":
         actions.append(("regenerate", "Regenerate"))
+    if message.content and message.status != "streaming":
+        actions.append(("read_aloud", "Read aloud"))
     if message.role == "assistant":
         actions.append(("details", "Details"))
     if not busy or message.status != "streaming":

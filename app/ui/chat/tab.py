@@ -763,6 +763,7 @@ class ChatTab(QWidget):
         ):
             self.delegate.flags_for(message.id).details_open = True
         self.transcript_model.append(message)
+        self.delegate.fades.start(message.id)
         self.transcript.follow_bottom()
 
     def _show_done(self, event: MessageDone) -> None:

@@ -57,6 +57,7 @@ from app.ui.chat.transcript_model import (
     TranscriptModel,
 )
 from app.ui.style.icons import icon
+from app.ui.style.motion import FadeIns
 from app.ui.style.tokens import ICON, RADIUS, SPACE
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,8 @@ class MessageDelegate(QStyledItemDelegate):
         # The message under the pointer (its actions show) and the action under it.
         self.hovered_message: int | None = None
         self.hovered_action = ""
+        # New messages fade in; painting at an opacity lays nothing out again.
+        self.fades = FadeIns(view.viewport().update, self)
         self.work_seconds = 0.0
         self._defer_idle = False
         self._new_parts: dict[int, int] = {}
@@ -308,6 +311,7 @@ class MessageDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipRect(option.rect)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setOpacity(self.fades.opacity(message.id))
         palette = option.palette
         background = self._background(palette, message)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))

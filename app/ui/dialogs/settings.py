@@ -308,6 +308,10 @@ class SettingsDialog(QDialog):
         self.theme_combo.setObjectName("themeCombo")
         for mode in THEME_MODES:
             self.theme_combo.addItem(THEME_LABELS[mode], mode)
+        self.reduce_motion = QCheckBox(
+            "Reduce motion (new messages and images appear at once)", page
+        )
+        self.reduce_motion.setObjectName("reduceMotion")
         self.send_with_enter = QCheckBox("Enter sends a chat message (Shift+Enter: new line)", page)
         self.send_with_enter.setObjectName("sendWithEnter")
         self.stt_parallel = QSpinBox(page)
@@ -321,6 +325,7 @@ class SettingsDialog(QDialog):
         self.stt_upload_limit.setRange(1, 2000)
         self.stt_upload_limit.setSuffix(" MB; larger files are split")
         form.addRow("Theme", self.theme_combo)
+        form.addRow("Motion", self.reduce_motion)
         form.addRow("Chat", self.send_with_enter)
         form.addRow("Transcriptions", self.stt_parallel)
         form.addRow("Upload limit", self.stt_upload_limit)
@@ -355,6 +360,7 @@ class SettingsDialog(QDialog):
         self.read_timeout.setValue(settings.read_timeout)
         self.max_retries.setValue(settings.max_retries)
         self._select(self.theme_combo, settings.theme)
+        self.reduce_motion.setChecked(settings.reduce_motion)
         self.send_with_enter.setChecked(settings.send_with_enter)
         self.stt_parallel.setValue(settings.stt_parallel)
         self.stt_upload_limit.setValue(settings.stt_upload_limit_mb)
@@ -383,6 +389,7 @@ class SettingsDialog(QDialog):
             read_timeout=float(self.read_timeout.value()),
             max_retries=self.max_retries.value(),
             theme=self.theme_combo.currentData(),
+            reduce_motion=self.reduce_motion.isChecked(),
             send_with_enter=self.send_with_enter.isChecked(),
             stt_parallel=self.stt_parallel.value(),
             stt_upload_limit_mb=self.stt_upload_limit.value(),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.storage.image_store import ImageRecord
 from app.ui.images.gallery import describe_record
 from app.ui.style.controls import decorate
+from app.ui.style.motion import FadeIns
 from app.ui.style.tokens import ICON, RADIUS, SPACE
 
 EXAMPLE_PROMPTS = (
@@ -54,6 +55,7 @@ class FitImage(QWidget):
         self.placeholder_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
+        self._fade = FadeIns(self.update, self)
 
     def set_expected(self, width: int | None, height: int | None, text: str = "") -> None:
         self._pixmap = QPixmap()
@@ -66,6 +68,7 @@ class FitImage(QWidget):
         self._pixmap = QPixmap.fromImage(image)
         if not image.isNull() and image.height():
             self._aspect = image.width() / image.height()
+            self._fade.start("picture")
         self.update()
 
     def has_image(self) -> bool:
@@ -98,6 +101,7 @@ class FitImage(QWidget):
                 painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
                 painter.drawText(target, Qt.AlignmentFlag.AlignCenter, self.placeholder_text)
         else:
+            painter.setOpacity(self._fade.opacity("picture"))
             painter.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))
         painter.end()
 

@@ -85,3 +85,17 @@ def test_a_reply_streaming_below_the_view_offers_a_way_back_down(
     bar = view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() >= bar.maximum() - 4, timeout=5000)
     assert not jump.isVisible()
+
+
+def test_the_read_aloud_icon_speaks_the_reply(qtbot: Any, chat_tab: Any, fake_api: Any) -> None:
+    fake_api.options.chat_reply = "Spoken words."
+    type_and_send(qtbot, chat_tab, "Say something")
+    wait_reply(qtbot, chat_tab, 2)
+    view, delegate = chat_tab.transcript, chat_tab.delegate
+    rect = delegate.action_rect(chat_tab.transcript_model.index(1), "read_aloud")
+    assert rect is not None and rect.width() == rect.height()
+    _move(view, rect.center())
+    assert view.viewport().toolTip() == "Read aloud"
+    with qtbot.waitSignal(chat_tab.read_aloud_requested, timeout=3000) as speech:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert speech.args == ["Spoken words."]
