@@ -55,6 +55,8 @@ class MessageBar(QFrame):
         self._action_button = QPushButton(self)
         self._action_button.setObjectName("messageAction")
         self._action_button.setAccessibleName("Message action")
+        self._action_button.setToolTip("Act on this message")
+        self._action_button.hide()
         self._action_button.clicked.connect(self._on_action_button_clicked)
         self._close_button = QToolButton(self)
         self._close_button.setObjectName("messageClose")
