@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import logging
 import threading
 import time
@@ -123,16 +121,18 @@ class ChatService:
     async def stream_batches(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> AsyncIterator[list[ChatChunk]]:
-        """Like ``stream`` but yields every chunk that arrived since the last step at once."""
+        """Like ``stream`` but yields every chunk that arrived since the last step at once
+        (the stream is read a network read at a time; steps are at most one a frame)."""
         _require_messages(messages)
 
         def open_stream() -> ClosingChatStream:
             return self._open_stream(model, messages, params)
 
+        chunks = self._services.runner.stream(open_stream, close=_close_iterator)
         tally = StreamTally(model)
         status = "stopped"
         try:
-            async for batch in ChunkBatches(open_stream).batches(self._services.runner):
+            async for batch in chunks.batches():
                 tally.add_all(batch)
                 yield batch
             status = "complete"
@@ -140,6 +140,7 @@ class ChatService:
             status = "error"
             raise
         finally:
+            chunks.close()
             self._record_stream(tally, status)
 
     def _record_stream(self, tally: StreamTally, status: str) -> None:
@@ -198,115 +199,6 @@ class ChatService:
             return client.chat.create(model=model, messages=messages, **chat_params), True
 
         return await self._services.call(run)
-
-
-class ChunkBatches:
-    """A chat stream read on a worker thread and handed to the event loop in batches.
-
-    The worker hands over every chunk of one network read at once (a stream with
-    ``next_batch``), each wake-up of the loop takes every chunk that arrived since the last
-    one, and wake-ups are at least ``min_interval`` seconds apart, so a fast stream costs the
-    loop one callback per batch rather than one per token. ``close()`` (also
-    from another thread) closes the HTTP stream; the worker ends within one read.
-    """
-
-    def __init__(
-        self, open_stream: Callable[[], Iterator[ChatChunk]], min_interval: float = 0.015
-    ) -> None:
-        self._open_stream = open_stream
-        self.min_interval = min_interval
-        self._lock = threading.Lock()
-        self._items: list[ChatChunk] = []
-        self._wake_pending = False
-        self._done = False
-        self._closed = False
-        self._error: BaseException | None = None
-        self._stream: Iterator[ChatChunk] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ready: asyncio.Event | None = None
-
-    def _wake(self) -> None:
-        loop, ready = self._loop, self._ready
-        if loop is None or ready is None:
-            return
-        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
-            loop.call_soon_threadsafe(ready.set)
-
-    def _put(self, chunks: list[ChatChunk]) -> None:
-        with self._lock:
-            self._items.extend(chunks)
-            wake = not self._wake_pending
-            self._wake_pending = True
-        if wake:
-            self._wake()
-
-    def _read(self, stream: Iterator[ChatChunk]) -> None:
-        next_batch = getattr(stream, "next_batch", None)
-        if next_batch is None:
-            for chunk in stream:
-                if self._closed:
-                    return
-                self._put([chunk])
-            return
-        while not self._closed:
-            try:
-                batch = next_batch()
-            except StopIteration:
-                return
-            self._put(batch)
-
-    def produce(self) -> None:
-        """Worker side: read the stream to its end, an error, or ``close()``."""
-        try:
-            stream = self._open_stream()
-            with self._lock:
-                self._stream = stream
-                closed = self._closed
-            if closed:
-                _close_iterator(stream)
-                return
-            self._read(stream)
-        except BaseException as exc:
-            self._error = exc
-        finally:
-            with self._lock:
-                self._done = True
-                self._wake_pending = True
-            self._wake()
-
-    async def batches(self, runner: Any) -> AsyncIterator[list[ChatChunk]]:
-        """Loop side: lists of chunks as they arrive; raises the stream's error at the end."""
-        self._loop = asyncio.get_running_loop()
-        self._ready = asyncio.Event()
-        runner.executor.submit(self.produce)
-        last_yield = 0.0
-        try:
-            while True:
-                await self._ready.wait()
-                wait = self.min_interval - (time.monotonic() - last_yield)
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                self._ready.clear()
-                last_yield = time.monotonic()
-                with self._lock:
-                    items, self._items = self._items, []
-                    self._wake_pending = False
-                    done = self._done
-                if items:
-                    yield items
-                if done:
-                    if self._error is not None:
-                        raise self._error
-                    return
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            stream = self._stream
-        if stream is not None and not self._done:
-            _close_iterator(stream)
 
 
 def _close_iterator(iterator: Iterator[Any]) -> None:

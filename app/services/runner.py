@@ -1,7 +1,8 @@
 """Blocking work off the event loop: our own worker threads, awaited from asyncio.
 
 ``Runner.run`` awaits one blocking call; ``Runner.stream`` turns a blocking iterator (an SSE
-response, a file reader) into an async iterator. The workers are daemon threads, so a job
+response, a file reader) into an async iterator, through the one bridge from worker threads
+to the loop (``app.services.stream_bridge``). The workers are daemon threads, so a job
 stuck in a long network read never holds up closing the app; ``shutdown`` returns at once.
 Nothing here runs on the loop's default executor.
 """
@@ -9,7 +10,6 @@ Nothing here runs on the loop's default executor.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import itertools
 import logging
@@ -18,7 +18,9 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from app.services.stream_bridge import ThreadStream
 
 log = logging.getLogger(__name__)
 
@@ -110,142 +112,6 @@ class WorkerPool(Executor):
         return tuple(self._threads)
 
 
-_ITEM, _END, _ERROR = "item", "end", "error"
-
-
-class _Producer(Generic[T]):
-    """The worker side of a stream. It holds no reference to the consumer's object, so
-    dropping that object (a ``break`` out of ``async for``) closes the stream at once."""
-
-    def __init__(
-        self, factory: Callable[[], Iterator[T]], close: Callable[[Iterator[T]], None]
-    ) -> None:
-        self._factory = factory
-        self._close = close
-        self._iterator: Iterator[T] | None = None
-        self._closed = False
-        self._lock = threading.Lock()
-        self.stopped = threading.Event()
-        self.finished = threading.Event()
-
-    def produce(self, loop: asyncio.AbstractEventLoop, items: asyncio.Queue[Any]) -> None:
-        def send(kind: str, value: Any) -> None:
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
-                loop.call_soon_threadsafe(items.put_nowait, (kind, value))
-
-        outcome: tuple[str, Any] = (_END, None)
-        try:
-            iterator = self._factory()
-            with self._lock:
-                self._iterator = iterator
-            if not self.stopped.is_set():
-                for item in iterator:
-                    if self.stopped.is_set():
-                        break
-                    send(_ITEM, item)
-        except BaseException as exc:
-            outcome = (_ERROR, exc)
-        stopped_early = self.stopped.is_set()
-        self.finished.set()
-        if stopped_early:
-            self._close_iterator(_close_if_possible)
-        else:
-            send(*outcome)
-
-    def stop(self) -> None:
-        if self.stopped.is_set() and self.finished.is_set():
-            return
-        self.stopped.set()
-        if not self.finished.is_set():
-            self._close_iterator(self._close)
-
-    def _close_iterator(self, close: Callable[[Iterator[T]], None]) -> None:
-        with self._lock:
-            iterator = self._iterator
-            if iterator is None or self._closed:
-                return
-            self._closed = True
-        try:
-            close(iterator)
-        except ValueError:
-            # A generator that is running now refuses close(); the worker closes it after
-            # this item instead.
-            with self._lock:
-                self._closed = False
-        except Exception:
-            log.exception("closing a stream failed")
-
-
-class ThreadStream(Generic[T]):
-    """An async iterator fed by a blocking iterator that a worker thread reads.
-
-    Each item reaches the loop through ``loop.call_soon_threadsafe``. When the consumer stops
-    early (``break``, ``aclose()``, cancellation, or dropping the object), ``close`` is called
-    at once from the consumer's side so a worker blocked in a read ends within that read; the
-    worker also stops reading after its current item. The worker starts on the first
-    ``__anext__``.
-    """
-
-    def __init__(
-        self,
-        pool: WorkerPool,
-        factory: Callable[[], Iterator[T]],
-        close: Callable[[Iterator[T]], None] | None,
-    ) -> None:
-        self._pool = pool
-        self._producer = _Producer(factory, close or _close_if_possible)
-        self._queue: asyncio.Queue[tuple[str, Any]] | None = None
-
-    def __aiter__(self) -> ThreadStream[T]:
-        return self
-
-    async def __anext__(self) -> T:
-        if self._producer.stopped.is_set():
-            raise StopAsyncIteration
-        if self._queue is None:
-            self._queue = asyncio.Queue()
-            self._pool.submit(self._producer.produce, asyncio.get_running_loop(), self._queue)
-        try:
-            kind, value = await self._queue.get()
-        except BaseException:
-            self.close()
-            raise
-        if kind == _ITEM:
-            return value  # type: ignore[no-any-return]  # the queue holds the producer's T
-        self._producer.stopped.set()
-        if kind == _ERROR:
-            raise value
-        raise StopAsyncIteration
-
-    def close(self) -> None:
-        """Stop the producer: no more items, and the blocking iterator is closed."""
-        self._producer.stop()
-
-    async def aclose(self) -> None:
-        self.close()
-
-    async def __aenter__(self) -> ThreadStream[T]:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self.close()
-
-    @property
-    def finished(self) -> bool:
-        """True once the worker has stopped reading (or never started)."""
-        return self._queue is None or self._producer.finished.is_set()
-
-
-def _close_if_possible(iterator: Iterator[Any]) -> None:
-    close = getattr(iterator, "close", None)
-    if callable(close):
-        close()
-
-
 class Runner:
     """Runs blocking calls on its own worker threads for asyncio code."""
 
@@ -268,7 +134,8 @@ class Runner:
         *,
         close: Callable[[Iterator[T]], None] | None = None,
     ) -> ThreadStream[T]:
-        """Iterate ``factory()`` on a worker thread as an async iterator.
+        """Iterate ``factory()`` on a worker thread as an async iterator (of items, or of
+        lists of items through ``batches()``).
 
         Args:
             factory: opens the blocking iterator (runs on the worker thread).

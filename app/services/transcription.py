@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from app.api.audio_format import sniff_audio_format
 from app.api.errors import ApiStatusError, InvalidInputError
 from app.api.types import Cost, Segment, Transcript, Word
+from app.services.stream_bridge import on_loop
 from app.services.stt_families import SttChoices, build_options
 from app.services.usage import transcription_record
 
@@ -273,19 +274,6 @@ def with_audio_length(transcript: Transcript, path: Path) -> Transcript:
 # -- talking to the server ---------------------------------------------------------------------
 
 
-def _on_loop(callback: ProgressCallback | None) -> ProgressCallback | None:
-    """Wrap ``callback`` so that calls from a worker thread run on the current event loop."""
-    if callback is None:
-        return None
-    loop = asyncio.get_running_loop()
-
-    def forward(stage: str, fraction: float | None) -> None:
-        if not loop.is_closed():
-            loop.call_soon_threadsafe(callback, stage, fraction)
-
-    return forward
-
-
 def _create_route_missing(exc: ApiStatusError, created: bool) -> bool:
     """True when a 404/405 means the server has no ``/v1/stt/create`` (not a missing job)."""
     if exc.status not in _CREATE_MISSING_STATUSES:
@@ -429,38 +417,55 @@ class TranscriptionService:
         """
         if (file is None) == (url is None):
             raise InvalidInputError("Give either an audio file or a URL to transcribe.")
-        runner = self._services.runner
-        request = SttRequest(model=model, options=options or None)
         stop = cancel or threading.Event()
-        progress = _on_loop(on_progress)
-        interval = self.poll_interval if poll_interval is None else poll_interval
+        progress = on_loop(on_progress)
         try:
-            if url is not None:
-                request = replace(request, url=check_url(url))
-                return await self._services.call(
-                    self._recorded(
-                        model,
-                        lambda client: transcribe_once(client, request, stop, progress, interval),
-                    )
-                )
-            assert file is not None  # exactly one of file and url was given
-            checked = await runner.run(check_audio_file, file)
-            prepared = await runner.run(prepare_upload, checked, self.upload_limit_bytes)
-            try:
-                transcript = await self._services.call(
-                    self._recorded(
-                        model,
-                        lambda client: transcribe_parts(
-                            client, request, prepared.parts, stop, progress, interval
-                        ),
-                    )
-                )
-                return await runner.run(with_audio_length, transcript, checked)
-            except asyncio.CancelledError:
-                stop.set()
-                raise
-            finally:
-                prepared.clean_up()
+            return await self._transcribe(model, file, url, options, stop, progress, poll_interval)
         except asyncio.CancelledError:
             stop.set()
+            if progress is not None:
+                progress.close()  # cancelled: no report runs after this
             raise
+        finally:
+            if progress is not None:
+                progress.finish()  # the last reports run before the result is returned
+
+    async def _transcribe(
+        self,
+        model: str,
+        file: str | Path | None,
+        url: str | None,
+        options: dict[str, Any] | None,
+        stop: threading.Event,
+        progress: ProgressCallback | None,
+        poll_interval: float | None,
+    ) -> Transcript:
+        runner = self._services.runner
+        request = SttRequest(model=model, options=options or None)
+        interval = self.poll_interval if poll_interval is None else poll_interval
+        if url is not None:
+            request = replace(request, url=check_url(url))
+            return await self._services.call(
+                self._recorded(
+                    model,
+                    lambda client: transcribe_once(client, request, stop, progress, interval),
+                )
+            )
+        assert file is not None  # exactly one of file and url was given
+        checked = await runner.run(check_audio_file, file)
+        prepared = await runner.run(prepare_upload, checked, self.upload_limit_bytes)
+        try:
+            transcript = await self._services.call(
+                self._recorded(
+                    model,
+                    lambda client: transcribe_parts(
+                        client, request, prepared.parts, stop, progress, interval
+                    ),
+                )
+            )
+            return await runner.run(with_audio_length, transcript, checked)
+        except asyncio.CancelledError:
+            stop.set()  # before the upload's files go
+            raise
+        finally:
+            prepared.clean_up()

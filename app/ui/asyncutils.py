@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.errors import is_expected, retry_makes_sense
+from app.services.stream_bridge import LoopCallback
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,14 @@ async def _guarded(coro: Coroutine[Any, Any, T], owner: QObject | None) -> T | N
         return None
     finally:
         _change_busy(busy_target, -1)
+
+
+def tied_to(owner: QObject, callback: Callable[..., object]) -> LoopCallback:
+    """``callback`` as a ``LoopCallback`` for worker threads that stops for good when
+    ``owner`` is destroyed, so no report ever reaches a deleted widget."""
+    bridge = LoopCallback(callback)
+    owner.destroyed.connect(lambda *_args: bridge.close())
+    return bridge
 
 
 # -- busy state and errors --------------------------------------------------------------------

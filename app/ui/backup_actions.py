@@ -9,7 +9,6 @@ restart, since the open tabs still show the replaced history.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -20,7 +19,13 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app import APP_NAME
 from app.services.backup_flow import CANCELLED, DONE, PROGRESS_STEPS, BackupOutcome
-from app.ui.asyncutils import ask_open_file_names, ask_question, ask_save_file_name, start_task
+from app.ui.asyncutils import (
+    ask_open_file_names,
+    ask_question,
+    ask_save_file_name,
+    start_task,
+    tied_to,
+)
 
 if TYPE_CHECKING:
     from app.services.backup_flow import BackupService
@@ -121,15 +126,13 @@ class BackupActions(QObject):
     ) -> BackupOutcome:
         cancel = threading.Event()
         dialog = self._open_progress(label, cancel)
-        loop = asyncio.get_running_loop()
-
-        def report(step: int) -> None:  # on the worker thread
-            loop.call_soon_threadsafe(_set_value, dialog, step)
+        report = tied_to(dialog, lambda step: _set_value(dialog, step))  # worker → loop
 
         try:
             return await start(report, cancel)
         finally:
             cancel.set()
+            report.close()
             dialog.canceled.disconnect()
             dialog.close()
             dialog.deleteLater()

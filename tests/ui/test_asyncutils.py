@@ -65,3 +65,30 @@ def test_a_task_left_on_a_closed_loop_is_not_counted_as_running() -> None:
     finally:
         asyncutils._tasks.discard(task)
         coro.close()
+
+
+def test_reports_from_a_worker_stop_when_their_widget_is_gone(qtbot: Any, qloop: Any) -> None:
+    """A progress report still on its way when the widget is deleted never reaches it."""
+    import threading
+
+    from app.services.stream_bridge import frame_clock
+    from app.ui.asyncutils import tied_to
+
+    label = QLabel()
+    shown: list[str] = []
+
+    async def work() -> None:
+        report = tied_to(label, lambda text: (shown.append(text), label.setText(text)))
+        report("first")
+        await asyncio.sleep(0.05)
+        clock = frame_clock()
+        clock._last = asyncio.get_running_loop().time() + 0.2  # the next frame is far off
+        worker = threading.Thread(target=lambda: [report(f"late {n}") for n in range(5)])
+        worker.start()
+        worker.join()
+        label.deleteLater()
+
+    task = start_task(work())
+    qtbot.waitUntil(task.done, timeout=2000)
+    qtbot.wait(400)
+    assert shown == ["first"]

@@ -1,15 +1,16 @@
 """One column of Compare: its model and parameters, the answer as it streams, and the figures
 (time to first token, tokens per second, total time, tokens, cost). Its error stays in it.
 
-Text that arrives is buffered and painted at most ``FLUSH_MS`` apart, so four columns
-streaming at full speed cost the window a few short paints a second each.
+Text that arrives is buffered; the window shows every column's new text at once, at most
+``FLUSH_MS`` apart (``CompareWindow``), so four columns streaming at full speed cost the window
+one short paint a frame, not one per column.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,9 +50,6 @@ class CompareColumn(QFrame):
         self.status = "idle"
         self.error_text = ""  # the sentence of a failed reply, shown when it ends
         self._pending: list[str] = []
-        self._flush = QTimer(self)
-        self._flush.setInterval(FLUSH_MS)
-        self._flush.timeout.connect(self.flush)
 
         self.model = QComboBox(self)
         self.model.setObjectName(f"compareModel{number}")
@@ -148,7 +146,6 @@ class CompareColumn(QFrame):
         self.stats.setText("waiting for the first token…")
         self.stop_button.setEnabled(True)
         self.choose_button.setEnabled(False)
-        self._flush.start()
 
     def add(self, text: str) -> None:
         if text:
@@ -157,6 +154,7 @@ class CompareColumn(QFrame):
             self._pending.append(text)
 
     def flush(self) -> None:
+        """Show the text that arrived since the last flush, and the figures so far."""
         if self._pending:
             text, self._pending = "".join(self._pending), []
             self._append(text)
@@ -172,7 +170,6 @@ class CompareColumn(QFrame):
 
     def finish(self, status: str, details: dict[str, Any] | None = None, error: str = "") -> None:
         """The reply ended: ``details`` are the stored reply's tokens and cost."""
-        self._flush.stop()
         self.flush()
         self.status = status
         meter = self.meter

@@ -12,7 +12,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services.compare import MAX_COLUMNS, MIN_COLUMNS
 from app.ui.asyncutils import start_task
-from app.ui.chat.compare_column import CompareColumn
+from app.ui.chat.compare_column import FLUSH_MS, CompareColumn
 from app.ui.events import notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
@@ -70,6 +70,9 @@ class CompareWindow(QWidget):
         self.group = ""
         self.chosen: int | None = None
         self._copy_upto = 0
+        self._frame = QTimer(self)  # every column's new text, shown together
+        self._frame.setInterval(FLUSH_MS)
+        self._frame.timeout.connect(self._show_new_text)
 
         self.columns_row = QHBoxLayout()
         self.columns_row.setSpacing(SPACE["m"])
@@ -203,7 +206,12 @@ class CompareWindow(QWidget):
             started.append(task)
         self.input.clear()
         self._update_buttons()
+        self._frame.start()
         return started
+
+    def _show_new_text(self) -> None:
+        for column in self.columns:
+            column.flush()
 
     def _on_task_done(self) -> None:
         try:
@@ -211,6 +219,7 @@ class CompareWindow(QWidget):
         except RuntimeError:  # the window is gone
             return
         if not self.busy:
+            self._frame.stop()
             notify_paid_request()
 
     def _new_session(self, column: CompareColumn) -> Any:

@@ -8,7 +8,6 @@ Cancel button, so the window stays responsive while a folder of PDFs is read.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from pathlib import Path
@@ -39,7 +38,7 @@ from app.services.context import Services
 from app.services.documents import format_size
 from app.services.knowledge import AddReport, citation_label
 from app.storage.knowledge_store import KnowledgeError
-from app.ui.asyncutils import ask_open_file_names, async_slot, await_dialog
+from app.ui.asyncutils import ask_open_file_names, async_slot, await_dialog, tied_to
 from app.ui.style.tokens import SPACE
 
 log = logging.getLogger(__name__)
@@ -287,20 +286,18 @@ class KnowledgeWindow(QWidget):
         if name is None or self._cancel is not None:
             return None
         cancel = self._cancel = threading.Event()
-        loop = asyncio.get_running_loop()
+        progress = tied_to(self, self._show_progress)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self._show_documents()
-
-        def progress(file_name: str, done: int, total: int) -> None:
-            loop.call_soon_threadsafe(self._show_progress, file_name, done, total)
 
         try:
             report = await self.services.runner.run(
                 self.services.knowledge.add, name, paths, progress=progress, cancelled=cancel
             )
         finally:
+            progress.close()
             self._cancel = None
             self.progress.setVisible(False)
             self.cancel_button.setVisible(False)
