@@ -17,7 +17,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from app.cli_shared import CommandFailed, UsageError, printer
+from app.cli_shared import CommandFailed, UsageError, printer, sampling_params
 from app.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -79,22 +79,11 @@ def add_conversations_arguments(listing: argparse.ArgumentParser) -> None:
 # -- chat ------------------------------------------------------------------------------------
 
 
-def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if args.temperature is not None:
-        params["temperature"] = args.temperature
-    if args.max_tokens is not None:
-        params["max_tokens"] = args.max_tokens
-    if args.top_p is not None:
-        params["top_p"] = args.top_p
-    return params
-
-
 async def cmd_chat(services: Services, args: argparse.Namespace, prompt: str) -> int:
     """``chat`` with the history on (``app.cli`` hands it over)."""
     from app.api.sampling import check_sampling
 
-    check_sampling(_chat_params(args))  # before anything is stored or sent
+    check_sampling(sampling_params(args))  # before anything is stored or sent
     if args.conversation is not None and args.assistant:
         raise UsageError("--assistant starts a new conversation; leave out --conversation.")
     assistant = (
@@ -134,12 +123,7 @@ def _conversation_settings(args: argparse.Namespace, model: str) -> dict[str, An
     settings: dict[str, Any] = {"model": model}
     if args.system:
         settings["system_prompt"] = args.system
-    if args.temperature is not None:
-        settings["temperature"] = args.temperature
-    if args.max_tokens is not None:
-        settings["max_tokens"] = args.max_tokens
-    if args.top_p is not None:
-        settings["top_p"] = args.top_p
+    settings.update(sampling_params(args))
     return settings
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.api.types import ModelKind
-from app.cli_shared import CommandFailed, UsageError, printer, text_argument
+from app.cli_shared import CommandFailed, UsageError, printer, sampling_params, text_argument
 from app.errors import AuthenticationError, UserInputError, describe, is_expected
 from app.services.defaults import DEFAULT_MODELS, key_source_phrase
 
@@ -80,17 +80,6 @@ def _show_progress(args: argparse.Namespace) -> bool:
 # -- chat and complete -----------------------------------------------------------------------
 
 
-def _chat_params(args: argparse.Namespace) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if args.temperature is not None:
-        params["temperature"] = args.temperature
-    if args.max_tokens is not None:
-        params["max_tokens"] = args.max_tokens
-    if args.top_p is not None:
-        params["top_p"] = args.top_p
-    return params
-
-
 def _cmd_conversations(services: Services, args: argparse.Namespace) -> int:
     from app.chat_cli import cmd_conversations
 
@@ -117,7 +106,7 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     messages, params = request_for(assistant, prompt)
     if args.system:
         messages = [{"role": "system", "content": args.system}, *messages[-1:]]
-    params.update(_chat_params(args))
+    params.update(sampling_params(args))
     from app.cli_knowledge import grounded_messages, print_sources
 
     messages, passages = grounded_messages(services, args, prompt, messages)

@@ -1,4 +1,5 @@
-"""What the command line's modules share: its two errors and reading a text argument.
+"""What the command line's modules share: its two errors, reading a text argument, and the
+sampling flags of a chat.
 
 ``app.cli`` and the subcommand modules beside it (``cli_assistants``, ``cli_compare``, …) all
 import these from here, so no subcommand module imports ``app.cli``, which imports them.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.errors import AppError, UserInputError
 
@@ -39,6 +40,13 @@ def text_argument(value: str) -> str:
             f"The text on standard input is not UTF-8: byte 0x{data[exc.start]:02x} at "
             f"position {exc.start} cannot be read. Convert it to UTF-8 and try again."
         ) from None
+
+
+def sampling_params(args: argparse.Namespace) -> dict[str, Any]:
+    """The sampling flags given (``--temperature``, ``--max-tokens``, ``--top-p``) by their
+    request names; a flag left out is left out."""
+    names = ("temperature", "max_tokens", "top_p")
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
 def printer(args: argparse.Namespace) -> TerminalText:

@@ -32,6 +32,27 @@ PROGRESS_STEPS = 1000
 DONE, CANCELLED, FAILED = "done", "cancelled", "failed"
 
 
+@dataclass(frozen=True)
+class _Words:
+    """How the outcome of one kind of run is told: what it is, cancelled, failed."""
+
+    what: str
+    cancelled: str
+    failed: str
+
+
+_BACKUP = _Words(
+    "backup",
+    "The backup was cancelled; no file was written.",
+    "The backup could not be written",
+)
+_RESTORE = _Words(
+    "restore",
+    "The restore was cancelled; nothing was changed.",
+    "The backup could not be restored",
+)
+
+
 class BackupContext(Protocol):
     """What a backup or a restore uses of the run: the settings, the worker pool, the history."""
 
@@ -85,20 +106,17 @@ class BackupService:
         ``progress`` is called from the worker thread with the step reached (0 to
         ``PROGRESS_STEPS``), once per step.
         """
-        from app.services.backup import BackupCancelled, create_backup
+        from app.services.backup import BackupSummary, create_backup
 
         target = Path(chosen)
         if target.suffix.lower() != ".zip":
             target = target.with_name(target.name + ".zip")
         self.last_folder = str(target.parent)
-        try:
-            summary = await self._run(create_backup, target, progress, cancel)
-        except BackupCancelled:
-            return BackupOutcome(CANCELLED, "The backup was cancelled; no file was written.")
-        except (StorageError, OSError) as exc:
-            log.info("backup failed: %s", exc)
-            return BackupOutcome(FAILED, _sentence(exc, "The backup could not be written"))
-        return BackupOutcome(DONE, f"Backed up {summary.amount} to {summary.path}.")
+
+        def finish(summary: BackupSummary) -> str:
+            return f"Backed up {summary.amount} to {summary.path}."
+
+        return await self._attempt(create_backup, target, progress, cancel, _BACKUP, finish)
 
     # -- restoring -------------------------------------------------------------------------
 
@@ -121,24 +139,20 @@ class BackupService:
         """Replace the data with the archive's; once done, the restored settings are the run's
         (so closing the window does not write the old ones back). ``progress`` as for
         ``back_up``."""
-        from app.services.backup import BackupCancelled, restore_backup
+        from app.services.backup import RestoreSummary, restore_backup
 
         source = Path(archive)
         self.last_folder = str(source.parent)
-        try:
-            summary = await self._run(restore_backup, source, progress, cancel)
-        except BackupCancelled:
-            return BackupOutcome(CANCELLED, "The restore was cancelled; nothing was changed.")
-        except (StorageError, OSError) as exc:
-            log.info("restore refused or failed: %s", exc)
-            return BackupOutcome(FAILED, _sentence(exc, "The backup could not be restored"))
-        self._adopt_restored_settings()
-        made = f" made {summary.created}" if summary.created else ""
-        return BackupOutcome(
-            DONE,
-            f"The backup{made} is restored; restart {APP_NAME} to see it "
-            f"(the replaced data is kept in {summary.safety_copy}).",
-        )
+
+        def finish(summary: RestoreSummary) -> str:
+            self._adopt_restored_settings()
+            made = f" made {summary.created}" if summary.created else ""
+            return (
+                f"The backup{made} is restored; restart {APP_NAME} to see it "
+                f"(the replaced data is kept in {summary.safety_copy})."
+            )
+
+        return await self._attempt(restore_backup, source, progress, cancel, _RESTORE, finish)
 
     def _adopt_restored_settings(self) -> None:
         restored = load_settings()
@@ -147,6 +161,27 @@ class BackupService:
             setattr(settings, item.name, getattr(restored, item.name))
 
     # -- running ---------------------------------------------------------------------------
+
+    async def _attempt(
+        self,
+        work: Callable[..., T],
+        path: Path,
+        progress: Callable[[int], None] | None,
+        cancel: threading.Event | None,
+        words: _Words,
+        finish: Callable[[T], str],
+    ) -> BackupOutcome:
+        """Run ``work`` on ``path``; ``finish`` takes its summary and words the success."""
+        from app.services.backup import BackupCancelled
+
+        try:
+            summary = await self._run(work, path, progress, cancel)
+        except BackupCancelled:
+            return BackupOutcome(CANCELLED, words.cancelled)
+        except (StorageError, OSError) as exc:
+            log.info("%s failed: %s", words.what, exc)
+            return BackupOutcome(FAILED, _sentence(exc, words.failed))
+        return BackupOutcome(DONE, finish(summary))
 
     async def _run(
         self,

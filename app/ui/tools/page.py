@@ -319,18 +319,16 @@ class ToolsPage(QWidget):
 
     @async_slot
     async def _on_add_button_clicked(self) -> None:
-        dialog = ServerDialog(self.config, None, self)
-        accepted = await await_dialog(dialog)
-        server = dialog.server()
-        dialog.deleteLater()
-        if accepted and server is not None:
-            await self._save(self.tool_settings.put_server(server), server.id)
+        await self._edit_server(None)
 
     @async_slot
     async def _on_edit_button_clicked(self) -> None:
         current = self._current_server()
-        if current is None:
-            return
+        if current is not None:
+            await self._edit_server(current)
+
+    async def _edit_server(self, current: McpServerConfig | None) -> None:
+        """The server dialog for a new server (None) or ``current``; saves what it gives."""
         dialog = ServerDialog(self.config, current, self)
         accepted = await await_dialog(dialog)
         server = dialog.server()

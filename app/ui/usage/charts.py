@@ -6,6 +6,7 @@ Series colours come from the scheme's tokens: one colour per tab, the same in ev
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
@@ -55,7 +56,6 @@ def spend_chart_view(report: UsageReport, parent: QWidget | None = None) -> QWid
         QBarCategoryAxis,
         QBarSet,
         QChart,
-        QChartView,
         QStackedBarSeries,
         QValueAxis,
     )
@@ -86,24 +86,13 @@ def spend_chart_view(report: UsageReport, parent: QWidget | None = None) -> QWid
     y_axis.setRange(0, highest * 1.15 if highest > 0 else 1)
     y_axis.setLabelFormat("$%.4g")
     y_axis.applyNiceNumbers()
-    for axis, side in (
-        (x_axis, Qt.AlignmentFlag.AlignBottom),
-        (y_axis, Qt.AlignmentFlag.AlignLeft),
-    ):
-        chart.addAxis(axis, side)
-        series.attachAxis(axis)
-        _style_axis(axis, s)
-    _style_chart(chart, s)
-    view = QChartView(chart, parent)
-    view.setObjectName("usageChart")
-    view.setAccessibleName("Spend per day by tab")
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    return view
+    axes = (x_axis, y_axis)
+    return _chart_view(chart, series, axes, s, "usageChart", "Spend per day by tab", parent)
 
 
 def balance_chart_view(samples: list[BalanceSample], parent: QWidget | None = None) -> QWidget:
     """The balance readings over time as a line."""
-    from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+    from PySide6.QtCharts import QChart, QDateTimeAxis, QLineSeries, QValueAxis
 
     s = current_scheme()
     line = QLineSeries()
@@ -133,16 +122,30 @@ def balance_chart_view(samples: list[BalanceSample], parent: QWidget | None = No
     pad = max((high - low) * 0.1, 0.01)
     y_axis.setRange(max(low - pad, 0), high + pad)
     y_axis.setLabelFormat("$%.2f")
-    for axis, side in (
-        (x_axis, Qt.AlignmentFlag.AlignBottom),
-        (y_axis, Qt.AlignmentFlag.AlignLeft),
-    ):
+    axes = (x_axis, y_axis)
+    return _chart_view(chart, line, axes, s, "usageBalanceChart", "Balance over time", parent)
+
+
+def _chart_view(
+    chart: Any,
+    series: Any,
+    axes: tuple[Any, Any],
+    s: tokens.Scheme,
+    name: str,
+    accessible: str,
+    parent: QWidget | None,
+) -> QWidget:
+    """``chart`` with its x axis at the bottom and its y axis at the left, styled, in a view."""
+    from PySide6.QtCharts import QChartView
+
+    sides = (Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignLeft)
+    for axis, side in zip(axes, sides, strict=True):
         chart.addAxis(axis, side)
-        line.attachAxis(axis)
+        series.attachAxis(axis)
         _style_axis(axis, s)
     _style_chart(chart, s)
     view = QChartView(chart, parent)
-    view.setObjectName("usageBalanceChart")
-    view.setAccessibleName("Balance over time")
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     return view
