@@ -5,40 +5,16 @@ editor and the version chain of an edit in the viewer, light and dark."""
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QPointF
 from screenshots_common import SCHEMES, Session, save, until
-from screenshots_pictures import landscape, paint_gateway_images
+from screenshots_pictures import PROMPTS, keep_landscapes, paint_gateway_images
 
-from app.storage.image_store import ImageRecord
-from app.storage.paths import media_dir
 from app.ui.images.tab import ImagesTab
 from app.ui.main_window import MainWindow
 
 SHAPES = ((768, 512), (512, 768), (640, 640), (1024, 512), (768, 512), (576, 768))
-PROMPTS = (
-    "a lighthouse at dusk, oil painting",
-    "misty hills under a starry sky, long exposure",
-    "rolling green hills at sunrise, watercolour",
-    "a quiet lake between mountains at sunset",
-)
-
-
-def keep_landscapes(session: Session, count: int = 18) -> None:
-    store = session.services.images.store
-    folder = media_dir("images")
-    for n in range(count):
-        width, height = SHAPES[n % len(SHAPES)]
-        path = folder / f"landscape-{n}.png"
-        landscape(width, height, 40 + n).save(str(path))
-        prompt = PROMPTS[n % len(PROMPTS)]
-        request = {"model": "flux/dev", "prompt": prompt, "num_images": 1, "seed": 40 + n}
-        record = ImageRecord(model="flux/dev", prompt=prompt, request=request, path=str(path),
-                             mime="image/png", width=width, height=height, seed=40 + n,
-                             cost_usd=0.0125, created=time.time() - 3600 + n)  # fmt: skip
-        store.add(record)
 
 
 def images_tab(window: MainWindow) -> ImagesTab:
@@ -135,7 +111,7 @@ async def shoot_edit(window: MainWindow, tab: ImagesTab, out: Path) -> None:
 async def shoot(session: Session, out: Path) -> None:
     paint_gateway_images()
     session.api.options.image_max_side = 768
-    keep_landscapes(session)
+    keep_landscapes(session, 18, SHAPES)
     window = await session.open()
     await shoot_empty(window, out)
     tab = await shoot_result(window, session, out)

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPainterPath
+
+from app.storage.image_store import ImageRecord
+from app.storage.paths import media_dir
+
+PROMPTS = (
+    "a lighthouse at dusk, oil painting",
+    "misty hills under a starry sky, long exposure",
+    "rolling green hills at sunrise, watercolour",
+    "a quiet lake between mountains at sunset",
+)
 
 SKIES = (
     ("#1d2b53", "#7e2553", "#ff9e5e"),  # dusk
@@ -133,3 +145,21 @@ def paint_gateway_images() -> None:
 
     images.png_bytes = png_landscape
     images.jpeg_bytes = jpeg_landscape
+
+
+def keep_landscapes(
+    session: Any, count: int, shapes: tuple[tuple[int, int], ...] = ((768, 512),)
+) -> None:
+    """``count`` landscapes in the gallery's history, as if generated in the last hour."""
+    store = session.services.images.store
+    folder = media_dir("images")
+    for n in range(count):
+        width, height = shapes[n % len(shapes)]
+        path = folder / f"landscape-{n}.png"
+        landscape(width, height, 40 + n).save(str(path))
+        prompt = PROMPTS[n % len(PROMPTS)]
+        request = {"model": "flux/dev", "prompt": prompt, "num_images": 1, "seed": 40 + n}
+        record = ImageRecord(model="flux/dev", prompt=prompt, request=request, path=str(path),
+                             mime="image/png", width=width, height=height, seed=40 + n,
+                             cost_usd=0.0125, created=time.time() - 3600 + n)  # fmt: skip
+        store.add(record)

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from screenshots_common import SCHEMES, Session, save, settle, until
-from screenshots_pictures import landscape, paint_gateway_images
+from screenshots_pictures import PROMPTS, keep_landscapes, paint_gateway_images
 
-from app.storage.image_store import ImageRecord
-from app.storage.paths import media_dir
 from app.ui.chat.tab import ChatTab
 from app.ui.images.tab import ImagesTab
 from app.ui.main_window import MainWindow
@@ -86,27 +83,6 @@ async def fill_chat(window: MainWindow, session: Session) -> None:
 
 
 # -- images -------------------------------------------------------------------------------------
-
-PROMPTS = (
-    "a lighthouse at dusk, oil painting",
-    "misty hills under a starry sky, long exposure",
-    "rolling green hills at sunrise, watercolour",
-    "a quiet lake between mountains at sunset",
-)
-
-
-def _keep_landscapes(session: Session, count: int = 22) -> None:
-    store = session.services.images.store
-    folder = media_dir("images")
-    for n in range(count):
-        path = folder / f"landscape-{n}.png"
-        landscape(768, 512, 40 + n).save(str(path))
-        prompt = PROMPTS[n % len(PROMPTS)]
-        request = {"model": "flux/dev", "prompt": prompt, "num_images": 1, "seed": 40 + n}
-        record = ImageRecord(model="flux/dev", prompt=prompt, request=request, path=str(path),
-                             mime="image/png", width=768, height=512, seed=40 + n,
-                             cost_usd=0.0125, created=time.time() - 3600 + n)  # fmt: skip
-        store.add(record)
 
 
 def _thumbnails_shown(tab: ImagesTab) -> bool:
@@ -266,7 +242,7 @@ async def _shoot_scheme(window: MainWindow, scheme: str, out: Path) -> None:
 
 
 async def shoot(session: Session, out: Path) -> None:
-    _keep_landscapes(session)
+    keep_landscapes(session, 22)
     window = await session.open()
     await fill_chat(window, session)
     await fill_images(window, session)

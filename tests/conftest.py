@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import keyring
 import keyring.backend
@@ -82,29 +83,28 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         keyring.set_keyring(previous)
 
 
+def missing_real(reason: str) -> NoReturn:
+    """A real service or tool is absent: skips, or fails under AIML_TEST_REAL_SERVICES=1."""
+    if REAL_SERVICES_EXPECTED:
+        pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def require_tool(name: str, how: str = "") -> str:
+    """Path of a command-line tool; ``missing_real`` without it (``how``: how to install it)."""
+    path = shutil.which(name)
+    if path is None:
+        missing_real(f"{name} is not installed{f' ({how})' if how else ''}")
+    return path
+
+
 @pytest.fixture
 def missing_real_service() -> Callable[[str], None]:
     """Call with a reason when a real service is absent: skips, or fails under CI."""
-
-    def report(reason: str) -> None:
-        if REAL_SERVICES_EXPECTED:
-            pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
-        pytest.skip(reason)
-
-    return report
+    return missing_real
 
 
 # -- real audio made with espeak-ng, sox and ffmpeg (once per session) ---------------------
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"{name} is not installed"
-        if REAL_SERVICES_EXPECTED:
-            pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
-        pytest.skip(reason)
-    return path
 
 
 def _make(*command: str) -> None:
@@ -112,7 +112,9 @@ def _make(*command: str) -> None:
 
 
 def _convert(source: Path, target: Path, codec: str) -> None:
-    _make(_tool("ffmpeg"), "-v", "error", "-y", "-i", str(source), "-c:a", codec, str(target))
+    _make(
+        require_tool("ffmpeg"), "-v", "error", "-y", "-i", str(source), "-c:a", codec, str(target)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +126,7 @@ def audio_fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def speech_wav(audio_fixture_dir: Path) -> Path:
     """About 1.5 s of "open the settings tab" spoken by espeak-ng: 22.05 kHz mono WAV."""
     path = audio_fixture_dir / "speech.wav"
-    _make(_tool("espeak-ng"), "-v", "en-us", "-s", "150", "-w", str(path), SPOKEN_TEXT)
+    _make(require_tool("espeak-ng"), "-v", "en-us", "-s", "150", "-w", str(path), SPOKEN_TEXT)
     return path
 
 
@@ -132,8 +134,8 @@ def speech_wav(audio_fixture_dir: Path) -> Path:
 def speech_wav_16k(speech_wav: Path) -> Path:
     """The same speech as 16 kHz mono 16-bit WAV with 0.3 s of silence at each end (sox)."""
     path = speech_wav.with_name("speech16k.wav")
-    _make(_tool("sox"), str(speech_wav), "-r", "16000", "-c", "1", "-b", "16", str(path))
-    _make(_tool("sox"), str(path), str(path.with_name("padded.wav")), "pad", "0.3", "0.3")
+    _make(require_tool("sox"), str(speech_wav), "-r", "16000", "-c", "1", "-b", "16", str(path))
+    _make(require_tool("sox"), str(path), str(path.with_name("padded.wav")), "pad", "0.3", "0.3")
     path.with_name("padded.wav").replace(path)
     return path
 
@@ -157,7 +159,7 @@ def speech_video(speech_wav: Path) -> Path:
     """A small MP4 with a test picture and the speech as its AAC audio track."""
     path = speech_wav.with_name("speech-video.mp4")
     _make(
-        _tool("ffmpeg"), "-v", "error", "-y",
+        require_tool("ffmpeg"), "-v", "error", "-y",
         "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
         "-i", str(speech_wav), "-shortest",
         "-c:v", "mpeg4", "-c:a", "aac", "-b:a", "64k", str(path),
@@ -170,7 +172,7 @@ def silent_video(audio_fixture_dir: Path) -> Path:
     """One second of test picture with no audio track."""
     path = audio_fixture_dir / "silent-video.mp4"
     _make(
-        _tool("ffmpeg"), "-v", "error", "-y",
+        require_tool("ffmpeg"), "-v", "error", "-y",
         "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1",
         "-c:v", "mpeg4", str(path),
     )  # fmt: skip

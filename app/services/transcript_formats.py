@@ -215,6 +215,20 @@ def _text_of(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _items(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return [item for item in data.get(name) or () if isinstance(item, dict)]
+
+
+def _timed(item: dict[str, Any]) -> dict[str, Any]:
+    """The text, times and speaker of a saved segment or word."""
+    return {
+        "text": str(item.get("text", "")),
+        "start": _number(item.get("start")) or 0.0,
+        "end": _number(item.get("end")) or 0.0,
+        "speaker": _text_of(item.get("speaker")),
+    }
+
+
 def from_dict(data: dict[str, Any]) -> Transcript:
     """Rebuild a transcript from ``to_dict`` output (also the saved JSON export).
 
@@ -223,26 +237,10 @@ def from_dict(data: dict[str, Any]) -> Transcript:
     """
     if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
         raise UserInputError("This is not a saved transcript.")
-    segments = tuple(
-        Segment(
-            text=str(item.get("text", "")),
-            start=_number(item.get("start")) or 0.0,
-            end=_number(item.get("end")) or 0.0,
-            speaker=_text_of(item.get("speaker")),
-        )
-        for item in data.get("segments") or ()
-        if isinstance(item, dict)
-    )
+    segments = tuple(Segment(**_timed(item)) for item in _items(data, "segments"))
     words = tuple(
-        Word(
-            text=str(item.get("text", "")),
-            start=_number(item.get("start")) or 0.0,
-            end=_number(item.get("end")) or 0.0,
-            speaker=_text_of(item.get("speaker")),
-            confidence=_number(item.get("confidence")),
-        )
-        for item in data.get("words") or ()
-        if isinstance(item, dict)
+        Word(**_timed(item), confidence=_number(item.get("confidence")))
+        for item in _items(data, "words")
     )
     return Transcript(
         text=str(data.get("text", "")),

@@ -240,23 +240,31 @@ async def ask_open_file_names(
     parent: QWidget | None, caption: str, directory: str = "", name_filter: str = ""
 ) -> list[str]:
     """Pick existing files without ``QFileDialog.getOpenFileNames``; [] when cancelled."""
-    dialog = QFileDialog(parent, caption, directory, name_filter)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    accepted = await await_dialog(dialog) == QDialog.DialogCode.Accepted.value
-    files = dialog.selectedFiles() if accepted else []
-    dialog.deleteLater()
-    return files
+    return await _ask_files(
+        QFileDialog(parent, caption, directory, name_filter),
+        QFileDialog.FileMode.ExistingFiles,
+        QFileDialog.AcceptMode.AcceptOpen,
+    )
 
 
 async def ask_save_file_name(
     parent: QWidget | None, caption: str, directory: str = "", name_filter: str = ""
 ) -> str:
     """Pick a file to write without ``QFileDialog.getSaveFileName``; "" when cancelled."""
-    dialog = QFileDialog(parent, caption, directory, name_filter)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    files = await _ask_files(
+        QFileDialog(parent, caption, directory, name_filter),
+        QFileDialog.FileMode.AnyFile,
+        QFileDialog.AcceptMode.AcceptSave,
+    )
+    return files[0] if files else ""
+
+
+async def _ask_files(
+    dialog: QFileDialog, mode: QFileDialog.FileMode, accept: QFileDialog.AcceptMode
+) -> list[str]:
+    dialog.setFileMode(mode)
+    dialog.setAcceptMode(accept)
     accepted = await await_dialog(dialog) == QDialog.DialogCode.Accepted.value
     files = dialog.selectedFiles() if accepted else []
     dialog.deleteLater()
-    return files[0] if files else ""
+    return files

@@ -13,21 +13,13 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import TEST_KEY, CliResult
-from tests.conftest import MemoryKeyring
+from tests.conftest import MemoryKeyring, require_tool
 
 Cli = Callable[..., CliResult]
 
 
 def lines_by_name(out: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
-
-
-def real_tool(name: str, missing_real_service: Callable[[str], None]) -> str:
-    path = shutil.which(name)
-    if path is None:
-        missing_real_service(f"{name} is not installed")
-    assert path is not None
-    return path
 
 
 def tool_version(path: str) -> str:
@@ -48,11 +40,9 @@ def listening_socket(tmp_path: Path) -> Iterator[Path]:
         server.close()
 
 
-def test_doctor_shows_the_ffmpeg_and_ffprobe_the_app_uses(
-    cli: Cli, missing_real_service: Callable[[str], None]
-) -> None:
-    ffmpeg = real_tool("ffmpeg", missing_real_service)
-    ffprobe = real_tool("ffprobe", missing_real_service)
+def test_doctor_shows_the_ffmpeg_and_ffprobe_the_app_uses(cli: Cli) -> None:
+    ffmpeg = require_tool("ffmpeg")
+    ffprobe = require_tool("ffprobe")
     result = cli("doctor")
     assert result.code == 0, result.err
     lines = lines_by_name(result.out)
@@ -73,14 +63,12 @@ def test_doctor_says_ffmpeg_is_missing_and_how_to_install_it(
 
 
 @pytest.fixture
-def frozen_layout(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, missing_real_service: Callable[[str], None]
-) -> Path:
+def frozen_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A bundle folder holding ffmpeg/ffprobe, seen as the running program's (sys._MEIPASS)."""
     bundle = tmp_path / "bundle" / "_internal"
     (bundle / "ffmpeg").mkdir(parents=True)
     for tool in ("ffmpeg", "ffprobe"):
-        shutil.copy2(real_tool(tool, missing_real_service), bundle / "ffmpeg" / tool)
+        shutil.copy2(require_tool(tool), bundle / "ffmpeg" / tool)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
     return bundle

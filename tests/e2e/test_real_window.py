@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
 from tests.fake_api import FakeApi
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,19 +27,14 @@ START_TIMEOUT_S = 30.0
 EXIT_TIMEOUT_S = 2.0
 
 
-def _needed(tool: str, missing: Callable[[str], None]) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        missing(f"{tool} is not installed (Debian: apt-get install xvfb xdotool x11-utils)")
-    assert path is not None
-    return path
+X_TOOLS = "Debian: apt-get install xvfb xdotool x11-utils"
 
 
 @pytest.fixture
-def x_display(missing_real_service: Callable[[str], None]) -> Iterator[str]:
+def x_display() -> Iterator[str]:
     """A private Xvfb server on a display number it picks itself; yields ":N"."""
-    xvfb = _needed("Xvfb", missing_real_service)
-    _needed("xdotool", missing_real_service)
+    xvfb = require_tool("Xvfb", X_TOOLS)
+    require_tool("xdotool", X_TOOLS)
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
         [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],

@@ -156,6 +156,14 @@ class Exchange:
         self.send_validation_error("Expected a JSON object body.")
         return None
 
+    def json_with_model(self) -> dict[str, Any] | None:
+        """The JSON object body when it names a model, or None after answering 400."""
+        body = self.json_object()
+        if body is not None and (not isinstance(body.get("model"), str) or not body["model"]):
+            self.send_validation_error("model: Required")
+            return None
+        return body
+
 
 def _retry_after_text(value: float | str) -> str:
     if isinstance(value, str):

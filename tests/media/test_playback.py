@@ -13,7 +13,7 @@ from app.errors import MediaError
 from app.media import playback
 
 
-def _tool(folder: Path, name: str, body: str) -> Path:
+def _script(folder: Path, name: str, body: str) -> Path:
     path = folder / name
     path.write_text(f"#!/bin/sh\n{body}\n")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
@@ -31,7 +31,7 @@ def bin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.skipif(os.name != "posix", reason="the stand-in players are shell scripts")
 def test_the_player_gets_the_file_and_plays_it_to_the_end(bin_dir: Path, tmp_path: Path) -> None:
     log = tmp_path / "args.txt"
-    _tool(bin_dir, "ffplay", f'echo "$@" > "{log}"')
+    _script(bin_dir, "ffplay", f'echo "$@" > "{log}"')
     audio = tmp_path / "speech.wav"
     audio.write_bytes(b"RIFF")
     playback.play_file(audio)
@@ -42,7 +42,7 @@ def test_the_player_gets_the_file_and_plays_it_to_the_end(bin_dir: Path, tmp_pat
 def test_no_sound_device_is_a_failure_even_when_ffplay_exits_0(
     bin_dir: Path, tmp_path: Path
 ) -> None:
-    _tool(bin_dir, "ffplay", 'echo "SDL_OpenAudio (2 channels, 24000 Hz): audio open failed" >&2')
+    _script(bin_dir, "ffplay", 'echo "SDL_OpenAudio (2 channels, 24000 Hz): audio open failed" >&2')
     with pytest.raises(MediaError) as caught:
         playback.play_file(tmp_path / "speech.wav")
     assert caught.value.sentence == playback.NOT_PLAYED
@@ -54,11 +54,11 @@ def test_ffplay_beside_ffmpeg_is_found_when_it_is_not_on_the_path(
 ) -> None:
     tools = tmp_path / "ffmpeg-tools"
     tools.mkdir()
-    ffmpeg = _tool(tools, "ffmpeg", "exit 0")
-    ffprobe = _tool(tools, "ffprobe", "exit 0")
+    ffmpeg = _script(tools, "ffmpeg", "exit 0")
+    ffprobe = _script(tools, "ffprobe", "exit 0")
     monkeypatch.setattr("app.media.audio.find_ffmpeg", lambda: (str(ffmpeg), str(ffprobe)))
     assert playback.find_player() is None
-    beside = _tool(tools, "ffplay", "exit 0")
+    beside = _script(tools, "ffplay", "exit 0")
     assert playback.find_player() == str(beside)
 
 

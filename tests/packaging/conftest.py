@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REAL_SERVICES_EXPECTED
+from tests.conftest import missing_real, require_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_ITEMS = (
@@ -30,27 +30,13 @@ SOURCE_ITEMS = (
 BUILD_TIMEOUT_S = 420
 
 
-def require_tool(name: str) -> str:
-    """Path of a command-line tool; skips without it, fails under AIML_TEST_REAL_SERVICES=1."""
-    path = shutil.which(name)
-    if path is None:
-        reason = f"{name} is not installed"
-        if REAL_SERVICES_EXPECTED:
-            pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
-        pytest.skip(reason)
-    return path
-
-
 def require_module(name: str) -> None:
     """Skips (or fails under AIML_TEST_REAL_SERVICES=1) when a build tool is not importable."""
     found = subprocess.run(
         [sys.executable, "-c", f"import {name}"], capture_output=True, check=False
     )
     if found.returncode != 0:
-        reason = f"the {name} module is not installed (pip install -e '.[test]')"
-        if REAL_SERVICES_EXPECTED:
-            pytest.fail(f"AIML_TEST_REAL_SERVICES=1 but {reason}")
-        pytest.skip(reason)
+        missing_real(f"the {name} module is not installed (pip install -e '.[test]')")
 
 
 def first_start_env(home: Path) -> dict[str, str]:

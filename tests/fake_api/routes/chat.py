@@ -212,11 +212,8 @@ def handle_chat(ex: Exchange, _match: re.Match[str]) -> None:
 
 
 def handle_completions(ex: Exchange, _match: re.Match[str]) -> None:
-    body = ex.json_object()
+    body = ex.json_with_model()
     if body is None:
-        return
-    if not isinstance(body.get("model"), str) or not body["model"]:
-        ex.send_validation_error("model: Required")
         return
     prompt = body.get("prompt")
     if not isinstance(prompt, str):

@@ -25,11 +25,8 @@ def embed(text: str) -> list[float]:
 
 
 def handle_embeddings(ex: Exchange, _match: re.Match[str]) -> None:
-    body = ex.json_object()
+    body = ex.json_with_model()
     if body is None:
-        return
-    if not isinstance(body.get("model"), str) or not body["model"]:
-        ex.send_validation_error("model: Required")
         return
     given = body.get("input")
     texts: Any = [given] if isinstance(given, str) else given

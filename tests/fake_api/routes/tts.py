@@ -70,13 +70,10 @@ def json_answer(ex: Exchange, mode: str, model: str, audio: bytes) -> dict[str, 
 
 
 def handle_tts(ex: Exchange, _match: re.Match[str]) -> None:
-    body = ex.json_object()
+    body = ex.json_with_model()
     if body is None:
         return
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        ex.send_validation_error("model: Required")
-        return
+    model = str(body["model"])
     key, text = speech_text(body)
     if not text.strip():
         ex.send_validation_error(f"{key}: Required")
