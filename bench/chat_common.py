@@ -16,8 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SCRATCH = tempfile.mkdtemp(prefix="aiml-chat-bench-")
-for _name in ("CONFIG", "DATA", "CACHE", "STATE"):
-    os.environ[f"XDG_{_name}_HOME"] = os.path.join(SCRATCH, _name.lower())
+from app.storage.paths import user_dirs_under  # noqa: E402
+
+os.environ.update({variable: str(folder) for variable, folder in user_dirs_under(SCRATCH).items()})
 os.environ["AIML_API_KEY"] = "bench-key"
 
 import asyncio  # noqa: E402

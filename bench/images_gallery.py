@@ -20,8 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SCRATCH = tempfile.mkdtemp(prefix="aiml-bench-")
-for _name in ("CONFIG", "DATA", "CACHE", "STATE"):
-    os.environ[f"XDG_{_name}_HOME"] = os.path.join(_SCRATCH, _name.lower())
+from app.storage.paths import user_dirs_under  # noqa: E402
+
+os.environ.update({variable: str(folder) for variable, folder in user_dirs_under(_SCRATCH).items()})
 
 import asyncio  # noqa: E402
 

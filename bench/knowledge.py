@@ -24,8 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 SCRATCH = Path(tempfile.mkdtemp(prefix="aiml-kb-bench-"))
-for _name in ("CONFIG", "DATA", "CACHE", "STATE"):
-    os.environ[f"XDG_{_name}_HOME"] = str(SCRATCH / _name.lower())
+from app.storage.paths import user_dirs_under  # noqa: E402
+
+os.environ.update({variable: str(folder) for variable, folder in user_dirs_under(SCRATCH).items()})
 
 from app.services.knowledge import KnowledgeService  # noqa: E402
 from app.storage.knowledge_store import KnowledgeStore  # noqa: E402

@@ -32,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from app.storage.paths import user_dirs_under  # noqa: E402
 from tests.fake_api import FakeApi  # noqa: E402
 
 PYTHON = sys.executable
@@ -42,8 +43,7 @@ Sample = dict[str, float]
 
 def _environment(scratch: Path, extra: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
-    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
-        env[f"XDG_{name}_HOME"] = str(scratch / name.lower())
+    env.update({variable: str(folder) for variable, folder in user_dirs_under(scratch).items()})
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     env["PYTHONPATH"] = str(REPO)

@@ -14,6 +14,7 @@ import qasync
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.context import Services
+from app.storage.paths import user_dirs_under
 from app.storage.settings import Settings
 from app.ui.app import create_application
 from app.ui.main_window import MainWindow
@@ -61,10 +62,8 @@ def save(widget: QWidget, path: Path) -> None:
 
 def fresh_user_dirs(part: str) -> None:
     """Point the XDG folders at a new empty folder, so each part starts like a new install."""
-    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
-        folder = SCRATCH / part / name.lower()
-        folder.mkdir(parents=True, exist_ok=True)
-        os.environ[f"XDG_{name}_HOME"] = str(folder)
+    for variable, folder in user_dirs_under(SCRATCH / part, create=True).items():
+        os.environ[variable] = str(folder)
 
 
 class Session:

@@ -24,6 +24,7 @@ import keyring.backend
 import keyring.errors
 import pytest
 
+from app.storage.paths import user_dirs_under
 from tests.fake_api.fixtures import fake_api  # noqa: F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -61,11 +62,9 @@ def isolated_user_dirs(
     """Point the XDG user folders into a fresh temporary folder for this test."""
     root = tmp_path_factory.mktemp("xdg")
     dirs = {}
-    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
-        folder = root / name.lower()
-        folder.mkdir(parents=True)
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(folder))
-        dirs[name.lower()] = folder
+    for variable, folder in user_dirs_under(root, create=True).items():
+        monkeypatch.setenv(variable, str(folder))
+        dirs[folder.name] = folder
     monkeypatch.delenv("AIML_API_KEY", raising=False)
     monkeypatch.delenv("AIML_API_BASE_URL", raising=False)
     return dirs

@@ -9,6 +9,7 @@ import platformdirs
 from app import APP_ID
 
 MEDIA_KINDS = ("images", "audio", "tts", "previews")
+USER_FOLDERS = ("config", "data", "cache", "state")  # each read from $XDG_<NAME>_HOME on Linux
 
 
 def _dirs() -> platformdirs.PlatformDirs:
@@ -20,6 +21,17 @@ def _created(path: str | Path) -> Path:
     directory = Path(path)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+def user_dirs_under(root: str | Path, *, create: bool = False) -> dict[str, Path]:
+    """The ``XDG_*_HOME`` variables (name → folder) that put every folder of ours under
+    ``root``, one subfolder each: for tests, benches and screenshots that must leave the
+    person's own files alone. ``create`` makes the folders."""
+    folders = {f"XDG_{name.upper()}_HOME": Path(root) / name for name in USER_FOLDERS}
+    if create:
+        for folder in folders.values():
+            folder.mkdir(parents=True, exist_ok=True)
+    return folders
 
 
 def config_dir() -> Path:

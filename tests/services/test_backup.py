@@ -25,7 +25,7 @@ from app.storage.chat_store import Attachment, ChatStore
 from app.storage.history import HistoryDatabase
 from app.storage.history_schema import MIGRATIONS
 from app.storage.image_store import ImageRecord, ImageStore
-from app.storage.paths import data_dir, media_dir, settings_path
+from app.storage.paths import data_dir, media_dir, settings_path, user_dirs_under
 from app.storage.secrets import KeyStore
 from app.storage.settings import load_settings, save_settings
 from app.storage.speech_store import SpeechRecord, SpeechStore
@@ -81,10 +81,8 @@ def _without_roots(rows: dict[str, list[dict[str, Any]]], root: Path) -> dict[st
 
 
 def _move_to_fresh_dirs(monkeypatch: pytest.MonkeyPatch, base: Path) -> None:
-    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
-        folder = base / name.lower()
-        folder.mkdir(parents=True)
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(folder))
+    for variable, folder in user_dirs_under(base, create=True).items():
+        monkeypatch.setenv(variable, str(folder))
 
 
 def _settings_with_marks() -> None:

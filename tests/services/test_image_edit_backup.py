@@ -9,7 +9,7 @@ from app.services.backup import create_backup, restore_backup
 from app.services.image_edits import input_files, mask_file, reference_files
 from app.storage.history import HistoryDatabase
 from app.storage.image_store import ImageRecord, ImageStore
-from app.storage.paths import data_dir, media_dir
+from app.storage.paths import data_dir, media_dir, user_dirs_under
 from tests.fake_api.media import png_bytes
 
 
@@ -45,10 +45,8 @@ def test_references_and_mask_survive_a_restore_elsewhere(tmp_path, monkeypatch):
         archive = tmp_path / "backup.zip"
         create_backup(archive, history=history)
     old_root = data_dir()
-    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
-        fresh = tmp_path / "elsewhere" / name.lower()
-        fresh.mkdir(parents=True)
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(fresh))
+    for variable, fresh in user_dirs_under(tmp_path / "elsewhere", create=True).items():
+        monkeypatch.setenv(variable, str(fresh))
     assert data_dir() != old_root
     restore_backup(archive)
     with HistoryDatabase() as history:
