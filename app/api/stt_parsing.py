@@ -114,20 +114,25 @@ def _words(items: Iterable[Any], scale: float) -> tuple[Word, ...]:
     for item in items:
         entry = as_dict(item)
         text = as_str(first_present(entry, "punctuated_word", "word", "text"))
-        start = as_float(entry.get("start"))
-        end = as_float(entry.get("end"))
-        if not text or start is None:
+        timed = _timed(entry, scale)
+        if not text or timed is None:
             continue
-        words.append(
-            Word(
-                text=text,
-                start=start * scale,
-                end=(end if end is not None else start) * scale,
-                speaker=_speaker_label(entry.get("speaker")),
-                confidence=as_float(entry.get("confidence")),
-            )
-        )
+        words.append(Word(text=text, **timed, confidence=as_float(entry.get("confidence"))))
     return tuple(words)
+
+
+def _timed(entry: dict[str, Any], scale: float = 1.0) -> dict[str, Any] | None:
+    """The start, end (the start when none is given) and speaker of a word, segment or
+    paragraph, times ``scale`` to make seconds; None without a start."""
+    start = as_float(entry.get("start"))
+    if start is None:
+        return None
+    end = as_float(entry.get("end"))
+    return {
+        "start": start * scale,
+        "end": (end if end is not None else start) * scale,
+        "speaker": _speaker_label(entry.get("speaker")),
+    }
 
 
 def _should_split(current: list[Word], word: Word) -> bool:
@@ -173,18 +178,10 @@ def _segments(
     for item in items:
         entry = as_dict(item)
         text = as_str(first_present(entry, *text_keys))
-        start = as_float(entry.get("start"))
-        end = as_float(entry.get("end"))
-        if text is None or start is None:
+        timed = _timed(entry, scale)
+        if text is None or timed is None:
             continue
-        segments.append(
-            Segment(
-                text=text.strip(),
-                start=start * scale,
-                end=(end if end is not None else start) * scale,
-                speaker=_speaker_label(entry.get("speaker")),
-            )
-        )
+        segments.append(Segment(text=text.strip(), **timed))
     return tuple(segments)
 
 
@@ -194,18 +191,10 @@ def _paragraph_segments(paragraphs: Any) -> tuple[Segment, ...]:
         paragraph = as_dict(item)
         sentences = [as_dict(s) for s in as_list(paragraph.get("sentences"))]
         text = " ".join(t for s in sentences if (t := as_str(s.get("text"))))
-        start = as_float(paragraph.get("start"))
-        end = as_float(paragraph.get("end"))
-        if not text or start is None:
+        timed = _timed(paragraph)
+        if not text or timed is None:
             continue
-        segments.append(
-            Segment(
-                text=text,
-                start=start,
-                end=end if end is not None else start,
-                speaker=_speaker_label(paragraph.get("speaker")),
-            )
-        )
+        segments.append(Segment(text=text, **timed))
     return tuple(segments)
 
 
