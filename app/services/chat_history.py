@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.errors import UserInputError
 from app.storage.atomic import write_text_atomic
 from app.storage.chat_store import (
     Attachment,
@@ -173,7 +174,13 @@ class ChatHistory:
         """Read an exported JSON file as a new conversation; returns its id.
 
         Raises:
-            ValueError: the file is not valid JSON or not an exported conversation.
+            UserInputError: the file is not valid JSON or not an exported conversation (the
+                sentence names the file and says which).
         """
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return self.store.import_dict(data).id
+        try:
+            return self.store.import_dict(json.loads(path.read_text(encoding="utf-8"))).id
+        except UserInputError as exc:
+            reason = exc.sentence
+        except ValueError:  # not UTF-8, not JSON, or a value of the wrong kind
+            reason = "it is not valid JSON"
+        raise UserInputError(f"{path.name} could not be imported: {reason}")

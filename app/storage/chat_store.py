@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from app.errors import UserInputError
 from app.storage.history import HistoryDatabase, fts_query
 
 log = logging.getLogger(__name__)
@@ -429,14 +430,14 @@ class ChatStore:
         """Create a new conversation from ``export_dict`` data.
 
         Raises:
-            ValueError: the data is not an exported conversation.
+            UserInputError: the data is not an exported conversation.
         """
         if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise ValueError("This file is not a conversation exported by AIML Desktop.")
+            raise UserInputError("This file is not a conversation exported by AIML Desktop.")
         head = data.get("conversation") or {}
         items = data.get("messages")
         if not isinstance(head, dict) or not isinstance(items, list):
-            raise ValueError("The conversation file is incomplete.")
+            raise UserInputError("The conversation file is incomplete.")
         with self.db.transaction() as conn:
             conversation_id = self._insert_conversation(conn, head)
             for position, item in enumerate(items):

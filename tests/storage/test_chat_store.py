@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.errors import UserInputError
 from app.storage.chat_store import Attachment, ChatStore, conversation_markdown
 from app.storage.history import HistoryDatabase
 
@@ -127,5 +128,5 @@ def test_export_import_round_trip_keeps_messages_and_metadata(store: ChatStore) 
 
 
 def test_import_refuses_other_files(store: ChatStore) -> None:
-    with pytest.raises(ValueError, match="not a conversation"):
+    with pytest.raises(UserInputError, match="not a conversation"):
         store.import_dict({"messages": []})

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from app.errors import UserInputError
 from app.services.chat_history import EXPORT_SUFFIXES as SUFFIXES
 from app.ui.asyncutils import ask_open_file_names, ask_save_file_name, start_task
 
@@ -98,9 +99,8 @@ class ConversationFiles:
         """Read an exported JSON file as a new conversation and open it; returns its id."""
         try:
             conversation_id = await self.tab.services.runner.run(self.tab.history.import_from, path)
-        except ValueError as exc:
-            reason = str(exc) if "conversation" in str(exc) else "it is not valid JSON"
-            self.tab.message_bar.show_error(f"{path.name} could not be imported: {reason}")
+        except UserInputError as exc:
+            self.tab.message_bar.show_error(exc.sentence)
             return None
         self.tab.refresh_conversations()
         await self.tab.open_conversation(conversation_id)
