@@ -2,7 +2,9 @@
 
 A reply can carry terminal control sequences: an OSC that sets the window title or a
 hyperlink, a CSI that clears the screen or moves the cursor, a bell, a carriage return that
-overwrites the line. On a terminal they are removed before printing; newlines and tabs stay.
+overwrites the line, or a bidirectional override that shows the rest of a line reversed (so a
+command or file name reads differently from what it is). On a terminal they are removed before
+printing; newlines and tabs stay, and right-to-left text itself is kept.
 Piped output (or ``--raw``) keeps the text exactly as it came.
 
 Streams arrive in pieces, and a sequence can be split between two of them, so
@@ -22,6 +24,7 @@ _SEQUENCE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # CSI in its 8-bit form
     r"|\x1b[ -/]*[0-~]"  # any other escape
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # other C0 and C1 controls (not \t, \n)
+    r"|[\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates
 )
 _UNFINISHED = re.compile(
     r"(?:\x1b(?:\](?:[^\x07\x1b]|\x1b(?!\\))*|[PX^_](?:[^\x1b]|\x1b(?!\\))*"
@@ -32,7 +35,8 @@ MAX_HELD = 4096
 
 
 def strip_controls(text: str) -> str:
-    """``text`` without control sequences or control characters other than newline and tab."""
+    """``text`` without control sequences, bidirectional overrides or control characters
+    other than newline and tab."""
     return _SEQUENCE.sub("", text)
 
 

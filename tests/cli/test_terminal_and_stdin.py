@@ -17,8 +17,9 @@ from tests.fake_api import FakeApi
 HOSTILE = (
     "Safe \x1b]0;PWNED\x07title\x1b[2J cleared\x07 bell "
     "\x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\ done\r\n\tindented\x1b[31m red"
+    " run \u202egpj.exe\u202c or \u2067isolated\u2069 שלום"
 )
-VISIBLE = "Safe title cleared bell link done\n\tindented red"
+VISIBLE = "Safe title cleared bell link done\n\tindented red run gpj.exe or isolated שלום"
 
 
 def _child_env() -> dict[str, str]:
