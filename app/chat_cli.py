@@ -17,7 +17,8 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from app.cli_shared import CommandFailed, UsageError, printer, sampling_params
+from app.cli_shared import PROG, CommandFailed, UsageError, printer, sampling_params
+from app.cli_shared import say as _say
 from app.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -27,14 +28,8 @@ if TYPE_CHECKING:
     from app.services.tool_calls import ToolCallRecord
     from app.services.tool_types import ApprovalDecision, ToolBox, ToolCall, ToolSpec
 
-PROG = "aiml-desktop"
 EXIT_OK = 0
 RESULT_PREVIEW = 300
-
-
-def _say(message: str) -> None:
-    """One line on stderr, prefixed with the program name."""
-    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
 
 def _write_out(text: str) -> None:
@@ -212,7 +207,9 @@ class TerminalApprover:
         self.stdin_is_prompt = stdin_is_prompt
 
     def _read_answer(self, question: str) -> str | None:
-        sys.stderr.write(question)
+        from app.services.terminal_text import strip_controls
+
+        sys.stderr.write(strip_controls(question))  # it shows the model's arguments
         sys.stderr.flush()
         if not self.stdin_is_prompt:
             line = sys.stdin.readline()

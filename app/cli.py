@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.api.types import ModelKind
-from app.cli_shared import CommandFailed, UsageError, printer, sampling_params, text_argument
+from app.cli_shared import (
+    PROG,
+    CommandFailed,
+    UsageError,
+    printer,
+    sampling_params,
+    text_argument,
+)
+from app.cli_shared import say as _say
 from app.errors import AuthenticationError, UserInputError, describe, is_expected
 from app.services.defaults import DEFAULT_MODELS, key_source_phrase
 
@@ -36,7 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROG = "aiml-desktop"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -47,11 +54,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # -- small shared pieces ---------------------------------------------------------------------
-
-
-def _say(message: str) -> None:
-    """One line on stderr, prefixed with the program name."""
-    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
 
 def _error_line(sentence: str) -> None:

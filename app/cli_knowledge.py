@@ -8,6 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from app.cli_shared import say as _say
 from app.errors import AppError
 
 if TYPE_CHECKING:
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
 
 class KbCommandFailed(AppError):
     """A kb command ran but could not do what was asked."""
-
-
-def _say(message: str) -> None:
-    print(f"aiml-desktop: {message}", file=sys.stderr, flush=True)
 
 
 def grounded_messages(

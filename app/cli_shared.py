@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from app.services.terminal_text import TerminalText
 
 
+PROG = "aiml-desktop"
+
+
+def say(message: str) -> None:
+    """One line on stderr, prefixed with the program name. Control sequences and bidirectional
+    overrides are removed: the line can quote the model, a server or a tool (an error body, a
+    tool's arguments or result), and stderr is where a person reads it."""
+    from app.services.terminal_text import strip_controls
+
+    print(f"{PROG}: {strip_controls(message)}", file=sys.stderr, flush=True)
+
+
 class UsageError(UserInputError):
     """The command line cannot be carried out as written."""
 

@@ -1,18 +1,22 @@
-"""Control sequences in a reply never reach a terminal (piped or ``--raw`` output keeps them);
-standard input that is not UTF-8 is refused before any request."""
+"""Control sequences and bidirectional overrides in a reply never reach a terminal (piped or
+``--raw`` output keeps them), nor do they reach stderr in error lines, tool calls, tool results
+or the tool-approval question; standard input that is not UTF-8 is refused before any request."""
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
 from app.services.terminal_text import TerminalText, strip_controls
-from tests.cli.conftest import REPO_ROOT
-from tests.fake_api import FakeApi
+from tests.cli.conftest import REPO_ROOT, CliResult
+from tests.fake_api import FakeApi, Fault
+from tests.tools.local_toolbox import LocalToolBox
 
 HOSTILE = (
     "Safe \x1b]0;PWNED\x07title\x1b[2J cleared\x07 bell "
@@ -156,3 +160,43 @@ def test_utf8_stdin_with_emoji_and_rtl_text_is_sent(gateway: FakeApi) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.decode() == f"Echo: {text}\n"
+
+
+def _shows_no_controls(text: str) -> None:
+    hidden = [c for c in text if c in "\x1b\x07\x9b\r" or "\u202a" <= c <= "\u202e"]
+    hidden += [c for c in text if "\u2066" <= c <= "\u2069"]
+    assert not hidden, repr(text)
+
+
+def test_an_error_line_quoting_the_server_shows_no_control_sequences(
+    gateway: FakeApi, cli: Callable[..., CliResult], write_settings: Callable[..., object]
+) -> None:
+    write_settings(max_retries=0)
+    gateway.script(
+        "/v1/chat/completions", Fault.error(400, "Bad \x1b]0;PWNED\x07\x1b[2Jinput \u202eexe")
+    )
+    result = cli("chat", "Hi", "--no-stream", "--no-history")
+    sentence = result.assert_one_error()
+    _shows_no_controls(result.err)
+    assert "PWNED" in sentence or "refused as invalid" in sentence
+
+
+def test_tool_lines_and_the_approval_question_show_no_control_sequences(
+    gateway: FakeApi,
+    cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    box = LocalToolBox(["get_weather"])
+    monkeypatch.setattr("app.chat_cli.build_toolbox", lambda services, args: box)
+    # the model's arguments name a city with a window-title sequence (escaped in the JSON,
+    # so the tool receives it and quotes it in its error) and a raw right-to-left override
+    gateway.options.tool_calls = [
+        {"name": "get_weather", "arguments_text": '{"city": "\\u001b]0;PWNED\\u0007Par\u202eis"}'}
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    result = cli("chat", "Weather?", "--no-stream")
+    assert result.code == 0, result.err
+    assert [name for name, _ in box.calls] == ["get_weather"]
+    assert "allow the tool get_weather from tests with" in result.err
+    assert "no weather station in Paris\n" in result.err
+    _shows_no_controls(result.err)
