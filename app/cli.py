@@ -203,6 +203,7 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     done = await services.images.request(body, inputs=inputs)
     if not done.result.images:
         raise ResponseFormatError("The server answered without any image.")
+    services.images.check(done.result)  # as the window keeps them: real images within the caps
     stem = f"{_stamp()}-{_slug(prompt)}"
     edit = None
     if done.prepared is not None:

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 from app.api.errors import ApiError, ApiStatusError, InvalidInputError, ResponseFormatError
 from app.api.types import GeneratedImage, ImageResult
 from app.media.image_inputs import ImageCodec
-from app.media.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, ImageCheckError, check_image
+from app.media.images import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    ImageCheckError,
+    ImageHeader,
+    check_image,
+)
 from app.services.image_edits import (
     EDIT_KEY,
     INPUTS_FOLDER,
@@ -302,13 +308,14 @@ class ImageService:
             raise InvalidInputError("Reference images cannot be read here: no image codec.")
         return self.codec
 
-    def keep(
-        self, body: dict[str, Any], result: ImageResult, prepared: PreparedEdit | None = None
-    ) -> StoredGeneration:
-        """Check every image against the caps, write it with its sidecar and add its row.
+    def check(self, result: ImageResult) -> list[ImageHeader]:
+        """The header of every image in ``result``, after checking each against the caps.
 
-        Blocking: run it on the worker pool. Nothing is written when any image fails the
-        check (corrupt, not an image, too many bytes or pixels).
+        Nothing is decoded: a header that claims too many pixels is refused as it is.
+
+        Raises:
+            ResponseFormatError: no image, or one that is empty, corrupt, not an image, or
+                over the byte or pixel cap (the sentence says which).
         """
         if not result.images:
             raise ResponseFormatError("The reply held no image.")
@@ -324,6 +331,17 @@ class ImageService:
                 )
             except ImageCheckError as exc:
                 raise ResponseFormatError(str(exc)) from exc
+        return headers
+
+    def keep(
+        self, body: dict[str, Any], result: ImageResult, prepared: PreparedEdit | None = None
+    ) -> StoredGeneration:
+        """Check every image against the caps, write it with its sidecar and add its row.
+
+        Blocking: run it on the worker pool. Nothing is written when any image fails the
+        check (corrupt, not an image, too many bytes or pixels).
+        """
+        headers = self.check(result)
         folder = media_dir("images")
         stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{_slug(str(body.get('prompt', '')))}"
         edit: dict[str, Any] | None = None
