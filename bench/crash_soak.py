@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from app.storage.paths import user_dirs_under  # noqa: E402
 from tests.fake_api.server import FakeApi  # noqa: E402
 from tests.reliability import test_crash_rounds as rounds  # noqa: E402
 
@@ -58,10 +59,8 @@ def _scenarios(scratch: Path) -> dict[str, Callable[[FakeApi], None]]:
 
 def _fresh_folders(scratch: Path, name: str) -> None:
     root = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=scratch))
-    for kind in ("CONFIG", "DATA", "CACHE", "STATE"):
-        folder = root / kind.lower()
-        folder.mkdir()
-        os.environ[f"XDG_{kind}_HOME"] = str(folder)
+    for variable, folder in user_dirs_under(root, create=True).items():
+        os.environ[variable] = str(folder)
 
 
 def main() -> int:
