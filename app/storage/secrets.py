@@ -18,6 +18,7 @@ import keyring.backends.null
 import keyring.errors
 
 from app import APP_ID
+from app.errors import UserInputError
 from app.storage.logging_setup import register_secret
 
 log = logging.getLogger(__name__)
@@ -108,11 +109,11 @@ class KeyStore:
             (then ``notice()`` explains why).
 
         Raises:
-            ValueError: the key is empty.
+            UserInputError: the key is empty.
         """
         key = key.strip()
         if not key:
-            raise ValueError("The API key is empty.")
+            raise UserInputError("The API key is empty.")
         register_secret(key)
         if self._backend_usable():
             try:

@@ -7,6 +7,7 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
+from app.errors import UserInputError
 from app.storage.logging_setup import redact, setup_logging, shutdown_logging
 from app.storage.secrets import KeyStore
 
@@ -47,7 +48,7 @@ def test_delete_removes_the_key(memory_keyring) -> None:
 
 
 def test_empty_key_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(UserInputError, match=r"^The API key is empty\.$"):
         KeyStore().set("   ")
 
 
