@@ -121,6 +121,8 @@ def prepare(codec: ImageCodec, family: Family, inputs: EditInputs) -> PreparedEd
             )
         except ImageInputError as exc:
             raise InvalidInputError(f"{reference.path.name}: {exc}") from exc
+    if support.square_only and prepared:
+        check_square(prepared[0], inputs.references[0].path.name, family.label)
     mask = None
     if inputs.mask is not None and prepared:
         first = prepared[0]
@@ -129,6 +131,20 @@ def prepare(codec: ImageCodec, family: Family, inputs: EditInputs) -> PreparedEd
         except ImageInputError as exc:
             raise InvalidInputError(str(exc)) from exc
     return PreparedEdit(inputs, support, tuple(prepared), mask)
+
+
+def check_square(image: PreparedImage, name: str, label: str) -> None:
+    """Refuse a source that is not square, for a family that edits only square images."""
+    if image.width != image.height:
+        raise InvalidInputError(square_sentence(image, name, label))
+
+
+def square_sentence(image: PreparedImage, name: str, label: str) -> str:
+    """Why a source that is not square cannot go to ``label`` (DALL·E 2), and what to do."""
+    return (
+        f"{label} edits only square images, and {name} is {image.width} × {image.height}: "
+        "crop it to a square first, or pick a GPT Image model, which takes any shape."
+    )
 
 
 def edit_request(body: dict[str, Any], prepared: PreparedEdit) -> EditRequest:

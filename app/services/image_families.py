@@ -89,6 +89,7 @@ class EditSupport:
         mask_reason: why it takes no mask.
         max_side: references are scaled down so no side is longer.
         max_upload_bytes: and re-encoded (or scaled further) to stay under this per image.
+        square_only: the source image must be square (DALL·E 2 edits).
     """
 
     max_references: int = 0
@@ -98,6 +99,7 @@ class EditSupport:
     mask_reason: str = ""
     max_side: int = 2048
     max_upload_bytes: int = 4 * 1024 * 1024
+    square_only: bool = False
 
 
 TEXT_ONLY = EditSupport(
@@ -205,7 +207,16 @@ FAMILIES: tuple[Family, ...] = (
             _choice("size", "Size", ("256x256", "512x512", "1024x1024"), "1024x1024"),
             _choice("response_format", "Delivery", ("url", "b64_json")),
         ),
-        edit=EditSupport(1, EDITS, takes_mask=True, max_side=1024),
+        # A square PNG under 4 MB, with a mask of the same size (the PNG and the size are
+        # what every upload to the edits route gets; the shape is checked before sending).
+        edit=EditSupport(
+            1,
+            EDITS,
+            takes_mask=True,
+            max_side=1024,
+            max_upload_bytes=4 * 1024 * 1024 - 1,
+            square_only=True,
+        ),
     ),
     Family(
         "gpt-image",

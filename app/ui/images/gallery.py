@@ -50,6 +50,7 @@ from app.storage.image_store import ImageRecord, ImageStore
 from app.ui.asyncutils import start_task
 from app.ui.images.decode import THUMBNAIL_SIDE, decode_file, load_thumbnail
 from app.ui.images.justified import justified_sizes
+from app.ui.images.references import IMAGE_IDS_MIME, set_image_ids
 from app.ui.style.icons import icon
 from app.ui.style.tokens import ICON, RADIUS, SPACE
 
@@ -243,12 +244,13 @@ class GalleryModel(QAbstractListModel):
     # -- dragging out ----------------------------------------------------------------------
 
     def mimeTypes(self) -> list[str]:
-        return ["text/uri-list", "application/x-qt-image"]
+        return ["text/uri-list", "application/x-qt-image", IMAGE_IDS_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         data = QMimeData()
         records = [r for r in (self.record(i.row()) for i in indexes) if r is not None]
         data.setUrls([QUrl.fromLocalFile(str(Path(r.path).resolve())) for r in records])
+        set_image_ids(data, [r.id or None for r in records])
         if records:
             try:
                 data.setImageData(decode_file(records[0].path))

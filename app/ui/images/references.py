@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.api.errors import describe
 from app.media.image_inputs import PreparedImage
-from app.services.image_edits import EditInputs, ReferenceImage
+from app.services.image_edits import EditInputs, ReferenceImage, square_sentence
 from app.services.image_families import TEXT_ONLY, EditSupport
 from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import cache_dir
@@ -45,6 +45,21 @@ SLOT_SIDE = 64
 TITLE_WIDTH = 180
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp)"
 _codec = QtImageCodec()
+# Beside the file URLs of a drag out of the gallery: the history ids of those images, in the
+# same order, so a dropped picture keeps its place in the chain of versions.
+IMAGE_IDS_MIME = "application/x-aiml-desktop-image-ids"
+
+
+def set_image_ids(mime: QMimeData, ids: list[int | None]) -> None:
+    mime.setData(IMAGE_IDS_MIME, ",".join(str(i or "") for i in ids).encode("ascii"))
+
+
+def image_ids_of(mime: QMimeData) -> list[int | None]:
+    """The history ids a drag carries, one per file URL (None where it carries none)."""
+    raw = bytes(mime.data(IMAGE_IDS_MIME).data()).decode("ascii", "replace")
+    ids: list[int | None] = [int(p) or None if p.isdigit() else None for p in raw.split(",")]
+    count = len(mime.urls())
+    return (ids + [None] * count)[:count] if raw else [None] * count
 
 
 def _prepared_summary(path: Path, support: EditSupport) -> tuple[QImage, PreparedImage]:
@@ -118,6 +133,8 @@ class ReferenceSlot(QFrame):
     def show_problem(self, sentence: str) -> None:
         self.prepared = None
         self.summary.setProperty("role", "error")
+        self.summary.style().unpolish(self.summary)
+        self.summary.style().polish(self.summary)
         self.summary.setText(sentence)
 
 
@@ -143,6 +160,7 @@ class ReferencePanel(QFrame):
         self.slots: list[ReferenceSlot] = []
         self.mask: bytes | None = None  # type: ignore[assignment]  # shadows QWidget.mask()
         self.mask_unavailable = ""
+        self.family_label = ""
         self._tasks: set[asyncio.Task[Any]] = set()
 
         self.title = QLabel("Reference images", self)
@@ -187,13 +205,15 @@ class ReferencePanel(QFrame):
 
     # -- the model's limits ----------------------------------------------------------------
 
-    def set_support(self, support: EditSupport, *, mask_refused: bool = False) -> None:
-        """Show as many slots as ``support`` takes; re-measure what will be sent."""
-        changed_limits = (support.max_side, support.max_upload_bytes) != (
-            self.support.max_side,
-            self.support.max_upload_bytes,
-        )
+    def set_support(
+        self, support: EditSupport, *, mask_refused: bool = False, label: str = ""
+    ) -> None:
+        """Show as many slots as ``support`` takes (for the family ``label``); re-measure what
+        will be sent."""
+        limits = ("max_side", "max_upload_bytes", "square_only")
+        changed_limits = any(getattr(support, n) != getattr(self.support, n) for n in limits)
         self.support = support
+        self.family_label = label
         if not support.takes_mask:
             self.mask_unavailable = support.mask_reason or "This model takes no mask."
         elif mask_refused:
@@ -321,8 +341,13 @@ class ReferencePanel(QFrame):
         except (OSError, ValueError) as exc:
             slot.show_problem(describe(exc))
             return
-        if slot in self.slots:
-            slot.show_prepared(thumbnail, prepared)
+        if slot not in self.slots:
+            return
+        slot.show_prepared(thumbnail, prepared)
+        square = prepared.width == prepared.height
+        if support.square_only and slot is self.slots[0] and not square:
+            label = self.family_label or "This model"
+            slot.show_problem(square_sentence(prepared, slot.reference.path.name, label))
 
     def pending(self) -> int:
         """How many slots are still being measured (tests wait for none)."""
@@ -354,9 +379,14 @@ class ReferencePanel(QFrame):
     def add_from_mime(self, mime: QMimeData | None) -> bool:
         if mime is None:
             return False
-        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
-        if files:
-            return self.add_files(files) > 0
+        ids = image_ids_of(mime)
+        found = [
+            ReferenceImage(Path(url.toLocalFile()), image_id)
+            for url, image_id in zip(mime.urls(), ids, strict=True)
+            if url.isLocalFile()
+        ]
+        if found:
+            return sum(self.add(reference) for reference in found) > 0
         if mime.hasImage():
             image = QImage(mime.imageData())
             if image.isNull():

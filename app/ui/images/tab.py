@@ -304,7 +304,7 @@ class ImagesTab(QWidget):
         family = family_for(model)
         self.params.set_family(family)
         refused = model in self.services.images.mask_refused
-        self.references.set_support(family.edit, mask_refused=refused)
+        self.references.set_support(family.edit, mask_refused=refused, label=family.label)
         self.family_label.setText(f"Parameters for {family.label}")
         negative = family.takes_negative_prompt
         self.negative_label.setVisible(negative)

@@ -105,6 +105,36 @@ def test_a_file_dropped_from_the_file_manager_becomes_a_reference(qtbot, image_t
     wait_measured(qtbot, image_tab)
 
 
+
+def test_a_gallery_picture_dragged_onto_the_panel_keeps_its_place_in_the_chain(
+    qtbot, image_tab, tmp_path
+):
+    original = generated(qtbot, image_tab, "flux/schnell", "a red kite")
+    choose(image_tab, "google/gemini-2.5-flash-image", "a red kite over the sea")
+    model = image_tab.gallery_model
+    mime = model.mimeData([model.index(model.row_of(original.id))])
+    assert [Path(u.toLocalFile()) for u in mime.urls()] == [Path(original.path).resolve()]
+    panel = image_tab.references
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    panel.dropEvent(drop)
+    assert [r.image_id for r in panel.references] == [original.id]
+    # a file from the file manager next to it has no history id
+    other = picture(tmp_path / "sea.png", 64, 48)
+    files = QMimeData()
+    files.setUrls([QUrl.fromLocalFile(str(other))])
+    panel.add_from_mime(files)
+    assert [r.image_id for r in panel.references] == [original.id, None]
+    wait_measured(qtbot, image_tab)
+    wait_done(qtbot, image_tab.generate())
+    edit = image_tab.result_view.records[0]
+    assert edit_of(edit)["source_id"] == original.id
+    viewer = image_tab.open_viewer(model.row_of(edit.id))
+    qtbot.waitUntil(viewer.has_image, timeout=3000)
+    assert [r.id for r in viewer.chain] == [original.id, edit.id]
+    viewer.close()
+
+
 def _paint(qtbot, editor: MaskEditor, start: QPoint, end: QPoint) -> None:
     viewport = editor.canvas.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
@@ -325,3 +355,38 @@ def test_save_copy_and_reuse_carry_the_references_and_the_mask(qtbot, image_tab,
     assert len(image_tab.references.references) == 1
     assert image_tab.references.mask is not None
     assert image_tab.references.inputs().mask == image_tab.references.mask
+
+
+def test_dall_e_2_is_given_a_square_png_or_told_why_before_anything_is_paid(
+    qtbot, image_tab, fake_api, tmp_path
+):
+    choose(image_tab, "dall-e-2", "add a boat")
+    panel = image_tab.references
+    wide = picture(tmp_path / "bay.png", 80, 60)
+    panel.add_files([str(wide)])
+    wait_measured(qtbot, image_tab)
+    sentence = (
+        "OpenAI DALL·E 2 edits only square images, and bay.png is 80 × 60: crop it to a square "
+        "first, or pick a GPT Image model, which takes any shape."
+    )
+    assert panel.slots[0].summary.text() == sentence
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "failed" and card.status.text() == sentence
+    assert not requests_to(fake_api, "/v1/images/edits")
+
+    photo = tmp_path / "square.jpg"
+    image = QImage(1500, 1500, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2e86c1"))
+    assert image.save(str(photo), "JPEG")
+    panel.set_references([])
+    panel.add_files([str(photo)])
+    wait_measured(qtbot, image_tab)
+    assert panel.slots[0].summary.text().startswith("Sends 1024 × 1024")
+    card = image_tab.generate()
+    wait_done(qtbot, card)
+    assert card.state == "done", card.status.text()
+    (sent,) = requests_to(fake_api, "/v1/images/edits")
+    ((name, (_file_name, data, content_type)),) = sent.file_parts
+    assert name == "image" and content_type == "image/png"
+    assert data.startswith(b"\x89PNG") and len(data) < 4 * 1024 * 1024
