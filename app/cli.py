@@ -195,15 +195,26 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     from app.storage.atomic import check_writable
 
     prompt = text_argument(args.prompt)
-    model = _model(services, args, "image")
+    inputs, source = await _edit_inputs(services, args)
+    model = (
+        args.model or (_source_model(source) if source else "") or _model(services, args, "image")
+    )
     body = cli_body(model, prompt, count=args.n, size=args.size, seed=args.seed)
-    inputs = _edit_inputs(services, args)
     folder = Path(args.output_dir).expanduser() if args.output_dir else Path.cwd()
-    await services.runner.run(lambda: check_writable(folder, is_folder=True))
+    if source is None or args.output_dir:
+        await services.runner.run(lambda: check_writable(folder, is_folder=True))
     done = await services.images.request(body, inputs=inputs)
     if not done.result.images:
         raise ResponseFormatError("The server answered without any image.")
     services.images.check(done.result)  # as the window keeps them: real images within the caps
+    if source is not None:  # a version of a history image goes into the history beside it
+        stored = await services.runner.run(services.images.keep, body, done.result, done.prepared)
+        for record in stored.records:
+            print(record.path, flush=True)
+        numbers = ", ".join(str(r.id) for r in stored.records)
+        _say(f"Kept in the history as image {numbers}, an edit of image {source.id}.")
+        if not args.output_dir:
+            return EXIT_OK
     stem = f"{_stamp()}-{_slug(prompt)}"
     edit = None
     if done.prepared is not None:
@@ -218,26 +229,44 @@ async def _cmd_image(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _edit_inputs(services: Services, args: argparse.Namespace) -> Any:
-    """References (``--image``, repeatable) and the mask (``--mask``) of an edit, or None."""
+def _source_model(record: Any) -> str:
+    """The model that made a history image (if any), when it edits images too."""
+    from app.services.image_families import family_for
+
+    if record is None or not family_for(record.model).edit.max_references:
+        return ""
+    return str(record.model)
+
+
+async def _edit_inputs(services: Services, args: argparse.Namespace) -> tuple[Any, Any]:
+    """References (``--edit ID`` first, then each ``--image``) and the mask (``--mask``) of an
+    edit, or None; and the history image edited, or None."""
     from app.api.errors import InvalidInputError
+    from app.cli_images import find_image
     from app.services.image_edits import EditInputs, ReferenceImage
 
+    source = None
+    references = []
+    if args.edit is not None:
+        source = await services.runner.run(find_image, services, args.edit)
+        references.append(ReferenceImage(Path(source.path), source.id))
     images = [Path(name).expanduser() for name in args.image or []]
-    if args.mask and not images:
-        raise InvalidInputError("A mask needs the image it goes with: add --image FILE.")
-    if not images:
-        return None
-    for path in [*images, *([Path(args.mask)] if args.mask else [])]:
+    if args.mask and not references and not images:
+        raise InvalidInputError(
+            "A mask needs the image it goes with: add --image FILE or --edit ID."
+        )
+    for path in [*images, *([Path(args.mask).expanduser()] if args.mask else [])]:
         if not path.is_file():
             raise InvalidInputError(f"File not found: {path}.")
+    references.extend(ReferenceImage(path) for path in images)
+    if not references:
+        return None, None
     mask = Path(args.mask).expanduser().read_bytes() if args.mask else None
     if services.images.codec is None:
-        # Qt's image reader does the scaling, as in the window (QImage needs no display).
-        from app.ui.images.codec import QtImageCodec
+        from app.media.image_files_as_is import AsIsImageCodec
 
-        services.images.codec = QtImageCodec()
-    return EditInputs(tuple(ReferenceImage(path) for path in images), mask)
+        services.images.codec = AsIsImageCodec()
+    return EditInputs(tuple(references), mask), source
 
 
 # -- speech to text --------------------------------------------------------------------------
@@ -593,7 +622,13 @@ def _add_media_commands(commands: Any) -> None:
     image.add_argument(
         "--mask",
         metavar="FILE",
-        help="PNG mask for the first --image: transparent where to edit, same size",
+        help="PNG mask for the source image: transparent where to edit, same size",
+    )
+    image.add_argument(
+        "--edit",
+        type=int,
+        metavar="ID",
+        help="edit the history image ID (see 'images list'); the result is kept beside it",
     )
 
     stt = _subparser(commands, "stt", _cmd_stt, "Transcribe an audio file or URL.")
@@ -655,9 +690,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_text_commands(commands)
     _add_media_commands(commands)
     _add_account_commands(commands)
+    from app.cli_images import add_images_command
     from app.cli_usage import add_usage_command
 
     add_usage_command(commands, _subparser)
+    add_images_command(commands, _subparser)
     from app.cli_assistants import add_assistants_command
     from app.cli_compare import add_compare_command
 

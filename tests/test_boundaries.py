@@ -8,6 +8,7 @@ sits (module level, inside a function, under ``TYPE_CHECKING``, or through ``imp
 - ``app/services`` imports no ``app.ui``;
 - nothing outside ``app/ui`` imports PySide6 or qasync;
 - no layer below the command line imports ``app.cli``;
+- the command line reaches into ``app/ui`` only to open the window (``app.ui.app``);
 - no modules import each other, not even round a loop or only for types.
 
 Any layer may read the app's name and version from the root package ``app`` itself
@@ -127,6 +128,17 @@ def test_nothing_outside_the_ui_imports_qt() -> None:
         for path in files
         for line, name in imported_modules(path)
         if within(name, QT_MODULES)
+    ]
+    assert not offending, "\n".join(offending)
+
+
+def test_the_command_line_reaches_the_window_only_to_open_it() -> None:
+    command_line = sorted({APP / "cli.py", APP / "chat_cli.py", *APP.glob("cli_*.py")})
+    offending = [
+        _where(path, line, name)
+        for path in command_line
+        for line, name in imported_modules(path)
+        if within(name, ("app.ui",)) and name not in ("app.ui", "app.ui.app")
     ]
     assert not offending, "\n".join(offending)
 

@@ -1,8 +1,9 @@
 """Images going to the server: reference pictures and inpainting masks as they will be sent.
 
-The pixel work (decode, scale down, re-encode) is done by an ``ImageCodec``; the one the app
-uses is built on QImage (``app.ui.images.codec``), because Qt already decodes every format
-the app reads, and this package stays free of Qt.
+The pixel work (decode, scale down, re-encode) is done by an ``ImageCodec``. The window's is
+built on QImage (``app.ui.images.codec``), because Qt already decodes every format the app
+reads; the command line's (``app.media.image_files_as_is``) decodes nothing and sends files
+as they are, so it needs neither Qt nor an image library.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.media.images import ImageCheckError
 
 DEFAULT_MAX_SIDE = 2048
 DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+_EXTENSIONS = {"image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 
 
 class ImageInputError(ImageCheckError):
@@ -38,7 +40,7 @@ class PreparedImage:
 
     @property
     def extension(self) -> str:
-        return "jpg" if self.mime == "image/jpeg" else "png"
+        return _EXTENSIONS.get(self.mime, "png")
 
     def data_url(self) -> str:
         return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"

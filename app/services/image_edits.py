@@ -25,11 +25,31 @@ _DROPPED_FROM_UPLOAD = ("response_format",)
 
 
 @dataclass(frozen=True, slots=True)
+class ChatSource:
+    """The chat message a reference picture was attached to (or returned in)."""
+
+    conversation_id: int
+    message_id: int
+    name: str = ""
+    role: str = ""
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "message_id": self.message_id,
+            "name": self.name,
+            "role": self.role,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceImage:
-    """A picture given as a reference: a file, and the gallery image it is when it is one."""
+    """A picture given as a reference: a file, and the gallery image it is when it is one
+    (or the chat message it came from)."""
 
     path: Path
     image_id: int | None = None
+    chat: ChatSource | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +140,11 @@ def prepare(codec: ImageCodec, family: Family, inputs: EditInputs) -> PreparedEd
                 )
             )
         except ImageInputError as exc:
-            raise InvalidInputError(f"{reference.path.name}: {exc}") from exc
+            text = str(exc)
+            raise InvalidInputError(
+                f"The reference image {reference.path.name} cannot be sent: "
+                f"{text[:1].lower()}{text[1:]}"
+            ) from exc
     if support.square_only and prepared:
         check_square(prepared[0], inputs.references[0].path.name, family.label)
     mask = None
@@ -195,18 +219,19 @@ def keep_inputs(prepared: PreparedEdit, folder: Path, stem: str) -> dict[str, An
     ):
         path = folder / f"{stem}-ref{n}.{sent.extension}"
         write_bytes_atomic(path, sent.data)
-        references.append(
-            {
-                "path": str(path),
-                "image_id": given.image_id,
-                "original": str(given.path),
-                "width": sent.width,
-                "height": sent.height,
-                "original_width": sent.original_width,
-                "original_height": sent.original_height,
-                "bytes": len(sent.data),
-            }
-        )
+        kept: dict[str, Any] = {
+            "path": str(path),
+            "image_id": given.image_id,
+            "original": str(given.path),
+            "width": sent.width,
+            "height": sent.height,
+            "original_width": sent.original_width,
+            "original_height": sent.original_height,
+            "bytes": len(sent.data),
+        }
+        if given.chat is not None:
+            kept["chat"] = given.chat.describe()
+        references.append(kept)
     mask = None
     if prepared.mask is not None:
         path = folder / f"{stem}-mask.png"
@@ -287,3 +312,33 @@ def chain_summary(chain: list[ImageRecord]) -> list[dict[str, Any]]:
         {"id": r.id, "model": r.model, "prompt": r.prompt, "path": r.path, "edit": edit_of(r)}
         for r in chain
     ]
+
+
+def version_chain(store: ImageStore, record: ImageRecord) -> list[ImageRecord]:
+    """The versions around ``record``: what it was edited from (oldest first), itself, then
+    its newest edit, that one's newest edit, and so on."""
+    chain = [*ancestors(store, record), record]
+    seen = {r.id for r in chain}
+    current = record
+    while len(chain) < 200:
+        later = [r for r in store.children(current.id) if r.id not in seen]
+        if not later:
+            break
+        current = later[-1]
+        seen.add(current.id)
+        chain.append(current)
+    return chain
+
+
+def how_made(record: ImageRecord) -> str:
+    """``" · the original"``, ``" · edited with 2 references and a mask"``."""
+    edit = edit_of(record)
+    if not edit:
+        return " · the original"
+    parts = []
+    count = len(edit.get("references", []))
+    if count:
+        parts.append(f"{count} reference{'s' if count != 1 else ''}")
+    if edit.get("mask"):
+        parts.append("a mask")
+    return " · edited with " + " and ".join(parts) if parts else " · an edit"

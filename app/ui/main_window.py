@@ -69,6 +69,7 @@ TAB_ICONS = {"chat": "chat", "image": "images", "stt": "speech-to-text", "tts": 
 
 CROSS_TAB_FLOWS: tuple[tuple[str, str, str, str], ...] = (
     ("chat", "send_to_images_requested", "image", "set_prompt"),
+    ("chat", "pictures_to_images_requested", "image", "take_chat_pictures"),
     ("chat", "read_aloud_requested", "tts", "read_aloud"),
     ("stt", "send_to_chat_requested", "chat", "start_conversation_with"),
 )

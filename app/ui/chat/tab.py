@@ -31,6 +31,7 @@ from app.services.chat_history import (
     HistoryWriteError,
     Message,
 )
+from app.services.chat_images import ChatPictures, pictures_of
 from app.services.conversation import (
     ChatEvent,
     ChatSession,
@@ -111,12 +112,15 @@ class ChatTab(QWidget):
 
     Signals:
         send_to_images_requested(str): "Use as image prompt" on a message.
+        pictures_to_images_requested(object): "Edit image in Images" or "Use image as
+            reference" on a message with pictures (a ``ChatPictures``).
         read_aloud_requested(str): "Read aloud" on a message.
         reply_finished(int): a reply (message id) ended, whatever its status.
         conversation_opened(int): a conversation (id) is shown.
     """
 
     send_to_images_requested = Signal(str)
+    pictures_to_images_requested = Signal(object)
     read_aloud_requested = Signal(str)
     reply_finished = Signal(int)
     conversation_opened = Signal(int)
@@ -855,6 +859,8 @@ class ChatTab(QWidget):
             "details": lambda: self.delegate.toggle(message.id, "details"),
             "image_prompt": lambda: self.send_to_images_requested.emit(message.content),
             "read_aloud": lambda: self.read_aloud_requested.emit(message.content),
+            "image_edit": lambda: self._pictures_to_images(message, edit=True),
+            "image_reference": lambda: self._pictures_to_images(message, edit=False),
         }
         if action.startswith("tool_"):
             self.delegate.toggle(message.id, action)
@@ -934,6 +940,9 @@ class ChatTab(QWidget):
         entries.append(("delete", "Delete", not (self.streaming and message.status == "streaming")))
         entries.append(("image_prompt", "Use as image prompt", bool(message.content)))
         entries.append(("read_aloud", "Read aloud", bool(message.content)))
+        if pictures_of(message):
+            entries.append(("image_edit", "Edit image in Images", True))
+            entries.append(("image_reference", "Use image as reference", True))
         menu = QMenu(self.transcript)
         menu.setObjectName("chatMessageMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -947,6 +956,11 @@ class ChatTab(QWidget):
                 lambda _checked=False, n=name, m=message.id: self.run_action(n, m)
             )
         return menu
+
+    def _pictures_to_images(self, message: Message, *, edit: bool) -> None:
+        pictures = pictures_of(message)
+        if pictures:
+            self.pictures_to_images_requested.emit(ChatPictures(pictures, edit=edit))
 
     # -- attachments --------------------------------------------------------------------
 

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.api.errors import InvalidInputError
 from app.errors import EXPECTED_ERRORS, describe
+from app.services.chat_images import ChatPictures, write_references
 from app.services.image_edits import (
+    ChatSource,
     EditInputs,
     MaskRefusedError,
     ReferenceImage,
@@ -44,7 +46,7 @@ from app.services.image_families import (
 )
 from app.services.images import StoredGeneration
 from app.storage.image_store import ImageRecord
-from app.storage.paths import media_dir
+from app.storage.paths import cache_dir, media_dir
 from app.ui.asyncutils import ask_question, start_task
 from app.ui.events import app_events, notify_paid_request
 from app.ui.images.card import RESULT_SIDE, GenerationCard
@@ -356,9 +358,9 @@ class ImagesTab(QWidget):
 
     def restore_inputs(self, record: ImageRecord) -> None:
         """Put an edit's references and mask back into the form (an empty list otherwise)."""
-        ids = [r.get("image_id") for r in edit_of(record).get("references", [])]
+        kept = [r for r in edit_of(record).get("references", []) if isinstance(r, dict)]
         references = [
-            ReferenceImage(path, ids[n] if n < len(ids) else None)
+            ReferenceImage(path, *_origin_of(kept[n] if n < len(kept) else {}))
             for n, path in enumerate(reference_files(record))
             if path.exists()
         ]
@@ -404,17 +406,51 @@ class ImagesTab(QWidget):
     def edit_image(self, record: ImageRecord) -> None:
         """ "Edit this image": it becomes the only reference, with its prompt, on a model that
         takes references (its own when it does, else the first such model of the list)."""
-        current = self.model_combo.current_model_id()
-        if not family_for(current).edit.max_references:
-            candidates = [record.model, *self.model_combo.model_ids()]
-            chosen = next((m for m in candidates if family_for(m).edit.max_references), None)
-            if chosen is not None:
-                self.model_combo.set_current_model_id(chosen)
-        self._sync_family()
+        self._choose_model_taking_references(record.model)
         self.references.set_references([ReferenceImage(Path(record.path), record.id)])
         self.prompt.setPlainText(record.prompt)
         self.prompt.setFocus()
         self.prompt.selectAll()
+
+    def _choose_model_taking_references(self, preferred: str = "") -> None:
+        """Keep the current model when it takes references, else ``preferred`` when it does,
+        else the first model of the list that does."""
+        current = self.model_combo.current_model_id()
+        if not family_for(current).edit.max_references:
+            candidates = [preferred, *self.model_combo.model_ids()]
+            chosen = next((m for m in candidates if family_for(m).edit.max_references), None)
+            if chosen is not None:
+                self.model_combo.set_current_model_id(chosen)
+        self._sync_family()
+
+    def take_chat_pictures(self, pictures: ChatPictures) -> asyncio.Task[None]:
+        """The pictures of a chat message as references: "Edit image in Images" makes them
+        the references (the first is the source), "Use image as reference" adds them."""
+        return start_task(self._take_chat_pictures(pictures), name="chat pictures")
+
+    async def _take_chat_pictures(self, pictures: ChatPictures) -> None:
+        folder = cache_dir() / "references"
+        try:
+            found = await self.services.runner.run(write_references, pictures.pictures, folder)
+        except OSError as exc:
+            self.message_bar.show_error(exc)
+            return
+        if not found:
+            self.message_bar.show_notice("The message has no picture that can be used here.")
+            return
+        self._choose_model_taking_references()
+        if pictures.edit:
+            self.references.set_references(found[: self.references.support.max_references])
+            self.prompt.setFocus()
+            self.prompt.selectAll()
+            return
+        added = sum(self.references.add(reference) for reference in found)
+        if added < len(found):
+            most = self.references.support.max_references
+            self.message_bar.show_notice(
+                f"This model takes at most {most} reference image{'s' if most != 1 else ''}; "
+                f"{len(found) - added} of the message's pictures were not added."
+            )
 
     # -- generating ------------------------------------------------------------------------
 
@@ -612,6 +648,21 @@ class ImagesTab(QWidget):
         self.references.shutdown()
         if self.viewer is not None:
             self.viewer.close()
+
+
+def _origin_of(kept: dict[str, Any]) -> tuple[int | None, ChatSource | None]:
+    """The gallery id and the chat message a kept reference came from."""
+    image_id = kept.get("image_id")
+    chat = kept.get("chat")
+    source = None
+    if isinstance(chat, dict) and isinstance(chat.get("message_id"), int):
+        source = ChatSource(
+            int(chat.get("conversation_id") or 0),
+            chat["message_id"],
+            str(chat.get("name") or ""),
+            str(chat.get("role") or ""),
+        )
+    return (image_id if isinstance(image_id, int) else None), source
 
 
 def _card_thumbnails(stored: StoredGeneration) -> list[QImage]:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import describe
-from app.services.image_edits import ancestors, edit_of
+from app.services.image_edits import how_made, version_chain
 from app.services.runner import Runner
 from app.storage.image_store import ImageRecord, ImageStore
 from app.ui.asyncutils import start_task
@@ -241,7 +241,7 @@ class ImageViewer(QDialog):
         for widget in (self.parent_button, self.child_button, self.version_label):
             widget.setVisible(many)
         if many and record is not None:
-            self.version_label.setText(f"Version {at + 1} of {len(self.chain)}{_how(record)}")
+            self.version_label.setText(f"Version {at + 1} of {len(self.chain)}{how_made(record)}")
         else:
             self.version_label.setText("")
         self._fill_version_strip(many)
@@ -315,32 +315,3 @@ class ImageViewer(QDialog):
 
     def has_image(self) -> bool:
         return not self.item.pixmap().isNull()
-
-
-def version_chain(store: ImageStore, record: ImageRecord) -> list[ImageRecord]:
-    """The versions around ``record``: what it was edited from (oldest first), itself, then
-    its newest edit, that one's newest edit, and so on."""
-    chain = [*ancestors(store, record), record]
-    seen = {r.id for r in chain}
-    current = record
-    while len(chain) < 200:
-        later = [r for r in store.children(current.id) if r.id not in seen]
-        if not later:
-            break
-        current = later[-1]
-        seen.add(current.id)
-        chain.append(current)
-    return chain
-
-
-def _how(record: ImageRecord) -> str:
-    edit = edit_of(record)
-    if not edit:
-        return " · the original"
-    parts = []
-    count = len(edit.get("references", []))
-    if count:
-        parts.append(f"{count} reference{'s' if count != 1 else ''}")
-    if edit.get("mask"):
-        parts.append("a mask")
-    return " · edited with " + " and ".join(parts) if parts else " · an edit"

@@ -105,7 +105,6 @@ def test_a_file_dropped_from_the_file_manager_becomes_a_reference(qtbot, image_t
     wait_measured(qtbot, image_tab)
 
 
-
 def test_a_gallery_picture_dragged_onto_the_panel_keeps_its_place_in_the_chain(
     qtbot, image_tab, tmp_path
 ):
