@@ -1,4 +1,4 @@
-"""Screenshots of Compare image models, light and dark: one prompt, three models, a row each."""
+"""Screenshots of Compare image models, light and dark: one prompt, three models side by side."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ async def shoot(session: Session, out: Path) -> None:
     window.tabs.setCurrentWidget(tab)
     tab.prompt.setPlainText("a lighthouse on a cliff at dusk, oil painting")
     compare = tab.open_compare()
-    compare.resize(900, 760)
+    compare.resize(1100, 640)
     for box, model in zip(compare.model_boxes, MODELS, strict=False):
         box.setCurrentText(model)
     compare.run()

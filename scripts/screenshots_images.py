@@ -73,7 +73,7 @@ async def shoot_edit(window: MainWindow, tab: ImagesTab, out: Path) -> None:
     await asyncio.sleep(0.3)
     editor.canvas.fit()
     width, height = editor.image_size
-    editor.canvas.brush_size = max(8, height // 7)
+    editor.size_slider.setValue(max(8, height // 7))  # the label follows
     editor._remember()
     editor.canvas.paint_stroke(
         QPointF(width * 0.18, height * 0.78), QPointF(width * 0.52, height * 0.74)
@@ -82,6 +82,7 @@ async def shoot_edit(window: MainWindow, tab: ImagesTab, out: Path) -> None:
         QPointF(width * 0.52, height * 0.74), QPointF(width * 0.6, height * 0.84)
     )
     editor._update_state()
+    editor.canvas.pointer = QPointF(width * 0.3, height * 0.42)  # the brush outline shows
     for scheme in SCHEMES:
         await _themed(window, scheme)
         editor.canvas.refresh_overlay()

@@ -1,5 +1,7 @@
-"""Compare image models: one prompt to 2–4 models, a row of results per model with its time
-and cost, and Open, Save and Reuse on every image. Opened from the Images tab."""
+"""Compare image models: one prompt to 2–4 models, side by side: a column per model with its
+time and cost over its pictures, each fit to the column with Open, Save and Reuse under it.
+Until a model answers, its column shows a placeholder of the requested shape. Opened from the
+Images tab."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,11 +27,13 @@ from PySide6.QtWidgets import (
 
 from app.api.errors import InvalidInputError
 from app.services.image_compare import MAX_MODELS, ImageCompareOutcome, check_models
+from app.services.image_families import build_body, requested_shape
 from app.storage.image_store import ImageRecord
 from app.ui.asyncutils import start_task
 from app.ui.events import notify_paid_request
 from app.ui.images.decode import decode_file
 from app.ui.images.export import name_filters
+from app.ui.images.result_view import FitImage
 from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
 from app.ui.style.tokens import SPACE
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-THUMB_SIDE = 180
+DECODE_SIDE = 1024  # pictures are decoded at most this large for the columns
 NO_MODEL = "(none)"
 
 
@@ -49,18 +53,21 @@ def _money(usd: float | None) -> str:
 
 
 class _ImageCell(QWidget):
-    """One result: the picture and its Open, Save and Reuse buttons."""
+    """One result: the picture, fit to its column, and its Open, Save and Reuse buttons."""
 
     def __init__(self, record: ImageRecord, image: QImage, window: ImageCompareWindow) -> None:
         super().__init__(window)
         self.record = record
         self.setObjectName("imageCompareResult")
-        picture = QLabel(self)
-        picture.setPixmap(QPixmap.fromImage(image))
-        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        picture.setAccessibleName(f"Image from {record.model}")
+        self.picture = FitImage(self)
+        self.picture.setObjectName("imageComparePicture")
+        self.picture.set_image(image)
+        self.picture.setAccessibleName(f"Image from {record.model}")
+        self.picture.setToolTip(f"{record.model}: double-click to open")
+        self.picture.double_clicked.connect(lambda: window.open_record(record))
         buttons = QHBoxLayout()
         buttons.setSpacing(SPACE["xs"])
+        buttons.addStretch(1)
         for text, name, purpose, slot in (
             ("Open", "imageCompareOpen", "zoom-in", lambda: window.open_record(record)),
             ("Save…", "imageCompareSave", "save", lambda: window.ask_save(record)),
@@ -68,12 +75,14 @@ class _ImageCell(QWidget):
         ):
             button = QPushButton(text, self)
             button.setObjectName(name)
-            decorate(button, purpose, icon_only=True)
+            decorate(button, purpose, icon_only=True, flat=True)
             button.clicked.connect(lambda _checked=False, s=slot: s())
             buttons.addWidget(button)
+        buttons.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(picture)
+        column.setSpacing(SPACE["xs"])
+        column.addWidget(self.picture, 1)
         column.addLayout(buttons)
 
 
@@ -142,8 +151,10 @@ class ImageCompareWindow(QWidget):
 
         self.grid_holder = QWidget(self)
         self.grid = QGridLayout(self.grid_holder)
-        self.grid.setSpacing(SPACE["l"])
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.grid.setContentsMargins(SPACE["m"], SPACE["m"], SPACE["m"], SPACE["m"])
+        self.grid.setHorizontalSpacing(SPACE["l"])
+        self.grid.setVerticalSpacing(SPACE["s"])
+        self.placeholders: list[FitImage] = []
         scroll = QScrollArea(self)
         scroll.setObjectName("imageCompareGrid")
         scroll.setWidgetResizable(True)
@@ -178,18 +189,35 @@ class ImageCompareWindow(QWidget):
         self._clear_grid()
         self.outcomes = {}
         self.row_labels = [self._row_label(row, model) for row, model in enumerate(models)]
+        self.placeholders = [self._placeholder(row, m, prompt) for row, m in enumerate(models)]
+        for column in range(MAX_MODELS):
+            self.grid.setColumnStretch(column, 1 if column < len(models) else 0)
         self._task = start_task(self._compare(prompt, models), owner=self, name="image compare")
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         return self._task
 
     def _row_label(self, row: int, model: str) -> QLabel:
+        """The heading of model ``row``'s column (its name, then time and cost)."""
         label = QLabel(f"<b>{model}</b><br>generating…", self.grid_holder)
         label.setObjectName(f"imageCompareRow{row + 1}")
-        label.setMinimumWidth(THUMB_SIDE)
+        label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         label.setWordWrap(True)
-        self.grid.addWidget(label, row, 0)
+        self.grid.addWidget(label, 0, row)
         return label
+
+    def _placeholder(self, row: int, model: str, prompt: str) -> FitImage:
+        """What model ``row``'s column shows until its pictures arrive."""
+        try:
+            shape: tuple[int | None, int | None] = requested_shape(build_body(model, prompt, {}))
+        except (TypeError, ValueError):
+            shape = (None, None)
+        placeholder = FitImage(self.grid_holder)
+        placeholder.setObjectName("imageComparePending")
+        placeholder.set_expected(*shape, "Generating…")
+        self.grid.addWidget(placeholder, 1, row)
+        self.grid.setRowStretch(1, 1)
+        return placeholder
 
     async def _compare(self, prompt: str, models: list[str]) -> None:
         from app.services.image_compare import compare_images
@@ -200,6 +228,7 @@ class ImageCompareWindow(QWidget):
             for row, label in enumerate(self.row_labels):
                 if row not in self.outcomes:
                     label.setText(f"<b>{models[row]}</b><br>stopped")
+                    self.placeholders[row].set_expected(None, None, "Stopped")
             raise
         finally:
             self.run_button.setEnabled(True)
@@ -214,6 +243,7 @@ class ImageCompareWindow(QWidget):
             label.setText(f"<b>{outcome.model}</b><br>{outcome.error}")
             label.style().unpolish(label)
             label.style().polish(label)
+            self.placeholders[row].set_expected(None, None, "No image")
             return
         count = len(outcome.stored.records)
         label.setText(
@@ -225,17 +255,23 @@ class ImageCompareWindow(QWidget):
 
     async def _show_images(self, row: int, records: tuple[ImageRecord, ...]) -> None:
         def decode() -> list[QImage]:
-            return [decode_file(r.path, scaled_to=THUMB_SIDE) for r in records]
+            return [decode_file(r.path, scaled_to=DECODE_SIDE) for r in records]
 
         images = await self.services.runner.run(decode)
-        for column, (record, image) in enumerate(zip(records, images, strict=True), start=1):
-            self.grid.addWidget(_ImageCell(record, image, self), row, column)
+        placeholder = self.placeholders[row]
+        self.grid.removeWidget(placeholder)
+        placeholder.hide()
+        for number, (record, image) in enumerate(zip(records, images, strict=True), start=1):
+            self.grid.addWidget(_ImageCell(record, image, self), number, row)
+            self.grid.setRowStretch(number, 1)
 
     def stop(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
     def _clear_grid(self) -> None:
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None

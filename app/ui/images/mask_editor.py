@@ -8,7 +8,7 @@ is sent is a PNG of the image's size, transparent where painted (``/v1/images/ed
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPainter,
-    QPalette,
     QPen,
     QPixmap,
     QShortcut,
@@ -44,6 +43,9 @@ from app.ui.style.tokens import SPACE
 BRUSH_RANGE = (2, 400)
 HISTORY_LIMIT = 40
 OVERLAY_OPACITY = 0.55
+# The painted area: a warm pink that stands out on skies, foliage and skin alike (the accent
+# blue vanished over a sky), and the same in both schemes, like a marker on a print.
+OVERLAY_COLOUR = QColor(255, 45, 120)
 
 
 def coverage_from_mask(mask: QImage, width: int, height: int) -> QImage:
@@ -93,6 +95,7 @@ class MaskCanvas(ZoomView):
         self.brush_size = 48
         self.coverage = coverage
         self._last: QPointF | None = None
+        self.pointer: QPointF | None = None  # where the brush outline is drawn (scene)
         self._panning = False
         self.space_held = False
         scene = QGraphicsScene(self)
@@ -109,7 +112,7 @@ class MaskCanvas(ZoomView):
         self.refresh_overlay()
 
     def overlay_colour(self) -> QColor:
-        return self.palette().color(QPalette.ColorRole.Accent)
+        return QColor(OVERLAY_COLOUR)
 
     def refresh_overlay(self) -> None:
         tinted = QImage(self.coverage.size(), QImage.Format.Format_ARGB32_Premultiplied)
@@ -168,7 +171,28 @@ class MaskCanvas(ZoomView):
             return
         super().mousePressEvent(event)
 
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        """The brush outline under the pointer, at the size it paints (two rings, light over
+        dark, so it shows on any picture)."""
+        if self.pointer is None or self.tool == "pan" or self.space_held or self._panning:
+            return
+        radius = self.brush_size / 2
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for colour, width in ((QColor(0, 0, 0, 160), 3.0), (QColor(255, 255, 255, 230), 1.2)):
+            pen = QPen(colour, width)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawEllipse(self.pointer, radius, radius)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.pointer = None
+        self.viewport().update()
+        super().leaveEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self.pointer = self.mapToScene(event.position().toPoint())
+        self.viewport().update()
         if self._panning:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
@@ -232,7 +256,7 @@ class MaskEditor(QDialog):
         self.tool_group = QButtonGroup(self)
         self.brush_button = self._tool("Brush (B)", "imageMaskBrush", "brush", tools)
         self.eraser_button = self._tool("Eraser (E)", "imageMaskEraser", "eraser", tools)
-        self.pan_button = self._tool("Pan (hold Space)", "imageMaskPan", "fit", tools)
+        self.pan_button = self._tool("Pan (hold Space)", "imageMaskPan", "pan", tools)
         self.brush_button.setChecked(True)
         self.size_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.size_slider.setObjectName("imageMaskBrushSize")
@@ -368,7 +392,7 @@ class MaskEditor(QDialog):
         if share <= 0:
             self.status.setText("Paint over the part of the image that should change.")
         else:
-            self.status.setText(f"{share * 100:.0f} % of the image will be edited.")
+            self.status.setText(f"{share * 100:.0f}% of the image will be edited.")
 
     # -- result ----------------------------------------------------------------------------
 

@@ -75,6 +75,7 @@ ICON_FILES = {
     "dark": "moon",
     "light": "sun",
     "fit": "arrows-out",
+    "pan": "hand",
     "invert": "selection-inverse",
     "versions": "stack",
     "queue": "list-plus",

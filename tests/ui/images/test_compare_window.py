@@ -1,4 +1,4 @@
-"""Compare image models: one prompt to three models, a row each, a failure in its own row."""
+"""Compare image models: one prompt to three models side by side, a failure in its own column."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton
 
 from app.ui.images.compare import ImageCompareWindow
+from app.ui.images.result_view import FitImage
 from tests.fake_api import Fault
 from tests.ui.images.conftest import sent_bodies
 
@@ -71,3 +72,23 @@ def test_fewer_than_two_models_is_one_sentence(qtbot, image_tab, fake_api):
     assert window.run() is None
     assert "Pick 2 to 4 different image models" in window.message_bar._text.text()
     assert sent_bodies(fake_api) == []
+
+
+def test_the_models_stand_side_by_side_with_a_placeholder_until_each_answers(
+    qtbot, image_tab, fake_api
+):
+    fake_api.script("/v1/images/generations", Fault.delay(1.5))
+    window = _open(qtbot, image_tab)
+    window.resize(1200, 700)
+    window.run()
+    qtbot.waitUntil(lambda: len(window.cells()) == 2, timeout=10000)
+    pending = [p for p in window.findChildren(FitImage, "imageComparePending") if p.isVisible()]
+    assert len(pending) == 1 and pending[0].placeholder_text == "Generating…"
+    qtbot.waitUntil(lambda: len(window.cells()) == 3, timeout=10000)
+    assert not [p for p in window.findChildren(FitImage, "imageComparePending") if p.isVisible()]
+    qtbot.wait(50)  # one layout pass
+    cells = sorted(window.cells(), key=lambda c: c.x())
+    assert len({c.y() for c in cells}) == 1  # one row of columns
+    assert cells[0].x() + cells[0].width() <= cells[1].x()
+    shown = [c.picture.shown_rect() for c in cells]
+    assert all(r.width() > 300 for r in shown), shown  # fit to a third of the window
