@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from app.errors import StorageError
+
+log = logging.getLogger(__name__)
 
 
 def _unwritable(target: Path, folder: Path, exc: OSError) -> StorageError:
@@ -115,3 +119,23 @@ def write_json_atomic(path: str | os.PathLike[str], obj: Any) -> Path:
     """Write ``obj`` as indented UTF-8 JSON (non-ASCII kept readable)."""
     text = json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_text_atomic(path, text)
+
+
+def set_aside(path: str | os.PathLike[str]) -> Path | None:
+    """Move a file that cannot be read as it should out of the way, beside it as
+    ``NAME.unreadable-YYYYmmdd-HHMMSS``, so the next save starts afresh without overwriting
+    what it held (a hand edit with one typo, say). Returns where it went, or None when it
+    could not be moved (it is then left as it is)."""
+    source = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = source.with_name(f"{source.name}.unreadable-{stamp}")
+    number = 2
+    while target.exists():
+        target = source.with_name(f"{source.name}.unreadable-{stamp}-{number}")
+        number += 1
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        log.warning("%s could not be set aside: %s", source, exc)
+        return None
+    return target

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app import DEFAULT_BASE_URL
-from app.storage.atomic import write_json_atomic
+from app.storage.atomic import set_aside, write_json_atomic
 from app.storage.paths import settings_path
 
 log = logging.getLogger(__name__)
@@ -137,18 +137,33 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read settings; a missing, unreadable or malformed file gives the defaults."""
+    """Read settings; a missing, unreadable or malformed file gives the defaults. A malformed
+    file is first moved aside (``set_aside``), so saving the defaults later loses nothing."""
     source = path or settings_path()
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError, RecursionError) as exc:
-        # ValueError covers bad JSON, bad UTF-8 and numbers too long to convert.
+    except OSError as exc:
         log.warning("settings: cannot read %s (%s); using the defaults", source, exc)
         return Settings()
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers bad JSON, bad UTF-8 and numbers too long to convert.
+        kept = set_aside(source)
+        log.warning(
+            "settings: %s is not valid (%s); using the defaults, the file kept as %s",
+            source,
+            exc,
+            kept,
+        )
+        return Settings()
     if not isinstance(data, dict):
-        log.warning("settings: %s does not hold a JSON object; using the defaults", source)
+        kept = set_aside(source)
+        log.warning(
+            "settings: %s does not hold a JSON object; using the defaults, the file kept as %s",
+            source,
+            kept,
+        )
         return Settings()
     return Settings.from_dict(data)
 

@@ -23,7 +23,7 @@ import keyring
 import keyring.errors
 
 from app import APP_ID
-from app.storage.atomic import write_json_atomic
+from app.storage.atomic import set_aside, write_json_atomic
 from app.storage.logging_setup import register_secret
 from app.storage.paths import config_dir
 
@@ -181,13 +181,29 @@ class ToolConfigStore:
         self._service = service
         self._session_secrets: dict[str, dict[str, dict[str, str]]] = {}
         self._failure: str | None = None
+        self._set_aside_as: Path | None = None
 
     @property
     def path(self) -> Path:
         return self._path or tools_config_path()
 
+    def _set_aside(self, why: str) -> ToolConfig:
+        """An empty config for a file that cannot be used; the file is moved aside first, so
+        the next save (a new server, an "always allow") does not overwrite its servers."""
+        kept = set_aside(self.path)
+        log.warning("The tool config %s could not be used: %s; kept as %s", self.path, why, kept)
+        if kept is not None:
+            self._set_aside_as = kept
+        return ToolConfig()
+
     def notice(self) -> str | None:
-        """A sentence when server secrets could not be put in the keyring, else None."""
+        """A sentence when tools.json could not be used (and was set aside) or server secrets
+        could not be put in the keyring, else None."""
+        if self._set_aside_as is not None:
+            return (
+                f"The tool settings file could not be read, so it was kept as "
+                f"{self._set_aside_as.name} beside it and the tools start empty."
+            )
         if self._failure is None:
             return None
         return (
@@ -201,11 +217,13 @@ class ToolConfigStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return ToolConfig()
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             log.warning("The tool config %s could not be read: %s", self.path, exc)
             return ToolConfig()
+        except ValueError as exc:
+            return self._set_aside(f"it is not valid JSON ({exc})")
         if not isinstance(data, dict):
-            return ToolConfig()
+            return self._set_aside("it does not hold a JSON object")
         servers = []
         for entry in data.get("servers", []):
             server_id = str(entry.get("id", "")) if isinstance(entry, dict) else ""
