@@ -99,6 +99,10 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
         return await cmd_chat(services, args, prompt)
     if args.conversation is not None:
         raise UsageError("--conversation cannot be used with --no-history, --attach or --kb.")
+    if args.tools or args.mcp:  # this path sends one request: the tool rounds live in history
+        raise UsageError(
+            "Tools (--tools, --mcp) cannot be used with --no-history, --attach or --kb."
+        )
     assistant = (
         await services.runner.run(services.assistants.find, args.assistant)
         if args.assistant
