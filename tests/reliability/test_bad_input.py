@@ -36,15 +36,18 @@ Backups and the app's own files
  40. a backup zip with ``../`` member names   41. a corrupt backup zip
  42. a corrupt settings.json: defaults, the file kept aside
  43. a corrupt tools.json                     44. a corrupt assistants file
+ 45. ``--tools``/``--mcp`` with ``--no-history`` or ``--kb``, which would drop the tools
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import resource
 import struct
 import subprocess
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -54,9 +57,11 @@ import pytest
 from app.services.context import Services
 from app.storage.chat_store import ChatStore
 from app.storage.history import HistoryDatabase
-from app.storage.paths import data_dir, history_db_path
+from app.storage.paths import config_dir, data_dir, history_db_path
 from tests.cli.conftest import TEST_KEY, CliResult
+from tests.documents_factory import write_pdf
 from tests.fake_api import FakeApi, Fault, Reply
+from tests.mcp_server import command_line
 
 Cli = Callable[..., CliResult]
 CHAT = "/v1/chat/completions"
@@ -399,3 +404,197 @@ def test_a_base_url_that_is_not_http_is_refused(gateway: FakeApi, cli: Cli, url:
     sentence = cli("--base-url", url, "chat", "Hi").assert_one_error(code=2)
     assert "http" in sentence.lower(), sentence
     assert gateway.requests == []
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def _zip_bomb_docx(path: Path) -> Path:
+    """A .docx whose document part unpacks to 300 MB of one repeated byte (a few hundred KB)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            block = b"<w:t>a</w:t>" * 100_000
+            for _ in range(300 * 1024 * 1024 // len(block)):
+                member.write(block)
+    return path
+
+
+@pytest.mark.parametrize("case", ["31-encrypted", "32-scanned", "33-zip-bomb", "34-not-a-document"])
+def test_documents_that_cannot_be_read_are_one_sentence_and_no_request(
+    gateway: FakeApi, cli: Cli, tmp_path: Path, case: str
+) -> None:
+    if case == "31-encrypted":
+        path = write_pdf(tmp_path / "secret.pdf", ["The plan for Tuesday."], password="s3cret")
+        words = ("encrypted", "password")
+    elif case == "32-scanned":
+        path = write_pdf(tmp_path / "scan.pdf", ["", ""])
+        words = ("no text", "scanned")
+    elif case == "33-zip-bomb":
+        path = _zip_bomb_docx(tmp_path / "bomb.docx")
+        words = ("refused", "unpacks")
+    else:
+        path = tmp_path / "report.pdf"
+        path.write_bytes(os.urandom(4096))
+        words = ("could not be read", "damaged", "not a pdf")
+    sentence = cli("chat", "Summarise it", "--attach", str(path)).assert_one_error()
+    assert path.name in sentence and any(w in sentence.lower() for w in words), sentence
+    assert gateway.requests == []
+
+
+# -- tools -----------------------------------------------------------------------------------
+
+
+def _tool_chat(
+    gateway: FakeApi, cli_process: Cli, calls: list[dict[str, object]], *mcp: str
+) -> CliResult:
+    gateway.options.tool_calls = calls
+    args = [part for command in mcp for part in ("--mcp", command)]
+    return cli_process("chat", "Use the tools", *args, "--approve-tools")
+
+
+def test_a_50_mb_tool_result_is_capped_before_it_is_sent_or_stored(
+    gateway: FakeApi, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # 35 (a local tool: 50 MB through the MCP SDK's stdio pipe takes a minute here)
+    from tests.tools import local_toolbox
+
+    size = 50 * 1024 * 1024
+    monkeypatch.setitem(local_toolbox.FUNCTIONS, "dump", lambda: "y" * size)
+    monkeypatch.setitem(local_toolbox.SCHEMAS, "dump", {"type": "object", "properties": {}})
+    box = local_toolbox.LocalToolBox(["dump"])
+    monkeypatch.setattr("app.chat_cli.build_toolbox", lambda services, args: box)
+    gateway.options.tool_calls = [{"name": "dump", "arguments": {}}]
+    result = cli("chat", "Dump it", "--approve-tools", "--no-stream")
+    assert result.code == 0, result.err[-2000:]
+    answer = [r for r in gateway.requests if r.path.endswith("/chat/completions")][-1]
+    [tool_message] = [m for m in answer.json["messages"] if m["role"] == "tool"]
+    assert 1000 < len(tool_message["content"]) < 1024 * 1024
+    assert len(answer.body) < 2 * 1024 * 1024
+    assert "result truncated" in result.err
+    assert history_db_path().stat().st_size < 4 * 1024 * 1024
+
+
+def test_a_tool_name_the_model_invents_never_runs(gateway: FakeApi, cli_process: Cli) -> None:  # 36
+    result = _tool_chat(
+        gateway, cli_process, [{"name": "delete_everything", "arguments": {}}], command_line()
+    )
+    assert result.code == 0, result.err
+    answer = [r for r in gateway.requests if r.path.endswith("/chat/completions")][-1]
+    [tool_message] = [m for m in answer.json["messages"] if m["role"] == "tool"]
+    assert (
+        "delete_everything" in tool_message["content"]
+        and "no tool" in tool_message["content"].lower()
+    )
+
+
+def test_an_mcp_server_printing_garbage_still_answers(
+    gateway: FakeApi, cli_process: Cli
+) -> None:  # 37
+    result = _tool_chat(
+        gateway, cli_process, [{"name": "garbage", "arguments": {}}], command_line()
+    )
+    assert result.code == 0, result.err
+    assert result.out == "From the tools: garbage said answered after garbage.\n"
+
+
+def test_an_mcp_command_that_does_not_exist_is_a_note(gateway: FakeApi, cli: Cli) -> None:  # 38
+    result = cli("chat", "Hello", "--mcp", "/nonexistent/mcp-server --flag")
+    assert result.code == 0, result.err
+    assert result.out == "Echo: Hello\n"
+    [note] = [line for line in result.err_lines if "note:" in line]
+    assert "/nonexistent/mcp-server" in note and "Traceback" not in result.err
+
+
+def test_tool_arguments_that_are_not_an_object_never_run(
+    gateway: FakeApi, cli_process: Cli
+) -> None:  # 39
+    calls: list[dict[str, object]] = [{"name": "echo", "arguments_text": "[1, 2, 3]"}]
+    result = _tool_chat(gateway, cli_process, calls, command_line("--prefix", "RAN-"))
+    assert result.code == 0, result.err
+    assert "RAN-" not in result.out + result.err
+
+
+@pytest.mark.parametrize(
+    "other", [["--no-history"], ["--kb", "notes"]], ids=["45-no-history", "45-kb"]
+)
+def test_tools_with_an_option_that_cannot_run_them_are_refused(
+    gateway: FakeApi, cli: Cli, other: list[str]
+) -> None:
+    sentence = cli("chat", "Hi", "--mcp", command_line(), *other).assert_one_error(code=2)
+    assert "--mcp" in sentence and other[0] in sentence, sentence
+    assert gateway.requests == []
+
+
+# -- backups and the app's own files ---------------------------------------------------------
+
+
+def _backup_with(path: Path, members: dict[str, bytes]) -> Path:
+    import hashlib
+
+    files = [
+        {"path": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+        for n, d in members.items()
+    ]
+    manifest = {"format": "aiml-desktop.backup", "format_version": 1, "app": "AIML Desktop",
+                "schema_version": 1, "files": files}  # fmt: skip
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("case", ["40-dot-dot", "41-corrupt"])
+def test_a_bad_backup_is_refused_and_changes_nothing(
+    gateway: FakeApi, cli: Cli, tmp_path: Path, case: str
+) -> None:
+    assert cli("chat", "keep me", "--no-stream").code == 0
+    before = _stored_prompts()
+    if case == "40-dot-dot":
+        archive = _backup_with(tmp_path / "evil.zip", {"data/../../../escaped.txt": b"pwned"})
+    else:
+        archive = tmp_path / "broken.zip"
+        archive.write_bytes(b"PK\x03\x04" + os.urandom(2000))
+    sentence = cli("restore", str(archive), "--yes").assert_one_error()
+    assert archive.name in sentence, sentence
+    assert _stored_prompts() == before
+    assert not any(
+        p.name == "escaped.txt" for p in Path(tmp_path.anchor, "tmp").rglob("escaped.txt")
+    )
+
+
+def test_a_corrupt_settings_file_gives_defaults_and_is_kept_aside(cli: Cli) -> None:  # 42
+    from app.storage.settings import Settings, load_settings, save_settings
+
+    path = config_dir() / "settings.json"
+    broken = b'{"base_url": "https://my.proxy.example", "theme": "dark",,}'
+    path.write_bytes(broken)
+    assert load_settings() == Settings()
+    save_settings(Settings(theme="light"))  # the next save, e.g. from the settings dialog
+    [kept] = list(config_dir().glob("settings.json.unreadable-*"))
+    assert kept.read_bytes() == broken
+
+
+def test_a_corrupt_tools_file_is_kept_aside_and_said(gateway: FakeApi, cli: Cli) -> None:  # 43
+    from app.storage.tool_config import ToolConfigStore
+
+    path = config_dir() / "tools.json"
+    broken = b'{"servers": [{"id": "s1", "name": "files", "command": "mcp-files"}'
+    path.write_bytes(broken)
+    store = ToolConfigStore()
+    assert store.load().servers == ()
+    assert "could not be read" in (store.notice() or "")
+    store.save(store.load())  # e.g. an "always allow" saved during a chat
+    [kept] = list(config_dir().glob("tools.json.unreadable-*"))
+    assert kept.read_bytes() == broken
+
+
+def test_a_corrupt_assistants_file_is_one_sentence(gateway: FakeApi, cli: Cli) -> None:  # 44
+    from app.storage.assistants import library_path
+
+    path = library_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"assistants": [{"name": "Editor"', encoding="utf-8")
+    sentence = cli("assistants", "list").assert_one_error()
+    assert "assistants" in sentence.lower(), sentence
+    assert path.read_text(encoding="utf-8") == '{"assistants": [{"name": "Editor"'
