@@ -7,13 +7,14 @@ header holds a recognisable token:
 - the command line: ``key set``, a chat with tool calls to the HTTP server (from Settings →
   Tools) and to a stdio server (``--mcp``), ``conversations``, ``backup``;
 - the window: the Chat tab sends a message and gets its reply, with logging at DEBUG;
-- an exported conversation.
+- an exported conversation, and the crash notice of an unexpected error that quotes both.
 
 Then both secrets are searched for, as bytes, in every file under the XDG config, data, cache
 and state folders (the logs are there), in the exported conversation, in every member of the
-backup, in the command line and environment of the stdio MCP server (what ``ps`` shows), in
-what the stdio server received, in every request the gateway received (the token must never
-reach it) and in what the HTTP server was sent besides its own header (no key). Zero hits.
+backup, in the crash notice, in the command line and environment of the stdio MCP server
+(what ``ps`` shows), in what the stdio server received, in every request the gateway received
+(the token must never reach it) and in what the HTTP server was sent besides its own header
+(no key). Zero hits.
 """
 
 from __future__ import annotations
@@ -214,6 +215,23 @@ def _window_session(qtbot: Any, opener: Callable[..., Any], gateway: FakeApi) ->
     window.close()
 
 
+def _crash_notice_details() -> bytes:
+    """What the crash notice shows for an unexpected error whose message holds both."""
+    from app.ui.app import CrashReporter
+
+    reporter = CrashReporter()
+    try:
+        raise RuntimeError(f"request failed with Authorization: Bearer {KEY} and {TOKEN}")
+    except RuntimeError as exc:
+        reporter(type(exc), exc, exc.__traceback__)
+    notice = reporter.notice
+    assert notice is not None
+    details = notice.details.toPlainText()
+    notice.close()
+    assert "RuntimeError" in details
+    return details.encode()
+
+
 def test_no_secret_is_left_anywhere_after_a_session(
     real_keyring: None,
     gateway: FakeApi,
@@ -228,6 +246,7 @@ def test_no_secret_is_left_anywhere_after_a_session(
     setup_logging(logging.DEBUG)
     try:
         _window_session(qtbot, open_window, gateway)
+        looked_at["crash notice"] = _crash_notice_details()
     finally:
         shutdown_logging()
         logging.getLogger().setLevel(level)
