@@ -15,6 +15,7 @@ import dataclasses
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.cli_shared import PROG, CommandFailed, UsageError, printer, sampling_params
@@ -22,10 +23,11 @@ from app.cli_shared import say as _say
 from app.errors import UserInputError
 
 if TYPE_CHECKING:
-    from app.services.chat_history import Conversation
+    from app.services.chat_history import ChatHistory, Conversation
     from app.services.context import Services
     from app.services.conversation import ChatEvent, ChatSession
     from app.services.tool_calls import ToolCallRecord
+    from app.services.tool_settings import ToolChoice
     from app.services.tool_types import ApprovalDecision, ToolBox, ToolCall, ToolSpec
 
 EXIT_OK = 0
@@ -79,6 +81,8 @@ async def cmd_chat(services: Services, args: argparse.Namespace, prompt: str) ->
     from app.api.sampling import check_sampling
 
     check_sampling(sampling_params(args))  # before anything is stored or sent
+    if args.conversation is not None and args.no_history:
+        raise UsageError("--conversation cannot be used with --no-history, --attach or --kb.")
     if args.conversation is not None and args.assistant:
         raise UsageError("--assistant starts a new conversation; leave out --conversation.")
     assistant = (
@@ -125,10 +129,11 @@ def _conversation_settings(args: argparse.Namespace, model: str) -> dict[str, An
 def _open_session(services: Services, args: argparse.Namespace, assistant: Any) -> ChatSession:
     from app.services.conversation import ChatSession
 
-    session = ChatSession(services)
+    session = ChatSession(services, history=_throwaway_history() if args.no_history else None)
     if args.conversation is None and assistant is not None:
         default_model = _model(services, args)
-        session.open(services.assistants.start_conversation(assistant, default_model))
+        store = session.history.store
+        session.open(services.assistants.start_conversation(assistant, default_model, store))
         _apply_options(session, args)
         return session
     if args.conversation is None:
@@ -145,6 +150,15 @@ def _open_session(services: Services, args: argparse.Namespace, assistant: Any) 
     return session
 
 
+def _throwaway_history() -> ChatHistory:
+    """A history in memory, for ``--no-history``: the tool loop keeps its turns there and
+    nothing is written to the history file."""
+    from app.services.chat_history import ChatHistory
+    from app.storage.history import HistoryDatabase
+
+    return ChatHistory(HistoryDatabase(":memory:"))
+
+
 def _apply_options(session: ChatSession, args: argparse.Namespace) -> None:
     """Options given on the command line change the conversation that is continued."""
     changes = _conversation_settings(args, args.model or "")
@@ -156,13 +170,18 @@ def _apply_options(session: ChatSession, args: argparse.Namespace) -> None:
         session.update_settings(**changes)
 
 
-def build_toolbox(services: Services, args: argparse.Namespace) -> ToolBox | None:
-    """The tools this run may call: with ``--tools`` those switched on in Settings → Tools,
-    plus a stdio server for each ``--mcp``; None: the reply comes without tools."""
+def build_toolbox(
+    services: Services,
+    args: argparse.Namespace,
+    conversation_choice: Callable[[], ToolChoice] | None = None,
+) -> ToolBox | None:
+    """The tools this run may call: ``conversation_choice`` when the conversation chose its
+    own (an assistant's tools), else with ``--tools`` those switched on in Settings → Tools;
+    plus a stdio server for each ``--mcp``. None: the reply comes without tools."""
     from app.services.tool_settings import ChosenToolBox, ToolChoice, command_line_server
 
     commands = getattr(args, "mcp", None) or []
-    if not getattr(args, "tools", False) and not commands:
+    if conversation_choice is None and not getattr(args, "tools", False) and not commands:
         return None
     extra = []
     names: set[str] = set()
@@ -179,7 +198,7 @@ def build_toolbox(services: Services, args: argparse.Namespace) -> ToolBox | Non
     choice = ToolChoice() if args.tools else ToolChoice(servers=(), builtins=())
     return ChosenToolBox(
         services.tool_settings,
-        lambda: choice,
+        conversation_choice or (lambda: choice),
         extra_servers=extra,
         on_problem=lambda sentence: _say(f"note: {sentence}"),
     )
@@ -245,7 +264,15 @@ class TerminalApprover:
 
 
 def _use_tools(session: ChatSession, services: Services, args: argparse.Namespace) -> None:
-    toolbox = build_toolbox(services, args)
+    from app.services.tool_settings import TOOL_CHOICE_KEY, ToolChoice
+
+    conversation = session.conversation
+    own_choice = conversation is not None and TOOL_CHOICE_KEY in conversation.settings
+    if conversation is not None and own_choice:
+        settings = conversation.settings  # its own tool switch says whether they are on
+        toolbox = build_toolbox(services, args, lambda: ToolChoice.from_settings(settings))
+    else:
+        toolbox = build_toolbox(services, args)
     if toolbox is None:
         return
     from app.services.tool_settings import RememberingApprover
@@ -257,58 +284,69 @@ def _use_tools(session: ChatSession, services: Services, args: argparse.Namespac
         terminal, services.tool_settings, remember=not args.approve_tools
     )
     session.set_tools(toolbox, approver)
-    session.switch_tools(True)
+    if not own_choice or args.tools or args.mcp:
+        session.switch_tools(True)
+
+
+class _TerminalEvents:
+    """Shows a session's events on the terminal: the answer on stdout (as it streams, unless
+    ``--no-stream``), tool calls, their results and notes on stderr; keeps what decides the
+    exit status."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.output = _AnswerOutput(args)
+        self.stream = not args.no_stream
+        self.failures: list[BaseException] = []
+        self.empty_sentence: str | None = None
+        self.stopped_sentence: str | None = None
+
+    def __call__(self, event: ChatEvent) -> None:
+        from app.services import conversation as chat
+
+        if isinstance(event, chat.ReplyDelta) and self.stream:
+            self.output.write(event.content)
+        elif isinstance(event, chat.ReplyFailed):
+            self.failures.append(event.error)
+        elif isinstance(event, chat.MessageDone):
+            self.empty_sentence = event.empty_sentence
+        elif isinstance(event, chat.ToolCallRequested):
+            self.output.end()
+            _say(f"tool call: {event.call.name} {event.call.arguments_json or '{}'}")
+        elif isinstance(event, chat.ToolCallFinished):
+            _say(_tool_result_line(event.record))
+        elif isinstance(event, chat.ToolRoundsUsedUp):
+            self.stopped_sentence = self.stopped_sentence or event.text
+        elif isinstance(event, chat.Notice):
+            _say(f"note: {event.text}")
+
+    def check(self) -> None:
+        """Raises what makes the command fail: an error, tools that never stopped, no text."""
+        if self.failures:
+            raise self.failures[0]
+        if self.stopped_sentence is not None:
+            raise CommandFailed(self.stopped_sentence)
+        if self.empty_sentence is not None:
+            raise CommandFailed(self.empty_sentence)
 
 
 async def _chat_in_history(
     services: Services, args: argparse.Namespace, prompt: str, assistant: Any
 ) -> int:
     from app.services.chat_history import HistoryWriteError
-    from app.services.conversation import (
-        MessageDone,
-        Notice,
-        ReplyDelta,
-        ReplyFailed,
-        ToolCallFinished,
-        ToolCallRequested,
-    )
 
-    output = _AnswerOutput(args)
-    failures: list[ReplyFailed] = []
-    done: list[MessageDone] = []
-    stream = not args.no_stream
-
-    def on_event(event: ChatEvent) -> None:
-        if isinstance(event, ReplyDelta) and stream:
-            output.write(event.content)
-        elif isinstance(event, ReplyFailed):
-            failures.append(event)
-        elif isinstance(event, MessageDone):
-            done.append(event)
-        elif isinstance(event, ToolCallRequested):
-            output.end()
-            _say(f"tool call: {event.call.name} {event.call.arguments_json or '{}'}")
-        elif isinstance(event, ToolCallFinished):
-            _say(_tool_result_line(event.record))
-        elif isinstance(event, Notice):
-            _say(f"note: {event.text}")
-
+    events = _TerminalEvents(args)
     try:
         session = _open_session(services, args, assistant)
         _use_tools(session, services, args)
-        session.on_event = on_event
+        session.on_event = events
         try:
-            # the tool loop runs on streamed turns; --no-stream then prints the answer at the end
-            reply = await session.send(prompt, stream=stream or session.tools_on())
+            reply = await session.send(prompt, stream=events.stream)
         finally:
-            output.end()
+            events.output.end()
     except HistoryWriteError as exc:
         raise CommandFailed(str(exc)) from exc
-    if failures:
-        raise failures[0].error
-    if done and done[-1].empty_sentence is not None:
-        raise CommandFailed(done[-1].empty_sentence)
-    if reply is not None and not stream:
+    events.check()
+    if reply is not None and not events.stream:
         _write_out(printer(args).clean(reply.content))
     return EXIT_OK
 

@@ -93,7 +93,9 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     from app.services.chat import require_text
 
     prompt = require_text(text_argument(args.prompt))
-    if not args.no_history and not (args.attach or args.kb):
+    # tools (and an assistant's tools) run on a session; with --no-history it is kept in memory
+    uses_tools = args.tools or args.mcp or args.assistant
+    if (uses_tools or not args.no_history) and not (args.attach or args.kb):
         from app.chat_cli import cmd_chat
 
         return await cmd_chat(services, args, prompt)

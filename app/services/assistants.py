@@ -24,7 +24,7 @@ from app.storage.atomic import write_text_atomic
 
 if TYPE_CHECKING:
     from app.services.service_context import ServiceContext
-    from app.storage.chat_store import Conversation
+    from app.storage.chat_store import ChatStore, Conversation
 
 ASSISTANT_KEY = "assistant"  # in Conversation.settings: {"id", "name", "icon"}
 
@@ -145,15 +145,25 @@ class AssistantService:
 
     # -- conversations ---------------------------------------------------------------------
 
-    def start_conversation(self, assistant: Assistant, default_model: str) -> Conversation:
-        """A new stored conversation with the assistant's model, prompt and parameters."""
+    def start_conversation(
+        self, assistant: Assistant, default_model: str, store: ChatStore | None = None
+    ) -> Conversation:
+        """A new stored conversation with the assistant's model, prompt and parameters; an
+        assistant that lists tools has them on, as its tool choice (in ``store``, the history
+        when None)."""
         from app.storage.chat_store import ChatStore
 
-        store = ChatStore(self._services.history)
+        if store is None:
+            store = ChatStore(self._services.history)
         conversation = store.create_conversation(
             "", mode="chat", **conversation_values(assistant, default_model)
         )
         remembered = {"id": assistant.id, "name": assistant.name, "icon": assistant.icon}
         settings = {**conversation.settings, ASSISTANT_KEY: remembered}
+        if assistant.tools:
+            from app.services.tool_settings import TOOL_CHOICE_KEY, ToolChoice
+
+            settings[TOOL_CHOICE_KEY] = ToolChoice.by_names(assistant.tools).to_settings()
+            settings["tools"] = True
         store.update_conversation(conversation.id, settings=settings)
         return store.conversation(conversation.id)

@@ -141,6 +141,14 @@ class Notice:
     text: str
 
 
+@dataclass(frozen=True)
+class ToolRoundsUsedUp(Notice):
+    """The model kept calling tools past the rounds allowed, so the reply was stopped there;
+    ``text`` says so in one sentence."""
+
+    rounds: int = 0
+
+
 ChatEvent = (
     MessageAdded
     | ReplyDelta
@@ -241,8 +249,8 @@ class ChatSession:
 
     @property
     def max_rounds(self) -> int:
-        """Model turns in a row that may call tools (setting ``tool_max_rounds``, default 10)."""
-        value = self.services.settings.extra.get("tool_max_rounds")
+        """Model turns in a row that may call tools (Settings → Tools, default 10)."""
+        value = self.services.settings.tool_max_rounds
         return value if isinstance(value, int) and value >= 1 else DEFAULT_MAX_ROUNDS
 
     def tools_on(self, model_id: str | None = None) -> bool:
@@ -393,9 +401,8 @@ class ChatSession:
         try:
             if completion:
                 return await self._completion_reply(conversation, self._model(model))
-            if not stream:
-                return await self._unstreamed_reply(conversation, self._model(model))
-            return await self._stream_reply(conversation, self._model(model))
+            one_round = self._stream_round if stream else self._whole_round
+            return await self._tool_loop(conversation, self._model(model), one_round)
         finally:
             self._task = None
 
@@ -431,9 +438,13 @@ class ChatSession:
         keep = conversation.context_messages if conversation.context_messages is not None else 20
         return self.history.store.messages(conversation.id, limit=max(keep, 1) * 2 + 10)
 
-    async def _stream_reply(self, conversation: Conversation, model_id: str) -> Message:
-        """Stream replies until one answers in text: a turn that calls tools has its calls
-        run and their results sent back in the next turn, at most ``max_rounds`` turns."""
+    async def _tool_loop(
+        self, conversation: Conversation, model_id: str, one_round: _Round
+    ) -> Message:
+        """Get replies (streamed or whole, as ``one_round`` does) until one answers in text:
+        a turn that calls tools has its calls run and their results sent back in the next
+        turn. After ``max_rounds`` such turns the model is told to answer (``tool_choice:
+        "none"``); calls it still makes are refused and the reply ends with a sentence."""
         specs = await self._tool_specs(model_id)
         limit, rounds = self.max_rounds, 0
         while True:
@@ -441,18 +452,18 @@ class ChatSession:
             if specs:
                 params["tools"] = [spec.as_request_tool() for spec in specs]
                 params["tool_choice"] = "none" if rounds >= limit else "auto"
-            reply, parts = await self._stream_round(
-                conversation, model_id, params, runs_tools=bool(specs)
-            )
+            reply, parts = await one_round(conversation, model_id, params, runs_tools=bool(specs))
             if not parts or not specs or reply.status != "complete":
                 return reply
             rounds += 1
-            await self._answer_tool_calls(reply, parts, specs, over_limit=rounds > limit)
+            reply = await self._answer_tool_calls(reply, parts, specs, over_limit=rounds > limit)
             if rounds > limit:
                 self._emit(
-                    Notice(
-                        f"The model kept asking for tools after {limit} rounds, so it was "
-                        "stopped. Ask again or raise the limit in Settings."
+                    ToolRoundsUsedUp(
+                        f"The model kept asking for tools after {limit} rounds of tool calls, "
+                        "so it was stopped without an answer. Ask again, or raise “Tool "
+                        "rounds per question” in Settings → Tools.",
+                        rounds=limit,
                     )
                 )
                 return reply
@@ -506,8 +517,9 @@ class ChatSession:
         specs: list[ToolSpec],
         *,
         over_limit: bool,
-    ) -> None:
-        """Run (or refuse) each call of ``reply`` in turn, storing each outcome with it."""
+    ) -> Message:
+        """Run (or refuse) each call of ``reply`` in turn, storing each outcome with it;
+        returns the reply with every outcome in its meta."""
         runner = self.tools
         assert runner is not None
         by_name = {spec.name: spec for spec in specs}
@@ -526,6 +538,7 @@ class ChatSession:
             meta["tool_calls"] = list(records)
             _saved("The tool result", lambda: store.update_message(reply.id, meta=meta))
             self._emit(ToolCallFinished(reply.id, record, dict(meta)))
+        return replace(reply, meta=meta)
 
     def _finish_reply(
         self,
@@ -570,18 +583,27 @@ class ChatSession:
                 prompt, model_id, conversation.max_tokens or None, **params
             )
 
-        return await self._whole_reply(conversation, model_id, fetch, {"mode": "completion"})
+        reply, _calls = await self._whole_reply(
+            conversation, model_id, fetch, {"mode": "completion"}
+        )
+        return reply
 
-    async def _unstreamed_reply(self, conversation: Conversation, model_id: str) -> Message:
+    async def _whole_round(
+        self,
+        conversation: Conversation,
+        model_id: str,
+        params: dict[str, Any],
+        *,
+        runs_tools: bool = False,
+    ) -> tuple[Message, tuple[ToolCallPart, ...]]:
+        """One turn asked for in one piece (``stream: false``)."""
         payload = request_messages(conversation, self._history_for_request(conversation))
 
         async def fetch() -> tuple[ChatCompletion, bool]:
-            reply = await self.services.chat.complete(
-                model_id, payload, **request_params(conversation)
-            )
+            reply = await self.services.chat.complete(model_id, payload, **params)
             return reply, False
 
-        return await self._whole_reply(conversation, model_id, fetch, {})
+        return await self._whole_reply(conversation, model_id, fetch, {}, runs_tools=runs_tools)
 
     async def _whole_reply(
         self,
@@ -589,8 +611,11 @@ class ChatSession:
         model_id: str,
         fetch: Callable[[], Awaitable[tuple[ChatCompletion, bool]]],
         meta: dict[str, Any],
-    ) -> Message:
-        """A reply that arrives in one piece, stored once it is there (or failed)."""
+        *,
+        runs_tools: bool = False,
+    ) -> tuple[Message, tuple[ToolCallPart, ...]]:
+        """A reply that arrives in one piece, stored once it is there (or failed), with the
+        tool calls it makes (when tools were offered)."""
         store = self.history.store
         try:
             result, fell_back = await fetch()
@@ -610,7 +635,7 @@ class ChatSession:
             self._emit(MessageAdded(failed))
             self._emit(MessageDone(failed.id, "error"))
             self._emit(ReplyFailed(failed.id, exc, sentence))
-            return failed
+            return failed, ()
         details = completion_details(result)
         details["meta"].update(meta)
         if meta.get("mode") == "completion":
@@ -620,11 +645,17 @@ class ChatSession:
             lambda: store.add_message(conversation.id, "assistant", result.content, **details),
         )
         self._emit(MessageAdded(reply))
-        empty = empty_reply_sentence(result.finish_reason) if is_empty(result.content) else None
+        calls = result.tool_calls if runs_tools else ()
+        empty = None
+        if is_empty(result.content) and not calls:
+            empty = empty_reply_sentence(result.finish_reason)
         self._emit(MessageDone(reply.id, "complete", empty_sentence=empty))
         if fell_back and empty is None:
             self._emit(Notice(FALLBACK_NOTICE))
-        return reply
+        return reply, tuple(calls)
+
+
+_Round = Callable[..., Awaitable[tuple[Message, tuple["ToolCallPart", ...]]]]
 
 
 def _with_changes(message: Message, changes: dict[str, Any]) -> Message:

@@ -189,14 +189,53 @@ class ToolChoice:
         servers: ids of the servers it uses; None: every enabled server.
         builtins: names of the built-in tools it uses; None: those switched on in Settings.
         hidden: ``source/tool`` keys (``approval_key``) of tools it switched off.
+        named: names of servers and built-in tools (an assistant's list), to be turned into
+            ``servers`` and ``builtins`` by ``resolved`` once the config is known; None: the
+            choice is given by ``servers`` and ``builtins``.
     """
 
     servers: tuple[str, ...] | None = None
     builtins: tuple[str, ...] | None = None
     hidden: tuple[str, ...] = ()
+    named: tuple[str, ...] | None = None
+
+    @classmethod
+    def by_names(cls, names: Iterable[str]) -> ToolChoice:
+        """The choice of an assistant that lists its tools by name."""
+        return cls(named=tuple(names))
+
+    def resolved(self, config: ToolConfig) -> tuple[ToolChoice, list[str]]:
+        """This choice with ``named`` turned into server ids and built-in tool names, and
+        the names that are neither (matched without regard to case: a server's name or id,
+        a built-in tool's name or label)."""
+        if self.named is None:
+            return self, []
+        from app.services.builtin_tools import BUILTIN_TOOLS
+
+        builtins = {t.spec.name.lower(): t.spec.name for t in BUILTIN_TOOLS}
+        builtins.update({t.label.lower(): t.spec.name for t in BUILTIN_TOOLS})
+        servers = {s.name.lower(): s.id for s in config.servers}
+        servers.update({s.id.lower(): s.id for s in config.servers})
+        chosen_servers: list[str] = []
+        chosen_builtins: list[str] = []
+        unknown: list[str] = []
+        for name in self.named:
+            key = name.strip().lower()
+            if key in builtins:
+                chosen_builtins.append(builtins[key])
+            elif key in servers:
+                chosen_servers.append(servers[key])
+            elif key:
+                unknown.append(name.strip())
+        choice = ToolChoice(
+            tuple(dict.fromkeys(chosen_servers)), tuple(dict.fromkeys(chosen_builtins)), self.hidden
+        )
+        return choice, unknown
 
     def to_settings(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
+        if self.named is not None:
+            data["named"] = list(self.named)
         if self.servers is not None:
             data["servers"] = list(self.servers)
         if self.builtins is not None:
@@ -215,9 +254,11 @@ class ToolChoice:
             value = data.get(key)
             return tuple(str(v) for v in value) if isinstance(value, list) else None
 
-        return cls(names("servers"), names("builtins"), names("hidden") or ())
+        return cls(names("servers"), names("builtins"), names("hidden") or (), names("named"))
 
     def servers_used(self, config: ToolConfig) -> list[McpServerConfig]:
+        if self.named is not None:
+            return self.resolved(config)[0].servers_used(config)
         return [
             s
             for s in config.servers
@@ -225,12 +266,28 @@ class ToolChoice:
         ]
 
     def builtins_used(self, config: ToolConfig) -> set[str]:
+        if self.named is not None:
+            return self.resolved(config)[0].builtins_used(config)
         if self.builtins is not None:
             return set(self.builtins)
         return {name for name, on in config.builtins.items() if on}
 
 
 TOOL_CHOICE_KEY = "tool_sources"
+
+
+def unknown_tools_sentence(names: Iterable[str]) -> str:
+    """Says that an assistant names tools that are neither built in nor a saved server."""
+    listed = [f"“{name}”" for name in names]
+    if len(listed) == 1:
+        return (
+            f"The assistant's tool {listed[0]} is neither a built-in tool nor a server in "
+            "Settings → Tools, so this conversation goes without it."
+        )
+    return (
+        f"The assistant's tools {', '.join(listed)} are neither built-in tools nor servers in "
+        "Settings → Tools, so this conversation goes without them."
+    )
 
 
 class RememberingApprover:
@@ -288,10 +345,18 @@ class ChosenToolBox:
         self._built_for: tuple[ToolConfig, ToolChoice] | None = None
         self._told: set[str] = set()
 
+    def _tell(self, problem: str) -> None:
+        if problem not in self._told and self._on_problem is not None:
+            self._told.add(problem)
+            self._on_problem(problem)
+
     async def _current(self) -> McpToolBox:
         if not self._tool_settings.loaded:
             await self._tool_settings.load()
-        config, choice = self._tool_settings.config, self._choice()
+        config = self._tool_settings.config
+        choice, unknown = self._choice().resolved(config)
+        if unknown:
+            self._tell(unknown_tools_sentence(unknown))
         built = self._built_for
         if self._box is None or built is None or built[0] is not config or built[1] != choice:
             self._box = self._tool_settings.toolbox_for(choice, self._extra)
@@ -302,9 +367,7 @@ class ChosenToolBox:
         box = await self._current()
         specs = await box.list_tools()
         for problem in box.problems:
-            if problem not in self._told and self._on_problem is not None:
-                self._told.add(problem)
-                self._on_problem(problem)
+            self._tell(problem)
         return specs
 
     async def call(self, call: ToolCall, *, timeout: float = DEFAULT_CALL_TIMEOUT) -> ToolOutcome:

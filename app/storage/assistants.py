@@ -29,8 +29,8 @@ class AssistantFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Assistant:
-    """One preset. ``model`` "" means the default chat model; ``tools`` and
-    ``knowledge_bases`` name what the assistant may use once those features exist."""
+    """One preset. ``model`` "" means the default chat model; ``tools`` names the built-in
+    tools and MCP servers its conversations use, ``knowledge_bases`` what it may search."""
 
     name: str
     icon: str = ""

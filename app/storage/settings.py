@@ -49,6 +49,7 @@ class Settings:
     send_with_enter: bool = False
     stt_parallel: int = 2
     stt_upload_limit_mb: int = 25
+    tool_max_rounds: int = 10  # model turns in a row that may call tools
     extra: dict[str, Any] = field(default_factory=dict)
     unknown_keys: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -132,6 +133,7 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     "send_with_enter": _is_bool,
     "stt_parallel": _int_between(1, 16),
     "stt_upload_limit_mb": _int_between(1, 10_000),
+    "tool_max_rounds": _int_between(1, 100),
     "extra": _is_dict,
 }
 

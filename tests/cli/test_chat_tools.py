@@ -80,3 +80,51 @@ def test_the_tool_calls_are_saved_with_the_conversation(
         services.close()
     assert [m.role for m in stored] == ["user", "assistant", "assistant"]
     assert stored[1].meta["tool_calls"][0]["result"] == "18 °C, sunny"
+
+
+def test_no_stream_asks_for_whole_replies_with_tools_on(
+    gateway: FakeApi, cli: Cli, toolbox: LocalToolBox
+) -> None:
+    gateway.options.tool_calls = PLAN
+    result = cli("chat", "Weather in Paris and Tokyo?", "--approve-tools", "--no-stream")
+    assert result.code == 0, result.err
+    assert result.out == (
+        "From the tools: get_weather said 18 °C, sunny; get_weather said 22 °C, light rain.\n"
+    )
+    bodies = [r.json for r in gateway.requests if r.path.endswith("/chat/completions")]
+    assert [b.get("stream", False) for b in bodies] == [False, False]
+    assert len(toolbox.calls) == 2
+
+
+def test_a_model_that_keeps_calling_tools_stops_at_the_setting(
+    gateway: FakeApi, cli: Cli, toolbox: LocalToolBox, write_settings: Callable[..., object]
+) -> None:
+    write_settings(tool_max_rounds=2)
+    gateway.options.tool_calls = PLAN[:1]
+    gateway.options.tool_call_rounds = 99
+    gateway.options.tool_choice_ignored = True
+    result = cli("chat", "Loop?", "--approve-tools")
+    assert result.code == 1
+    assert len(toolbox.calls) == 2
+    assert result.out == ""
+    assert result.err_lines[-1] == (
+        "aiml-desktop: error: The model kept asking for tools after 2 rounds of tool calls, so "
+        "it was stopped without an answer. Ask again, or raise “Tool rounds per question” in "
+        "Settings → Tools."
+    )
+
+
+def test_no_history_with_tools_runs_the_calls_and_saves_nothing(
+    gateway: FakeApi, cli: Cli, toolbox: LocalToolBox
+) -> None:
+    gateway.options.tool_calls = PLAN[:1]
+    result = cli("chat", "Paris?", "--no-history", "--tools", "--approve-tools")
+    assert result.code == 0, result.err
+    assert result.out == "From the tools: get_weather said 18 °C, sunny.\n"
+    assert toolbox.calls == [("get_weather", {"city": "Paris"})]
+    assert json.loads(cli("conversations", "--json").out) == []
+    refused = cli("chat", "Hi", "--no-history", "--tools", "--conversation", "1")
+    assert refused.code == 2
+    assert refused.err_lines == [
+        "aiml-desktop: error: --conversation cannot be used with --no-history, --attach or --kb."
+    ]

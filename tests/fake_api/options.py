@@ -53,6 +53,8 @@ class FakeOptions:
             with ``finish_reason: "tool_calls"``. Empty = the model never calls a tool.
         tool_call_rounds: How many turns in a row (after the person's last message) the model
             calls the tools before it answers in text using the results it was sent.
+        tool_choice_ignored: The model calls tools even when the request says
+            ``tool_choice: "none"`` (as some models do), so only the client can end the loop.
     """
 
     chat_reply: str = ""
@@ -89,3 +91,4 @@ class FakeOptions:
     require_key: str | None = None
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     tool_call_rounds: int = 1
+    tool_choice_ignored: bool = False

@@ -76,11 +76,16 @@ def rounds_since_user(messages: list[dict[str, Any]]) -> int:
     return count
 
 
-def wants_tool_calls(body: dict[str, Any], planned: list[dict[str, Any]], rounds: int) -> bool:
+def wants_tool_calls(
+    body: dict[str, Any], planned: list[dict[str, Any]], rounds: int, *, ignores_none: bool = False
+) -> bool:
+    """Whether this turn calls tools: some are planned and offered, the request does not say
+    ``tool_choice: "none"`` (unless the model ignores that), and fewer than ``rounds`` turns
+    since the person's last message called them."""
     return (
         bool(planned)
         and bool(body.get("tools"))
-        and body.get("tool_choice") != "none"
+        and (ignores_none or body.get("tool_choice") != "none")
         and rounds_since_user(body["messages"]) < rounds
     )
 

@@ -15,6 +15,7 @@ from app.services.conversation import (
     Notice,
     ToolCallFinished,
     ToolCallRequested,
+    ToolRoundsUsedUp,
 )
 from app.services.tool_types import ApprovalDecision, ToolCall, ToolSpec
 from tests.fake_api import FakeApi
@@ -193,7 +194,7 @@ def test_a_huge_result_is_truncated_and_says_so(services: Services, fake_api: Fa
 
 
 def test_the_rounds_are_capped(services: Services, fake_api: FakeApi) -> None:
-    services.settings.extra["tool_max_rounds"] = 3
+    services.settings.tool_max_rounds = 3
     fake_api.options.tool_calls = [{"name": "add", "arguments": {"a": 1, "b": 2}}]
     fake_api.options.tool_call_rounds = 99  # the model never stops asking
     toolbox = LocalToolBox(["add"])
@@ -205,6 +206,50 @@ def test_the_rounds_are_capped(services: Services, fake_api: FakeApi) -> None:
     assert [b["tool_choice"] for b in bodies] == ["auto", "auto", "auto", "none"]
     notices = [e.text for e in events if isinstance(e, Notice)]
     assert notices == []  # told "none", the stand-in answers in text
+
+
+def test_a_model_that_ignores_the_cap_is_stopped_with_a_sentence(
+    services: Services, fake_api: FakeApi
+) -> None:
+    services.settings.tool_max_rounds = 2
+    fake_api.options.tool_calls = [{"name": "add", "arguments": {"a": 1, "b": 2}}]
+    fake_api.options.tool_call_rounds = 99
+    fake_api.options.tool_choice_ignored = True  # it calls tools even when told "none"
+    toolbox = LocalToolBox(["add"])
+    session, events = tool_session(services, toolbox)
+    reply = asyncio.run(session.send("loop forever"))
+
+    bodies = chat_bodies(fake_api)
+    assert [b["tool_choice"] for b in bodies] == ["auto", "auto", "none"]
+    assert len(toolbox.calls) == 2  # the third turn's call was refused, not run
+    [used_up] = [e for e in events if isinstance(e, ToolRoundsUsedUp)]
+    assert used_up.rounds == 2
+    assert used_up.text.startswith("The model kept asking for tools after 2 rounds")
+    assert "Settings → Tools" in used_up.text
+    assert reply is not None and reply.status == "complete"
+    [refused] = reply.meta["tool_calls"]
+    assert refused["is_error"] and refused["approval"] is None
+    assert refused["result"].startswith("Not run: this question has used its 2 rounds")
+    # the conversation can go on: the refused call is answered in the history sent next
+    fake_api.options.tool_calls = []
+    answer = asyncio.run(session.send("just answer"))
+    assert answer is not None and answer.content == "Echo: just answer"
+    sent = chat_bodies(fake_api)[-1]["messages"]
+    assert [m["role"] for m in sent][-3:] == ["assistant", "tool", "user"]
+    assert sent[-2]["content"].startswith("Not run: this question has used its 2 rounds")
+
+
+def test_tools_run_when_the_reply_is_not_streamed(services: Services, fake_api: FakeApi) -> None:
+    fake_api.options.tool_calls = WEATHER_PLAN
+    toolbox = LocalToolBox(["get_weather"])
+    session, _events = tool_session(services, toolbox)
+    reply = asyncio.run(session.send("Weather?", stream=False))
+
+    assert reply is not None and reply.content.startswith("From the tools: get_weather said 18")
+    assert [b.get("stream", False) for b in chat_bodies(fake_api)] == [False, False]
+    assert len(toolbox.calls) == 2
+    assert [m.role for m in stored(services, session)] == ["user", "assistant", "assistant"]
+    assert stored(services, session)[1].meta["tool_calls"][1]["result"] == "22 °C, light rain"
 
 
 def test_tools_follow_the_model_list_unless_switched(services: Services, fake_api: FakeApi) -> None:

@@ -81,7 +81,7 @@ class AssistantEditor(QWidget):
         self.tools = QLineEdit(self)
         self.tools.setObjectName("assistantTools")
         self.tools.setAccessibleName("Tools")
-        self.tools.setPlaceholderText("Names, separated by commas (used once tools exist)")
+        self.tools.setPlaceholderText("Built-in tools or MCP servers by name, separated by commas")
         self.knowledge = QLineEdit(self)
         self.knowledge.setObjectName("assistantKnowledge")
         self.knowledge.setAccessibleName("Knowledge bases")

@@ -18,6 +18,7 @@ from app.services.tool_settings import (
     RememberingApprover,
     ToolChoice,
     ToolSettings,
+    unknown_tools_sentence,
 )
 from app.ui.asyncutils import start_task
 from app.ui.tools.conversation_menu import ConversationToolsButton
@@ -52,6 +53,7 @@ class ConversationTools(QObject):
         self.session = session
         self.tool_settings = tool_settings
         self.pending = ToolChoice()
+        self._on_problem = on_problem
         self.button = ConversationToolsButton(tool_settings)
         self.button.choice_changed.connect(self._on_button_choice_changed)
         self.toolbox = ChosenToolBox(
@@ -75,7 +77,15 @@ class ConversationTools(QObject):
         if TOOL_CHOICE_KEY not in conversation.settings and self.pending != ToolChoice():
             self._store(self.pending)
         self.pending = ToolChoice()
-        return ToolChoice.from_settings(conversation.settings)
+        choice = ToolChoice.from_settings(conversation.settings)
+        if choice.named is not None and self.tool_settings.loaded:
+            # an assistant's tools by name: kept as servers and built-ins from now on, so
+            # the Tools menu shows them and can change them
+            choice, unknown = choice.resolved(self.tool_settings.config)
+            self._store(choice)
+            if unknown and self._on_problem is not None:
+                self._on_problem(unknown_tools_sentence(unknown))
+        return choice
 
     def refresh(self) -> None:
         """Shows the choice of the conversation now open (call after opening or a new chat)."""

@@ -78,7 +78,12 @@ class ChatAnswer:
         options = ex.options
         messages = body["messages"]
         self.tools: PlannedCalls | None = None
-        if wants_tool_calls(body, options.tool_calls, options.tool_call_rounds):
+        if wants_tool_calls(
+            body,
+            options.tool_calls,
+            options.tool_call_rounds,
+            ignores_none=options.tool_choice_ignored,
+        ):
             self.tools = PlannedCalls(options.tool_calls)
         reply = (
             ""
