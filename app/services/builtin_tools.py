@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app.api.errors import ApiError
 from app.services.runner import Runner
 from app.services.tool_types import ToolSpec
+from app.storage.tool_config import ToolConfig
 
 BUILTIN_SOURCE = "builtin"
 FETCH_PAGE = "fetch_web_page"
@@ -30,7 +31,7 @@ class BuiltinToolError(Exception):
 class BuiltinTool:
     spec: ToolSpec
     label: str
-    run: Callable[[dict[str, Any], Runner], Awaitable[str]]
+    run: Callable[[dict[str, Any], Runner, ToolConfig], Awaitable[str]]
 
 
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas"}
@@ -113,14 +114,14 @@ def html_to_text(html: str) -> str:
     return f"# {title}\n\n{text}" if title else text
 
 
-async def _fetch_web_page(arguments: dict[str, Any], runner: Runner) -> str:
+async def _fetch_web_page(arguments: dict[str, Any], runner: Runner, config: ToolConfig) -> str:
     url = arguments.get("url")
     if not isinstance(url, str) or not url.strip():
         raise BuiltinToolError("The tool needs a “url” argument with the page's address.")
     from app.api.web_page import fetch_page  # requests, only when a page is fetched
 
     try:
-        page = await runner.run(fetch_page, url)
+        page = await runner.run(fetch_page, url, allow_local=config.fetch_local)
     except ApiError as exc:
         raise BuiltinToolError(exc.message) from None
     text = (
@@ -133,7 +134,7 @@ async def _fetch_web_page(arguments: dict[str, Any], runner: Runner) -> str:
     return f"{page.url}\n\n{text}"
 
 
-async def _current_date_time(arguments: dict[str, Any], runner: Runner) -> str:
+async def _current_date_time(arguments: dict[str, Any], runner: Runner, config: ToolConfig) -> str:
     zone_name = arguments.get("timezone")
     now = dt.datetime.now().astimezone()
     if isinstance(zone_name, str) and zone_name.strip():

@@ -83,6 +83,7 @@ class McpToolBox:
     ) -> None:
         self._host = host
         self._runner = runner
+        self._config = config
         chosen = set(servers) if servers is not None else None
         self._servers = [
             s for s in config.servers if s.enabled and (chosen is None or s.id in chosen)
@@ -193,7 +194,7 @@ class McpToolBox:
         try:
             if route.builtin is not None:
                 return await asyncio.wait_for(
-                    route.builtin.run(arguments, self._runner), timeout
+                    route.builtin.run(arguments, self._runner, self._config), timeout
                 ), False
             assert route.server is not None
             result = await self._host.call(route.server, route.tool, arguments, timeout)

@@ -76,42 +76,13 @@ class ToolSettings:
         self.loaded = True
         return config
 
-    async def put_server(self, server: McpServerConfig) -> ToolConfig:
-        return await self.save(self.config.with_server(server))
-
-    async def remove_server(self, server_id: str) -> ToolConfig:
-        return await self.save(self.config.without_server(server_id))
-
-    async def set_enabled(self, server_id: str, enabled: bool) -> ToolConfig:
-        server = self.config.server(server_id)
-        if server is None or server.enabled == enabled:
-            return self.config
-        return await self.save(self.config.with_server(replace(server, enabled=enabled)))
-
-    async def set_builtin(self, name: str, on: bool) -> ToolConfig:
-        return await self.save(replace(self.config, builtins={**self.config.builtins, name: on}))
-
-    async def forget_allowed(self, keys: set[str] | None = None) -> ToolConfig:
-        """Forgets the "always allow" choices named (all of them when None)."""
-        kept = frozenset() if keys is None else self.config.always_allowed - keys
-        return await self.save(replace(self.config, always_allowed=kept))
-
-    async def import_servers(self, text: str) -> ImportResult:
-        """Adds the servers of an ``mcpServers`` JSON text; raises ImportProblem for bad text."""
-        result = parse_mcp_servers(text, self.config)
-        if result.servers:
-            config = self.config
-            for server in result.servers:
-                config = config.with_server(server)
-            await self.save(config)
-        return result
-
-    async def check(self, server_id: str) -> ServerStatus:
-        """Starts (or restarts) one server so its state and tools can be shown."""
-        server = self.config.server(server_id)
-        if server is None:
+    async def check(self, server: str | McpServerConfig) -> ServerStatus:
+        """Starts (or restarts) one server (a saved one's id, or settings not yet saved) so
+        its state and tools can be shown."""
+        config = self.config.server(server) if isinstance(server, str) else server
+        if config is None:
             return ServerStatus()
-        return await self.host.restart(server)
+        return await self.host.restart(config)
 
     def status(self, server_id: str) -> ServerStatus:
         return self.host.status(server_id)
@@ -157,6 +128,78 @@ class ToolSettings:
             builtins=builtins,
             hidden_tools=hidden_tools,
         )
+
+
+class ToolDraft:
+    """Changes to the tool config made in Settings → Tools, kept until ``save`` (OK) or
+    ``discard`` (Cancel). ``config`` is the config as it would be saved.
+
+    "Always allow" choices the person makes in a chat meanwhile are kept: a save removes only
+    the choices forgotten here.
+    """
+
+    def __init__(self, tool_settings: ToolSettings) -> None:
+        self._tool_settings = tool_settings
+        self.config = tool_settings.config
+        self._forgotten: set[str] = set()
+        self._forget_all = False
+
+    @property
+    def changed(self) -> bool:
+        return self.config != self._tool_settings.config
+
+    def put_server(self, server: McpServerConfig) -> None:
+        self.config = self.config.with_server(server)
+
+    def remove_server(self, server_id: str) -> None:
+        self.config = self.config.without_server(server_id)
+
+    def set_enabled(self, server_id: str, enabled: bool) -> None:
+        server = self.config.server(server_id)
+        if server is not None and server.enabled != enabled:
+            self.config = self.config.with_server(replace(server, enabled=enabled))
+
+    def set_builtin(self, name: str, on: bool) -> None:
+        self.config = replace(self.config, builtins={**self.config.builtins, name: on})
+
+    def set_fetch_local(self, on: bool) -> None:
+        self.config = replace(self.config, fetch_local=on)
+
+    def forget_allowed(self, keys: set[str] | None = None) -> None:
+        """Forgets the "always allow" choices named (all of them when None)."""
+        if keys is None:
+            self._forget_all = True
+            self.config = replace(self.config, always_allowed=frozenset())
+        else:
+            self._forgotten |= keys
+            self.config = replace(self.config, always_allowed=self.config.always_allowed - keys)
+
+    def import_servers(self, text: str) -> ImportResult:
+        """Adds the servers of an ``mcpServers`` JSON text; raises ImportProblem for bad text."""
+        result = parse_mcp_servers(text, self.config)
+        for server in result.servers:
+            self.config = self.config.with_server(server)
+        return result
+
+    async def save(self) -> ToolConfig:
+        """Saves the changes (servers that changed are stopped); returns the saved config."""
+        saved = self._tool_settings.config
+        allowed = frozenset() if self._forget_all else saved.always_allowed - self._forgotten
+        config = replace(self.config, always_allowed=allowed)
+        if config != saved:
+            await self._tool_settings.save(config)
+        self.config = self._tool_settings.config
+        self._forgotten, self._forget_all = set(), False
+        return self.config
+
+    async def discard(self) -> None:
+        """Drops the changes; a server started here with settings that are not saved stops."""
+        saved = {s.id: s for s in self._tool_settings.config.servers}
+        for server in self.config.servers:
+            if saved.get(server.id) != server:
+                await self._tool_settings.host.stop(server.id)
+        self.config = self._tool_settings.config
+        self._forgotten, self._forget_all = set(), False
 
 
 _LAUNCHERS = ("npx", "uvx", "uv", "python", "node", "deno", "bunx", "pipx", "docker", "py")

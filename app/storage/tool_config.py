@@ -106,11 +106,13 @@ class ToolConfig:
         servers: the MCP servers in the order the person sees them.
         builtins: built-in tool name → on; a tool not named is off.
         always_allowed: ``"source/tool"`` keys of calls that run without asking.
+        fetch_local: the fetch tool may read addresses on this computer and local networks.
     """
 
     servers: tuple[McpServerConfig, ...] = ()
     builtins: dict[str, bool] = field(default_factory=dict)
     always_allowed: frozenset[str] = frozenset()
+    fetch_local: bool = False
 
     def server(self, server_id: str) -> McpServerConfig | None:
         return next((s for s in self.servers if s.id == server_id), None)
@@ -240,6 +242,7 @@ class ToolConfigStore:
             always_allowed=frozenset(str(k) for k in allowed)
             if isinstance(allowed, list)
             else frozenset(),
+            fetch_local=data.get("fetch_local") is True,
         )
 
     def save(self, config: ToolConfig) -> Path:
@@ -255,6 +258,7 @@ class ToolConfigStore:
                 "servers": [s.public_dict() for s in config.servers],
                 "builtins": dict(sorted(config.builtins.items())),
                 "always_allowed": sorted(config.always_allowed),
+                "fetch_local": config.fetch_local,
             },
         )
 

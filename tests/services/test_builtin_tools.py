@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from app.api import web_page
 from app.services.builtin_tools import CURRENT_TIME, FETCH_PAGE, html_to_text
 from app.services.mcp_servers import McpHost
 from app.services.mcp_toolbox import McpToolBox
@@ -55,10 +56,18 @@ def site() -> Iterator[str]:
 
 
 def run_tool(
-    name: str, builtins: dict[str, bool] | None = None, **arguments: object
+    name: str,
+    builtins: dict[str, bool] | None = None,
+    *,
+    fetch_local: bool = True,
+    **arguments: object,
 ) -> ToolOutcome:
+    """Runs one built-in tool; the fetch tool may read the local test site unless
+    ``fetch_local`` is False (as it is by default in the app)."""
     host, runner = McpHost(), Runner(max_workers=1)
-    config = ToolConfig(builtins=builtins if builtins is not None else {name: True})
+    config = ToolConfig(
+        builtins=builtins if builtins is not None else {name: True}, fetch_local=fetch_local
+    )
     box = McpToolBox(host, config, runner=runner)
 
     async def go() -> ToolOutcome:
@@ -122,3 +131,90 @@ def test_the_date_and_time_in_a_named_zone() -> None:
 
 def test_html_without_a_title() -> None:
     assert html_to_text("<p>one</p><p>two &amp; three</p>") == "one\n\ntwo & three"
+
+
+class _Redirects(BaseHTTPRequestHandler):
+    """A public-looking page that sends the client on to ``target``."""
+
+    target = ""
+
+    def do_GET(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", self.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://127.0.0.1:{port}/tides", "127.0.0.1"),
+        ("http://localhost:{port}/tides", None),
+        ("http://[::1]:{port}/tides", "::1"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+        ("http://10.1.2.3/", "10.1.2.3"),
+        ("http://192.168.1.1/", "192.168.1.1"),
+        ("http://100.64.0.1/", "100.64.0.1"),
+        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
+    ],
+)
+def test_local_and_private_addresses_are_refused(site: str, url: str, address: str | None) -> None:
+    port = site.rsplit(":", 1)[1]
+    outcome = run_tool(FETCH_PAGE, fetch_local=False, url=url.format(port=port))
+    assert outcome.is_error
+    host = url.split("//")[1].split("/")[0].rsplit(":", 1)[0] if "[" not in url else None
+    assert "is on this computer or a local network (" in outcome.content
+    assert outcome.content.endswith(
+        "so the fetch tool does not read it. Settings → Tools can allow local addresses."
+    )
+    if address is not None:
+        assert f"({address})" in outcome.content
+    if host is not None:
+        assert outcome.content.startswith(f"{host} is on this computer")
+
+
+def test_a_redirect_to_a_local_address_is_refused(site: str) -> None:
+    """The first address is checked as it resolves, and so is every address redirected to."""
+    _Redirects.target = f"{site}/tides"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Redirects)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        start = f"http://127.0.0.1:{server.server_port}/go"
+        followed = run_tool(FETCH_PAGE, url=start)  # allowed: the redirect is followed
+        assert not followed.is_error
+        assert followed.content.startswith(f"{site}/tides\n\n# Tide tables")
+        hops: list[str] = []
+        original = web_page.refuse_local
+
+        def checked(url: str) -> None:
+            hops.append(url)
+            if len(hops) > 1:  # the first hop stands for a public site
+                original(url)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(web_page, "refuse_local", checked)
+            refused = run_tool(FETCH_PAGE, fetch_local=False, url=start)
+        assert hops == [start, f"{site}/tides"]
+        assert refused.is_error
+        assert refused.content.startswith("127.0.0.1 is on this computer or a local network")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_name_that_does_not_resolve_is_one_sentence() -> None:
+    outcome = run_tool(FETCH_PAGE, fetch_local=False, url="http://no-such-host.invalid/page")
+    assert outcome.is_error
+    assert outcome.content == (
+        "http://no-such-host.invalid/page could not be reached (no address for "
+        "no-such-host.invalid)."
+    )
+
+
+def test_public_addresses_pass_the_check() -> None:
+    web_page.refuse_local("http://93.184.215.14/")  # an address on the internet: no error
+    web_page.refuse_local("http://[2606:4700::1111]/")

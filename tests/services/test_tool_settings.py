@@ -9,7 +9,7 @@ import pytest
 
 from app.services.context import Services
 from app.services.mcp_servers import ServerState
-from app.services.tool_settings import RememberingApprover, ToolSettings
+from app.services.tool_settings import RememberingApprover, ToolDraft, ToolSettings
 from app.services.tool_types import ApprovalDecision, ToolCall, ToolSpec
 from app.storage.settings import Settings
 from app.storage.tool_config import ToolConfigStore
@@ -74,11 +74,14 @@ def test_switching_a_server_off_or_editing_it_stops_it(services: Services) -> No
 
     async def go() -> int:
         await tool_settings.load()
-        await tool_settings.put_server(server)
+        draft = ToolDraft(tool_settings)
+        draft.put_server(server)
+        await draft.save()
         await tool_settings.check(server.id)
         box = tool_settings.toolbox()
         pid = int((await box.call(ToolCall("c", "pid", "{}", {}))).content)
-        await tool_settings.set_enabled(server.id, False)
+        draft.set_enabled(server.id, False)
+        await draft.save()
         return pid
 
     pid = asyncio.run(go())
@@ -112,3 +115,37 @@ def test_a_chosen_toolbox_follows_the_choice_and_a_newly_saved_config(
 
     assert asyncio.run(go()) == [[], ["current_date_time"], []]
     assert len(problems) == 1 and "“broken” closed the connection" in problems[0]
+
+
+def test_a_draft_changes_nothing_until_it_is_saved_and_keeps_choices_made_meanwhile(
+    services: Services,
+) -> None:
+    from app.storage.tool_config import ToolConfig, approval_key
+
+    tool_settings = ToolSettings(services)
+    kept, forgotten = approval_key("builtin", "current_date_time"), approval_key("files", "read")
+    ToolConfigStore().save(ToolConfig(always_allowed=frozenset({kept, forgotten})))
+
+    async def go() -> None:
+        await tool_settings.load()
+        draft = ToolDraft(tool_settings)
+        draft.put_server(server_config("one"))
+        draft.set_builtin("fetch_web_page", True)
+        draft.forget_allowed({forgotten})
+        assert draft.changed
+        assert ToolConfigStore().load().servers == ()
+        # "Always allow" answered in a chat while the page is open
+        await tool_settings.allow_always(ECHO)
+        saved = await draft.save()
+        assert [s.name for s in saved.servers] == ["one"]
+        assert saved.builtins == {"fetch_web_page": True}
+        assert saved.always_allowed == {kept, approval_key(ECHO.source, ECHO.title)}
+        assert not draft.changed
+
+        draft.remove_server(saved.servers[0].id)
+        await draft.discard()
+        assert [s.name for s in tool_settings.config.servers] == ["one"]
+        assert draft.config == tool_settings.config
+
+    asyncio.run(go())
+    assert [s.name for s in ToolConfigStore().load().servers] == ["one"]

@@ -232,6 +232,7 @@ class SettingsDialog(QDialog):
         test_column.addWidget(self.test_result)
         form.addRow("Server", test_column)
         self._test_task: asyncio.Task[Any] | None = None
+        self.tools_saved: asyncio.Task[Any] | None = None  # the Tools page's save, after OK
         hint = QLabel(
             "The read timeout is the longest wait between two pieces of a reply; reasoning "
             "models and image or audio models can be slow, so minutes are normal.",
@@ -364,6 +365,7 @@ class SettingsDialog(QDialog):
         self.send_with_enter.setChecked(settings.send_with_enter)
         self.stt_parallel.setValue(settings.stt_parallel)
         self.stt_upload_limit.setValue(settings.stt_upload_limit_mb)
+        self.tools_page.rounds_box.setValue(settings.tool_max_rounds)
         for kind, combo in self.default_model_combos.items():
             combo.set_current_model_id(settings.default_models.get(kind, ""))
 
@@ -393,6 +395,7 @@ class SettingsDialog(QDialog):
             send_with_enter=self.send_with_enter.isChecked(),
             stt_parallel=self.stt_parallel.value(),
             stt_upload_limit_mb=self.stt_upload_limit.value(),
+            tool_max_rounds=self.tools_page.rounds_box.value(),
             default_models=defaults,
             last_models=dict(self._original.last_models),
             extra=dict(self._original.extra),
@@ -463,7 +466,14 @@ class SettingsDialog(QDialog):
             self.pages.setCurrentIndex(page)
             return
         self.error_label.hide()
+        saving = self.tools_page.pending_save()
+        if saving is not None:  # outlives the dialog, which is deleted once closed
+            self.tools_saved = start_task(saving, name="save tools")
         super().accept()
+
+    def reject(self) -> None:
+        start_task(self.tools_page.discard(), name="drop tool changes")
+        super().reject()
 
     # -- slots ---------------------------------------------------------------------------
 

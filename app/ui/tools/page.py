@@ -1,14 +1,16 @@
-"""Settings → Tools: MCP servers, the built-in tools, and calls that are always allowed.
+"""Settings → Tools: MCP servers, the built-in tools, calls that are always allowed, and how
+many rounds of tool calls one question may use.
 
-Changes are saved as they are made. A server is not started by opening this page; "Start and
-list tools" starts it (on the MCP host's thread) to show its state and tools. State changes
-arrive from that thread through a queued signal.
+Changes are kept in a draft (``ToolDraft``) until the Settings dialog's OK saves them; Cancel
+drops them. A server is not started by opening this page; "Start and list tools" starts it
+(on the MCP host's thread, with the settings shown, saved or not) to show its state and
+tools. State changes arrive from that thread through a queued signal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.services.builtin_tools import BUILTIN_TOOLS
 from app.services.mcp_import import ImportProblem
 from app.services.mcp_servers import ServerState, ServerStatus
+from app.services.tool_settings import ToolDraft
 from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig
 from app.ui.asyncutils import ask_question, async_slot, await_dialog, start_task
 from app.ui.tools.import_dialog import ImportDialog
@@ -62,7 +66,7 @@ class ToolsPage(QWidget):
     """The Tools page of the Settings dialog.
 
     Signals:
-        config_changed(object): the saved ToolConfig after each change.
+        config_changed(object): the ToolConfig as it would be saved, after each change.
     """
 
     config_changed = Signal(object)
@@ -71,6 +75,7 @@ class ToolsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("toolsPage")
         self.tool_settings = services.tool_settings
+        self.draft = ToolDraft(self.tool_settings)
         self._bridge = _StatusBridge(self)
         self._bridge.changed.connect(self._on_status_changed)
         host, listener = self.tool_settings.host, self._bridge.changed.emit
@@ -150,6 +155,17 @@ class ToolsPage(QWidget):
             box.toggled.connect(lambda on, name=tool.spec.name: self._on_builtin_toggled(name, on))
             builtin_layout.addWidget(box)
             self.builtin_boxes[tool.spec.name] = box
+        self.fetch_local_box = QCheckBox(
+            "It may read this computer and local networks (localhost, 192.168.…, 10.…)", builtins
+        )
+        self.fetch_local_box.setObjectName("builtinFetchLocal")
+        self.fetch_local_box.setToolTip(
+            "Off: the fetch tool refuses addresses on this computer and private networks, so a "
+            "model cannot reach your router, printers or local services."
+        )
+        self.fetch_local_box.setContentsMargins(20, 0, 0, 0)
+        self.fetch_local_box.toggled.connect(self._on_fetch_local_toggled)
+        builtin_layout.addWidget(self.fetch_local_box)
         hint = QLabel(
             "They work without any server and are off until you switch them on.", builtins
         )
@@ -180,12 +196,32 @@ class ToolsPage(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
 
+        self.rounds_box = QSpinBox(self)
+        self.rounds_box.setObjectName("toolMaxRounds")
+        self.rounds_box.setAccessibleName("Tool rounds per question")
+        self.rounds_box.setRange(1, 100)
+        self.rounds_box.setValue(10)
+        self.rounds_box.setToolTip(
+            "How many turns in a row the model may call tools before it must answer"
+        )
+        rounds_label = QLabel("Tool rounds per question", self)
+        rounds_label.setBuddy(self.rounds_box)
+        self.apply_hint = QLabel("Changes on this page are saved with OK; Cancel drops them.", self)
+        self.apply_hint.setObjectName("toolsApplyHint")
+        self.apply_hint.setProperty("role", "hint")
+        bottom = QHBoxLayout()
+        bottom.addWidget(rounds_label)
+        bottom.addWidget(self.rounds_box)
+        bottom.addStretch(1)
+        bottom.addWidget(self.apply_hint)
+
         lower = QHBoxLayout()
         lower.addWidget(builtins, 1)
         lower.addWidget(allowed, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(servers, 3)
         layout.addLayout(lower, 2)
+        layout.addLayout(bottom)
         layout.addWidget(self.notice)
         self._show_config(ToolConfig())
         self.loaded = start_task(self._load(), owner=self, name="tools-page-load")
@@ -199,11 +235,27 @@ class ToolsPage(QWidget):
     # -- showing ---------------------------------------------------------------------------
 
     async def _load(self) -> None:
-        self._show_config(await self.tool_settings.load())
+        await self.tool_settings.load()
+        self.draft = ToolDraft(self.tool_settings)
+        self._show_config(self.draft.config)
 
     @property
     def config(self) -> ToolConfig:
-        return self.tool_settings.config
+        """The config as shown: the saved one with this page's changes."""
+        return self.draft.config
+
+    def pending_save(self) -> Coroutine[Any, Any, ToolConfig] | None:
+        """Saving this page's changes (OK), or None when there are none. The work holds no
+        reference to the page, so it may finish after the dialog is gone."""
+        draft = self.draft
+        return draft.save() if draft.changed else None
+
+    def discard(self) -> Coroutine[Any, Any, None]:
+        """Dropping this page's changes (Cancel); the page shows the saved config again."""
+        draft = self.draft
+        self.draft = ToolDraft(self.tool_settings)
+        self._show_config(self.draft.config)
+        return draft.discard()
 
     def _show_config(self, config: ToolConfig, select: str | None = None) -> None:
         current = select or self._current_id()
@@ -225,6 +277,8 @@ class ToolsPage(QWidget):
                 self.server_list.setCurrentRow(0)
             for name, box in self.builtin_boxes.items():
                 box.setChecked(config.builtins.get(name, False))
+            self.fetch_local_box.setChecked(config.fetch_local)
+            self.fetch_local_box.setEnabled(self.builtin_boxes["fetch_web_page"].isChecked())
             self.allowed_list.clear()
             for key in sorted(config.always_allowed):
                 item = QListWidgetItem(approval_label(key))
@@ -312,10 +366,9 @@ class ToolsPage(QWidget):
 
     # -- changes ---------------------------------------------------------------------------
 
-    async def _save(self, work: Awaitable[ToolConfig], select: str | None = None) -> None:
-        config = await work
-        self._show_config(config, select)
-        self.config_changed.emit(config)
+    def _changed(self, select: str | None = None) -> None:
+        self._show_config(self.config, select)
+        self.config_changed.emit(self.config)
 
     @async_slot
     async def _on_add_button_clicked(self) -> None:
@@ -328,13 +381,15 @@ class ToolsPage(QWidget):
             await self._edit_server(current)
 
     async def _edit_server(self, current: McpServerConfig | None) -> None:
-        """The server dialog for a new server (None) or ``current``; saves what it gives."""
+        """The server dialog for a new server (None) or ``current``; what it gives goes into
+        the draft."""
         dialog = ServerDialog(self.config, current, self)
         accepted = await await_dialog(dialog)
         server = dialog.server()
         dialog.deleteLater()
         if accepted and server is not None:
-            await self._save(self.tool_settings.put_server(server), server.id)
+            self.draft.put_server(server)
+            self._changed(server.id)
 
     @async_slot
     async def _on_remove_button_clicked(self) -> None:
@@ -345,10 +400,11 @@ class ToolsPage(QWidget):
             self,
             "Remove server",
             f"Remove the server “{current.name}”? Its settings, environment values and headers "
-            "are deleted.",
+            "are deleted when you press OK.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            await self._save(self.tool_settings.remove_server(current.id))
+            self.draft.remove_server(current.id)
+            self._changed()
 
     @async_slot
     async def _on_import_button_clicked(self) -> None:
@@ -359,14 +415,12 @@ class ToolsPage(QWidget):
         if not accepted:
             return
         try:
-            result = await self.tool_settings.import_servers(text)
+            result = self.draft.import_servers(text)
         except ImportProblem as exc:
             self.notice.setText(str(exc))
             self.notice.show()
             return
-        select = result.servers[0].id if result.servers else None
-        self._show_config(self.config, select)
-        self.config_changed.emit(self.config)
+        self._changed(result.servers[0].id if result.servers else None)
         if result.skipped:
             self.notice.setText("\n".join(result.skipped))
             self.notice.show()
@@ -375,25 +429,32 @@ class ToolsPage(QWidget):
     async def _on_check_button_clicked(self) -> None:
         current = self._current_server()
         if current is not None:
-            await self.tool_settings.check(current.id)
+            await self.tool_settings.check(current)
             self._on_status_changed(current.id, self.tool_settings.status(current.id))
 
     def _on_server_list_item_changed(self, item: QListWidgetItem) -> None:
         if self._filling:
             return
-        enabled = item.checkState() == Qt.CheckState.Checked
-        start_task(
-            self._save(self.tool_settings.set_enabled(item.data(SERVER_ID), enabled)), owner=self
-        )
+        self.draft.set_enabled(item.data(SERVER_ID), item.checkState() == Qt.CheckState.Checked)
+        self._show_details()  # the list is not refilled from inside its own signal
+        self.config_changed.emit(self.config)
 
     def _on_builtin_toggled(self, name: str, on: bool) -> None:
         if not self._filling:
-            start_task(self._save(self.tool_settings.set_builtin(name, on)), owner=self)
+            self.draft.set_builtin(name, on)
+            self._changed()
+
+    def _on_fetch_local_toggled(self, on: bool) -> None:
+        if not self._filling:
+            self.draft.set_fetch_local(on)
+            self._changed()
 
     def _on_forget_button_clicked(self) -> None:
         keys = {item.data(SERVER_ID) for item in self.allowed_list.selectedItems()}
         if keys:
-            start_task(self._save(self.tool_settings.forget_allowed(keys)), owner=self)
+            self.draft.forget_allowed(keys)
+            self._changed()
 
     def _on_clear_button_clicked(self) -> None:
-        start_task(self._save(self.tool_settings.forget_allowed()), owner=self)
+        self.draft.forget_allowed()
+        self._changed()

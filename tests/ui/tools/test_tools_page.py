@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.context import Services
 from app.storage.settings import Settings
 from app.storage.tool_config import ToolConfig, ToolConfigStore, approval_key, tools_config_path
+from app.ui.asyncutils import start_task
 from app.ui.tools.page import ToolsPage
 from tests.mcp_server import SERVER_SCRIPT, server_config
 
@@ -57,6 +58,14 @@ def wait_dialog(qtbot: Any, page: ToolsPage, name: str) -> QDialog:
     return dialog
 
 
+def save_page(qtbot: Any, page: ToolsPage) -> None:
+    """What the Settings dialog's OK does with the page's changes."""
+    saving = page.pending_save()
+    assert saving is not None, "the page has no changes to save"
+    task = start_task(saving)
+    qtbot.waitUntil(task.done, timeout=5000)
+
+
 def server_rows(page: ToolsPage) -> list[str]:
     servers = child(page, QListWidget, "toolServerList")
     return [servers.item(row).text() for row in range(servers.count())]
@@ -77,6 +86,8 @@ def test_add_a_server_start_it_and_see_its_tools(
     child(dialog, QPlainTextEdit, "toolServerEnv").setPlainText("TEST_TOKEN=open-sesame-42")
     qtbot.mouseClick(child(dialog, QPushButton, "toolServerOk"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: server_rows(page) == ["test tools — not running"], timeout=3000)
+    assert not tools_config_path().exists()  # kept until OK
+    save_page(qtbot, page)
 
     saved = tools_config_path().read_text(encoding="utf-8")
     assert "open-sesame-42" not in saved
@@ -117,7 +128,9 @@ def test_switch_off_edit_and_remove_a_server(qtbot: Any, qloop: Any, services: S
     page = open_page(qtbot, services)
     servers = child(page, QListWidget, "toolServerList")
     servers.item(1).setCheckState(Qt.CheckState.Unchecked)
-    qtbot.waitUntil(lambda: not ToolConfigStore().load().servers[1].enabled, timeout=3000)
+    assert not page.config.servers[1].enabled
+    save_page(qtbot, page)
+    assert not ToolConfigStore().load().servers[1].enabled
     assert ToolConfigStore().load().servers[0].enabled
 
     servers.setCurrentRow(0)
@@ -140,6 +153,7 @@ def test_switch_off_edit_and_remove_a_server(qtbot: Any, qloop: Any, services: S
     assert "Remove the server “two 2”?" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: server_rows(page) == ["two — not running"], timeout=3000)
+    save_page(qtbot, page)
     assert [s.name for s in ToolConfigStore().load().servers] == ["two"]
 
 
@@ -170,6 +184,8 @@ def test_import_claude_desktop_json(qtbot: Any, qloop: Any, services: Services) 
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: server_rows(page) == ["filesystem — not running"], timeout=3000)
     assert "“old” was skipped" in child(page, QLabel, "toolsNotice").text()
+    save_page(qtbot, page)
+    assert [s.name for s in ToolConfigStore().load().servers] == ["filesystem"]
 
 
 def test_builtins_and_always_allowed_choices(qtbot: Any, qloop: Any, services: Services) -> None:
@@ -183,10 +199,14 @@ def test_builtins_and_always_allowed_choices(qtbot: Any, qloop: Any, services: S
     page = open_page(qtbot, services)
     fetch = child(page, QCheckBox, "builtinTool_fetch_web_page")
     assert not fetch.isChecked()
+    local = child(page, QCheckBox, "builtinFetchLocal")
+    assert not local.isEnabled()
     fetch.setChecked(True)
-    qtbot.waitUntil(
-        lambda: ToolConfigStore().load().builtins.get("fetch_web_page") is True, timeout=3000
-    )
+    assert local.isEnabled() and not local.isChecked()
+    local.setChecked(True)
+    save_page(qtbot, page)
+    assert ToolConfigStore().load().builtins.get("fetch_web_page") is True
+    assert ToolConfigStore().load().fetch_local
 
     allowed = child(page, QListWidget, "alwaysAllowedList")
     labels = [allowed.item(i).text() for i in range(allowed.count())]
@@ -194,8 +214,10 @@ def test_builtins_and_always_allowed_choices(qtbot: Any, qloop: Any, services: S
     allowed.item(1).setSelected(True)
     qtbot.mouseClick(child(page, QPushButton, "alwaysAllowedForget"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: allowed.count() == 1, timeout=3000)
+    save_page(qtbot, page)
     assert ToolConfigStore().load().always_allowed == {"builtin/current_date_time"}
     qtbot.mouseClick(child(page, QPushButton, "alwaysAllowedClear"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: allowed.count() == 0, timeout=3000)
+    save_page(qtbot, page)
     assert ToolConfigStore().load().always_allowed == frozenset()
     assert not child(page, QPushButton, "alwaysAllowedClear").isEnabled()
