@@ -32,7 +32,7 @@ def _config() -> ToolConfig:
                 enabled=False,
             ),
         ),
-        builtins={"current_date_time": True},
+        builtins={"current_date_time": True, "fetch_web_page": True},
         always_allowed=frozenset(
             {approval_key("builtin", "current_date_time"), approval_key("test tools", "add")}
         ),

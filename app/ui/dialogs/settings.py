@@ -472,7 +472,9 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def reject(self) -> None:
-        start_task(self.tools_page.discard(), name="drop tool changes")
+        dropping = self.tools_page.discard()
+        if dropping is not None:
+            start_task(dropping, name="drop tool changes")
         super().reject()
 
     # -- slots ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.builtin_tools import BUILTIN_TOOLS
+from app.services.builtin_tools import BUILTIN_TOOLS, FETCH_PAGE
 from app.services.mcp_import import ImportProblem
 from app.services.mcp_servers import ServerState, ServerStatus
 from app.services.tool_settings import ToolDraft
@@ -148,6 +148,15 @@ class ToolsPage(QWidget):
         builtins = QGroupBox("Built-in tools", self)
         builtin_layout = QVBoxLayout(builtins)
         self.builtin_boxes: dict[str, QCheckBox] = {}
+        self.fetch_local_box = QCheckBox(
+            "May read this computer and local networks (localhost, 192.168.…, 10.…)", builtins
+        )
+        self.fetch_local_box.setObjectName("builtinFetchLocal")
+        self.fetch_local_box.setToolTip(
+            "Off: the fetch tool refuses addresses on this computer and private networks, so a "
+            "model cannot reach your router, printers or local services."
+        )
+        self.fetch_local_box.toggled.connect(self._on_fetch_local_toggled)
         for tool in BUILTIN_TOOLS:
             box = QCheckBox(tool.label, builtins)
             box.setObjectName(f"builtinTool_{tool.spec.name}")
@@ -155,17 +164,11 @@ class ToolsPage(QWidget):
             box.toggled.connect(lambda on, name=tool.spec.name: self._on_builtin_toggled(name, on))
             builtin_layout.addWidget(box)
             self.builtin_boxes[tool.spec.name] = box
-        self.fetch_local_box = QCheckBox(
-            "It may read this computer and local networks (localhost, 192.168.…, 10.…)", builtins
-        )
-        self.fetch_local_box.setObjectName("builtinFetchLocal")
-        self.fetch_local_box.setToolTip(
-            "Off: the fetch tool refuses addresses on this computer and private networks, so a "
-            "model cannot reach your router, printers or local services."
-        )
-        self.fetch_local_box.setContentsMargins(20, 0, 0, 0)
-        self.fetch_local_box.toggled.connect(self._on_fetch_local_toggled)
-        builtin_layout.addWidget(self.fetch_local_box)
+            if tool.spec.name == FETCH_PAGE:
+                indented = QHBoxLayout()
+                indented.addSpacing(24)
+                indented.addWidget(self.fetch_local_box, 1)
+                builtin_layout.addLayout(indented)
         hint = QLabel(
             "They work without any server and are off until you switch them on.", builtins
         )
@@ -250,9 +253,12 @@ class ToolsPage(QWidget):
         draft = self.draft
         return draft.save() if draft.changed else None
 
-    def discard(self) -> Coroutine[Any, Any, None]:
-        """Dropping this page's changes (Cancel); the page shows the saved config again."""
+    def discard(self) -> Coroutine[Any, Any, None] | None:
+        """Dropping this page's changes (Cancel), or None when there are none; the page shows
+        the saved config again."""
         draft = self.draft
+        if not draft.changed:
+            return None
         self.draft = ToolDraft(self.tool_settings)
         self._show_config(self.draft.config)
         return draft.discard()
@@ -278,7 +284,7 @@ class ToolsPage(QWidget):
             for name, box in self.builtin_boxes.items():
                 box.setChecked(config.builtins.get(name, False))
             self.fetch_local_box.setChecked(config.fetch_local)
-            self.fetch_local_box.setEnabled(self.builtin_boxes["fetch_web_page"].isChecked())
+            self.fetch_local_box.setEnabled(self.builtin_boxes[FETCH_PAGE].isChecked())
             self.allowed_list.clear()
             for key in sorted(config.always_allowed):
                 item = QListWidgetItem(approval_label(key))
