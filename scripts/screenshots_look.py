@@ -60,7 +60,7 @@ async def _first_run(session: Session, out: Path) -> None:
 
 async def _grouped_and_drop(window: MainWindow, out: Path) -> None:
     chat = window.tab_pages["chat"]
-    store = chat.store
+    store = chat.history.store
     now = time.time()
     for title, age, pinned, model in CONVERSATIONS:
         conversation = store.create_conversation(title, model=model)

@@ -173,6 +173,12 @@ def actions_for(message: Message, *, is_last_reply: bool, busy: bool) -> list[tu
     return actions
 
 
+def actions_in_header(message: Message) -> bool:
+    """A question keeps its actions in its header line; a reply, which can be long, under its
+    end, where the reader finishes."""
+    return message.role == "user"
+
+
 TOOL_RESULT_SHOWN = 4_000
 
 
@@ -356,6 +362,8 @@ class RowLayoutCache:
     def estimate(self, message: Message, width: int, flags: RowFlags) -> int:
         line = QFontMetrics(self.font).lineSpacing()
         height = 2 * PAD + 2 * line + GAP * 3 + self._text_height(message.content, width)
+        if actions_in_header(message):
+            height -= line + GAP
         if message.reasoning:
             height += line + GAP
         if message.attachments:
@@ -380,7 +388,8 @@ class RowLayoutCache:
         when it comes on screen or at idle time. ``hurry`` (a reply is streaming): the end of
         the row gets ``END_BUDGET_S`` of layout time, the rest waits."""
         builder = _RowBuilder(self, message, width)
-        builder.header()
+        in_header = actions_in_header(message)
+        builder.header(actions if in_header else [])
         sections = builder.sections(flags.reasoning_open)
         builder.realize_needed(sections, shown_end, hurry)
         if message.reasoning:
@@ -396,7 +405,8 @@ class RowLayoutCache:
             builder.error()
         if flags.details_open:
             builder.details()
-        builder.actions(actions)
+        if not in_header:
+            builder.actions(actions)
         layout = RowLayout(key=key, height=builder.y + PAD, pieces=builder.pieces)
         self._layouts[message.id] = layout
         self._layouts.move_to_end(message.id)
@@ -482,7 +492,10 @@ class _RowBuilder:
         self.pieces.append(piece)
         return piece
 
-    def header(self) -> None:
+    def header(self, actions: list[tuple[str, str]] | None = None) -> None:
+        """The role (and model) on the left; status and time on the right, and before them
+        ``actions`` when the row keeps its actions in the header (a question is short: its
+        icons would otherwise leave a strip of empty bubble under it)."""
         message = self.message
         role = ROLE_LABELS.get(message.role, message.role.title())
         if message.role == "assistant" and message.model:
@@ -493,9 +506,15 @@ class _RowBuilder:
         status = STATUS_LABELS.get(message.status, "")
         when = time.strftime("%H:%M", time.localtime(message.created)) if message.created else ""
         right = f"{status}  {when}".strip()
+        end = PAD + self.width
         if right:
             advance = self.metrics.horizontalAdvance(right)
-            self._line("header_right", right, PAD + self.width - advance)
+            self._line("header_right", right, end - advance)
+            end -= advance + SPACE["m"]
+        if actions:
+            top = self.y + (self.metrics.height() - ACTION_SIZE) // 2
+            x = end - len(actions) * (ACTION_SIZE + SPACE["xs"]) + SPACE["xs"]
+            self._action_pieces(actions, x, top)
         self.y += self.metrics.height() + GAP
 
     def sections(self, reasoning_open: bool) -> list[_Section]:
@@ -602,10 +621,13 @@ class _RowBuilder:
         self._wrapped("details", details_text(self.message))
 
     def actions(self, actions: list[tuple[str, str]]) -> None:
-        """A row of icon buttons; each piece keeps its label for the tooltip."""
-        x = PAD - SPACE["s"]
+        """A row of icon buttons under the message."""
+        self._action_pieces(actions, PAD - SPACE["s"], self.y)
+        self.y += ACTION_SIZE
+
+    def _action_pieces(self, actions: list[tuple[str, str]], x: int, top: int) -> None:
+        """Icon buttons from ``x`` rightwards; each piece keeps its label for the tooltip."""
         for name, label in actions:
-            rect = QRect(x, self.y, ACTION_SIZE, ACTION_SIZE)
+            rect = QRect(x, top, ACTION_SIZE, ACTION_SIZE)
             self.pieces.append(Piece(f"action:{name}", rect, text=label))
             x += ACTION_SIZE + SPACE["xs"]
-        self.y += ACTION_SIZE

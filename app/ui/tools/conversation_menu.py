@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
@@ -18,6 +18,7 @@ from app.services.builtin_tools import BUILTIN_TOOLS
 from app.services.mcp_toolbox import tool_name
 from app.services.tool_settings import ToolChoice, ToolSettings
 from app.storage.tool_config import McpServerConfig, approval_key
+from app.ui.style.controls import decorate
 
 
 class ConversationToolsButton(QToolButton):
@@ -35,8 +36,10 @@ class ConversationToolsButton(QToolButton):
         self.choice = ToolChoice()
         self.setObjectName("chatToolsButton")
         self.setAccessibleName("Tools for this conversation")
-        self.setText("Tools")
+        self.setText("Choose")
         self.setToolTip("Choose the tools this conversation may call")
+        decorate(self, "tools", flat=True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.tools_menu = QMenu(self)
         self.tools_menu.setObjectName("chatToolsMenu")
@@ -51,7 +54,7 @@ class ConversationToolsButton(QToolButton):
     def _update_text(self) -> None:
         config = self.tool_settings.config
         count = len(self.choice.builtins_used(config)) + len(self.choice.servers_used(config))
-        self.setText(f"Tools ({count})" if count else "Tools")
+        self.setText(f"{count} chosen" if count else "Choose")
 
     def rebuild(self) -> None:
         menu = self.tools_menu

@@ -46,7 +46,7 @@ def test_choosing_tools_for_one_conversation(qtbot: Any, services: Services) -> 
     chosen: list[ToolChoice] = []
     button.choice_changed.connect(chosen.append)
     button.set_choice(ToolChoice())
-    assert button.text() == "Tools (2)"
+    assert button.text() == "2 chosen"
 
     button.rebuild()
     assert action(button, "chatTool_builtin_current_date_time").isChecked()
@@ -64,10 +64,10 @@ def test_choosing_tools_for_one_conversation(qtbot: Any, services: Services) -> 
     assert chosen[-1].hidden == ("test tools/echo",)
     action(button, "chatTool_builtin_current_date_time").setChecked(False)
     assert chosen[-1].builtins == ()
-    assert button.text() == "Tools (1)"
+    assert button.text() == "1 chosen"
     action(button, f"chatToolServer_{running.id}").setChecked(False)
     assert chosen[-1].servers == ()
-    assert button.text() == "Tools"
+    assert button.text() == "Choose"
 
     stored = {"tool_sources": chosen[-1].to_settings()}
     assert ToolChoice.from_settings(stored) == chosen[-1]
