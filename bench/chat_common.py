@@ -97,7 +97,13 @@ def message_text(rng: random.Random) -> str:
 
 
 def qt_loop() -> tuple[QApplication, asyncio.AbstractEventLoop]:
-    app = QApplication.instance() or QApplication([])
+    """The QApplication made as the app makes it (``create_application``), and a qasync loop."""
+    try:
+        from app.ui.app import create_application
+    except ImportError:  # an older tree, measured as it was
+        app = QApplication.instance() or QApplication([])
+    else:
+        app = create_application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     return app, loop  # type: ignore[return-value]

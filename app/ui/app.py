@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import linecache
 import logging
+import os
 import signal
 import sys
 import threading
@@ -123,11 +124,25 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
 # -- start-up ---------------------------------------------------------------------------------
 
 
+def paint_on_the_ui_thread_only() -> None:
+    """Keep Qt's painter from handing pieces of each paint to helper threads.
+
+    Qt's raster painter splits every fill taller than about a hundred lines (a scroll bar, a
+    text view's background) across its GUI thread pool and waits for the pieces. A window's
+    fills are small, so this saves nothing, and it costs each paint thousands of thread
+    hand-offs a second while text streams; the UI thread then waits for those helpers to get
+    a CPU, which on a busy machine is where streaming stalls came from. Set before the
+    QApplication exists; a value the person set is kept.
+    """
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The process's QApplication (created once), named and iconned."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    paint_on_the_ui_thread_only()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
