@@ -47,14 +47,25 @@ class ChunkedDecoder:
                 position = after
                 data_end = position + self._left
                 while self._state == _DATA and data_end + 2 <= end:
-                    # the usual case: the whole chunk, its CRLF and maybe the next size are here
+                    # the usual case: the whole chunk, its CRLF and maybe the next size are
+                    # here (once per event for most servers, so the size is read inline)
                     body.append(buffer[position:data_end])
                     position = data_end + 2
-                    self._state = _SIZE
-                    after = self._read_line(buffer, position)
-                    if after < 0:
+                    line_end = buffer.find(b"\n", position)
+                    if line_end < 0:
+                        self._state = _SIZE
                         break
-                    position = after
+                    line = buffer[position:line_end]
+                    position = line_end + 1
+                    try:
+                        size = int(line, 16)
+                    except ValueError:
+                        size = -1
+                    if size > 0:
+                        self._left = size
+                    else:  # the last chunk, a chunk extension or a malformed size
+                        self._state = _SIZE
+                        self._line(line)
                     data_end = position + self._left
             elif self._state == _DATA:
                 take = min(self._left, end - position)
