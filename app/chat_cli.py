@@ -329,18 +329,26 @@ class _TerminalEvents:
             raise CommandFailed(self.empty_sentence)
 
 
+def _use_knowledge(session: ChatSession, args: argparse.Namespace) -> None:
+    """--kb turns a knowledge base on for the conversation (it stays on when continued)."""
+    if args.kb and args.kb not in session.knowledge_bases:
+        session.use_knowledge_bases([*session.knowledge_bases, args.kb])
+
+
 async def _chat_in_history(
     services: Services, args: argparse.Namespace, prompt: str, assistant: Any
 ) -> int:
     from app.services.chat_history import HistoryWriteError
 
+    documents = await _attached_documents(services, args)
     events = _TerminalEvents(args)
     try:
         session = _open_session(services, args, assistant)
         _use_tools(session, services, args)
+        _use_knowledge(session, args)
         session.on_event = events
         try:
-            reply = await session.send(prompt, stream=events.stream)
+            reply = await session.send(prompt, documents=documents, stream=events.stream)
         finally:
             events.output.end()
     except HistoryWriteError as exc:
@@ -348,7 +356,38 @@ async def _chat_in_history(
     events.check()
     if reply is not None and not events.stream:
         _write_out(printer(args).clean(reply.content))
+    _print_sources(reply)
     return EXIT_OK
+
+
+async def _attached_documents(services: Services, args: argparse.Namespace) -> list[Any]:
+    """The --attach files, read and checked before anything is stored or sent (a file that
+    cannot be used is an error sentence); --send-file sends PDFs as the file itself."""
+    if args.kb:
+        await services.runner.run(services.knowledge.store.get, args.kb)  # it must exist
+    if not args.attach:
+        return []
+    from app.services.documents import extract
+    from app.services.message_documents import SEND_FILE, MessageDocument
+
+    documents = []
+    for path in args.attach:
+        document = MessageDocument.from_extracted(await services.runner.run(extract, path))
+        if args.send_file and document.can_send_file:
+            document.send = SEND_FILE
+        documents.append(document)
+    return documents
+
+
+def _print_sources(reply: Any) -> None:
+    """The sources the reply cites (all of them when it cites none) after the answer."""
+    from app.services.message_documents import cited_sources
+
+    sources = cited_sources(reply.content, reply.meta) if reply is not None else []
+    if sources:
+        lines = "\n".join(f"[{source.number}] {source.label}" for source in sources)
+        sys.stdout.write(f"\nSources:\n{lines}\n")
+        sys.stdout.flush()
 
 
 # -- conversations ---------------------------------------------------------------------------

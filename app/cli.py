@@ -93,18 +93,15 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     from app.services.chat import require_text
 
     prompt = require_text(text_argument(args.prompt))
-    # tools (and an assistant's tools) run on a session; with --no-history it is kept in memory
-    uses_tools = args.tools or args.mcp or args.assistant
-    if (uses_tools or not args.no_history) and not (args.attach or args.kb):
+    # tools, an assistant, documents and knowledge bases run on a session (with --no-history
+    # it is kept in memory); only a plain --no-history chat is one bare request
+    uses_session = args.tools or args.mcp or args.assistant or args.attach or args.kb
+    if uses_session or not args.no_history:
         from app.chat_cli import cmd_chat
 
         return await cmd_chat(services, args, prompt)
     if args.conversation is not None:
-        raise UsageError("--conversation cannot be used with --no-history, --attach or --kb.")
-    if args.tools or args.mcp:  # this path sends one request: the tool rounds live in history
-        raise UsageError(
-            "Tools (--tools, --mcp) cannot be used with --no-history, --attach or --kb."
-        )
+        raise UsageError("--conversation cannot be used with --no-history.")
     assistant = (
         await services.runner.run(services.assistants.find, args.assistant)
         if args.assistant
@@ -115,14 +112,10 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
     if args.system:
         messages = [{"role": "system", "content": args.system}, *messages[-1:]]
     params.update(sampling_params(args))
-    from app.cli_knowledge import grounded_messages, print_sources
-
-    messages, passages = grounded_messages(services, args, prompt, messages)
     if args.no_stream:
         reply = await services.chat.complete(model, messages, **params)
         _refuse_empty(reply.content, reply.finish_reason)
         _write_out(printer(args).clean(reply.content))
-        print_sources(passages)
         return EXIT_OK
     tail, written, finish_reason, cleaner = "", [], None, printer(args)
     try:
@@ -139,7 +132,6 @@ async def _cmd_chat(services: Services, args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             sys.stdout.flush()
     _refuse_empty("".join(written), finish_reason)
-    print_sources(passages)
     return EXIT_OK
 
 
@@ -591,7 +583,16 @@ def _add_text_commands(commands: Any) -> None:
         metavar="FILE",
         help="a document to send with the message (PDF, Word, text, Markdown, CSV, HTML, code)",
     )
-    chat.add_argument("--kb", metavar="NAME", help="answer from this knowledge base, citing it")
+    chat.add_argument(
+        "--send-file",
+        action="store_true",
+        help="send attached PDFs as the file itself (for models that read PDFs), not their text",
+    )
+    chat.add_argument(
+        "--kb",
+        metavar="NAME",
+        help="answer from this knowledge base, citing it (the conversation keeps using it)",
+    )
     from app.chat_cli import add_chat_arguments, add_conversations_arguments
 
     add_chat_arguments(chat)

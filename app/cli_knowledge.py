@@ -1,5 +1,5 @@
-"""``aiml-desktop kb …`` and what ``chat --attach/--kb`` adds to a request: knowledge bases
-and attached documents on the command line, on the same services as the window."""
+"""``aiml-desktop kb …``: knowledge bases on the command line, on the same services as the
+window (``chat --attach/--kb`` run on ``ChatSession``, see ``app.chat_cli``)."""
 
 from __future__ import annotations
 
@@ -13,54 +13,10 @@ from app.errors import AppError
 
 if TYPE_CHECKING:
     from app.services.context import Services
-    from app.storage.knowledge_store import Passage
 
 
 class KbCommandFailed(AppError):
     """A kb command ran but could not do what was asked."""
-
-
-def grounded_messages(
-    services: Services, args: argparse.Namespace, prompt: str, messages: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[Passage]]:
-    """``messages`` with the --kb passages in the system message and the --attach documents
-    before the question in the last one; the passages the reply may cite, in number order."""
-    if not (args.attach or args.kb):
-        return messages, []
-    from app.services.attachments import attach
-    from app.services.documents import extract
-    from app.services.knowledge import context_block
-
-    messages = [dict(message) for message in messages]
-    passages: list[Passage] = []
-    if args.kb:
-        passages = services.knowledge.search(args.kb, prompt, limit=6)
-        if not passages:
-            _say(f'note: nothing in knowledge base "{args.kb}" matches the question.')
-        else:
-            sources = context_block(passages)
-            if messages and messages[0].get("role") == "system":
-                messages[0]["content"] = f"{messages[0]['content']}\n\n{sources}"
-            else:
-                messages.insert(0, {"role": "system", "content": sources})
-    documents = [extract(path) for path in args.attach or ()]
-    if documents:
-        attached = attach(prompt, documents, first_number=len(passages) + 1)
-        for name in attached.retrieved:
-            _say(f"note: {name} is too big for this model's context: using retrieval.")
-        passages = [*passages, *attached.passages]
-        messages[-1]["content"] = f"{attached.text}\n\n{prompt}"
-    return messages, passages
-
-
-def print_sources(passages: list[Passage]) -> None:
-    from app.services.knowledge import citation_label
-
-    if passages:
-        print("\nSources:")
-        for number, passage in enumerate(passages, start=1):
-            print(f"[{number}] {citation_label(passage)}")
-        sys.stdout.flush()
 
 
 def cmd_kb(services: Services, args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.storage.chat_store import ChatStore, Conversation
 
 ASSISTANT_KEY = "assistant"  # in Conversation.settings: {"id", "name", "icon"}
+KNOWLEDGE_KEY = "knowledge_bases"  # in Conversation.settings: the knowledge bases it answers from
 
 
 def conversation_assistant(conversation: Conversation) -> dict[str, str] | None:
@@ -165,5 +166,7 @@ class AssistantService:
 
             settings[TOOL_CHOICE_KEY] = ToolChoice.by_names(assistant.tools).to_settings()
             settings["tools"] = True
+        if assistant.knowledge_bases:
+            settings[KNOWLEDGE_KEY] = list(assistant.knowledge_bases)
         store.update_conversation(conversation.id, settings=settings)
         return store.conversation(conversation.id)

@@ -239,6 +239,10 @@ def message_payload(message: Message) -> dict[str, Any]:
     """One stored message as the API wants it; images become ``image_url`` data-URL parts."""
     if message.role != "user" or not message.attachments:
         return {"role": message.role, "content": message.content}
+    if message.meta.get("documents"):
+        from app.services.message_documents import user_content
+
+        return {"role": "user", "content": user_content(message)[0]}
     parts: list[dict[str, Any]] = []
     if message.content:
         parts.append({"type": "text", "text": message.content})
@@ -347,8 +351,10 @@ class ReplyRecorder:
         *,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        meta: dict[str, Any] | None = None,
     ) -> None:
         self.store = store
+        self.meta = dict(meta or {})  # kept in the reply's meta when it is finished
         self.message_id = message_id
         self.interval = interval
         self._clock = clock
@@ -392,6 +398,7 @@ class ReplyRecorder:
     def finish(self, status: str, error: str | None = None) -> dict[str, Any]:
         """Write the whole reply with ``status``; returns the columns written."""
         details = completion_details(self.result())
+        details["meta"].update(self.meta)
         if error:
             details["meta"]["error"] = error
         changes = {

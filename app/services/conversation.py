@@ -42,6 +42,13 @@ from app.services.chat_history import (
 )
 from app.services.chat_history import saved as _saved
 from app.services.empty_reply import empty_reply_sentence, is_empty
+from app.services.grounding import (
+    Grounding,
+    build_grounding,
+    knowledge_bases_of,
+    needs_grounding,
+)
+from app.services.message_documents import KNOWLEDGE_KEY, MessageDocument, stored_parts
 from app.services.tool_calls import ToolCallRecord, ToolCallRunner, tool_call_from
 from app.services.tool_types import (
     DEFAULT_MAX_ROUNDS,
@@ -197,6 +204,7 @@ class ChatSession:
         self.conversation: Conversation | None = None
         self.tools: ToolCallRunner | None = None
         self._next_tools: bool | None = None  # the tools switch for a conversation to come
+        self._next_knowledge: tuple[str, ...] | None = None  # knowledge bases for one to come
         if toolbox is not None:
             self.set_tools(toolbox, approver)
         self._recorder: ReplyRecorder | None = None
@@ -219,6 +227,7 @@ class ChatSession:
         """Forget the open conversation; the next message starts a new one."""
         self.conversation = None
         self._next_tools = None
+        self._next_knowledge = None
 
     def start_conversation(self, title: str = "", **settings: Any) -> Conversation:
         """Create (and store) a new conversation with ``settings`` (model, mode, system
@@ -231,6 +240,9 @@ class ChatSession:
             if self._next_tools is not None:
                 self.switch_tools(self._next_tools)
                 self._next_tools = None
+            if self._next_knowledge is not None:
+                self.use_knowledge_bases(self._next_knowledge)
+                self._next_knowledge = None
         return self.conversation
 
     def update_settings(self, **values: Any) -> None:
@@ -240,6 +252,29 @@ class ChatSession:
         self.history.update_settings(self.conversation.id, **values)
         for name, value in values.items():
             setattr(self.conversation, name, value)
+
+    # -- knowledge bases ---------------------------------------------------------------------
+
+    @property
+    def knowledge_bases(self) -> tuple[str, ...]:
+        """The knowledge bases each question of the open conversation (or the next one to
+        start) is answered from."""
+        if self.conversation is None:
+            return self._next_knowledge or ()
+        return knowledge_bases_of(self.conversation)
+
+    def use_knowledge_bases(self, names: Sequence[str]) -> None:
+        """Answer from these knowledge bases from now on (stored with the conversation; for
+        a conversation not started yet, when it starts). No names: none."""
+        chosen = tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
+        conversation = self.conversation
+        if conversation is None:
+            self._next_knowledge = chosen
+            return
+        settings = {k: v for k, v in conversation.settings.items() if k != KNOWLEDGE_KEY}
+        if chosen:
+            settings[KNOWLEDGE_KEY] = list(chosen)
+        self.update_settings(settings=settings)
 
     # -- tools -------------------------------------------------------------------------------
 
@@ -317,11 +352,13 @@ class ChatSession:
         text: str,
         attachments: Sequence[Attachment] = (),
         *,
+        documents: Sequence[MessageDocument] = (),
         replacing: Message | None = None,
         **new_settings: Any,
     ) -> Message:
         """Store the person's message (committed before anything is sent).
 
+        ``documents``: attached documents, stored with the message (the file and its text).
         ``replacing``: a sent message that this one replaces, with every later message (edit
         and resend). ``new_settings`` are used when this message starts a new conversation.
         The first message names an untitled conversation.
@@ -331,13 +368,15 @@ class ChatSession:
         """
         conversation = self.start_conversation(**new_settings)
         store = self.history.store
+        files, stored = stored_parts(documents)
 
         def write() -> Message:
             if replacing is not None:
                 store.delete_from(conversation.id, replacing.position)
             meta = {"mode": "completion"} if conversation.mode == "completion" else {}
+            meta.update(stored)
             return store.add_message(
-                conversation.id, "user", text, attachments=list(attachments), meta=meta
+                conversation.id, "user", text, attachments=[*attachments, *files], meta=meta
             )
 
         user = _saved("The message", write)
@@ -345,7 +384,8 @@ class ChatSession:
             self._emit(MessagesRemoved(replacing.id, and_later=True))
         self._emit(MessageAdded(user))
         if not conversation.title:
-            conversation.title = auto_title(text or "Image")
+            first = documents[0].name if documents else "Image"
+            conversation.title = auto_title(text or first)
             try:
                 self.history.rename(conversation.id, conversation.title)
             except HistoryWriteError as exc:
@@ -357,6 +397,7 @@ class ChatSession:
         text: str,
         attachments: Sequence[Attachment] = (),
         *,
+        documents: Sequence[MessageDocument] = (),
         model: str | None = None,
         replacing: Message | None = None,
         stream: bool = True,
@@ -364,7 +405,9 @@ class ChatSession:
     ) -> Message | None:
         """Store ``text`` as the person's message and get the reply; returns the reply as
         stored (whatever its status), or None when none was started."""
-        self.add_user_message(text, attachments, replacing=replacing, **new_settings)
+        self.add_user_message(
+            text, attachments, documents=documents, replacing=replacing, **new_settings
+        )
         return await self.reply(model, stream=stream)
 
     def delete_message(self, message: Message) -> None:
@@ -446,13 +489,16 @@ class ChatSession:
         turn. After ``max_rounds`` such turns the model is told to answer (``tool_choice:
         "none"``); calls it still makes are refused and the reply ends with a sentence."""
         specs = await self._tool_specs(model_id)
+        grounding = await self._grounding(conversation)
         limit, rounds = self.max_rounds, 0
         while True:
             params = request_params(conversation)
             if specs:
                 params["tools"] = [spec.as_request_tool() for spec in specs]
                 params["tool_choice"] = "none" if rounds >= limit else "auto"
-            reply, parts = await one_round(conversation, model_id, params, runs_tools=bool(specs))
+            reply, parts = await one_round(
+                conversation, model_id, params, runs_tools=bool(specs), grounding=grounding
+            )
             if not parts or not specs or reply.status != "complete":
                 return reply
             rounds += 1
@@ -475,17 +521,22 @@ class ChatSession:
         params: dict[str, Any],
         *,
         runs_tools: bool = False,
+        grounding: Grounding | None = None,
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
         payload = request_messages(conversation, self._history_for_request(conversation))
+        meta: dict[str, Any] = {}
+        if grounding is not None:
+            payload = grounding.apply(payload)
+            meta = grounding.reply_meta()
         store = self.history.store
         reply = _saved(
             "The reply",
             lambda: store.add_message(
-                conversation.id, "assistant", "", status="streaming", model=model_id
+                conversation.id, "assistant", "", status="streaming", model=model_id, meta=meta
             ),
         )
         self._emit(MessageAdded(reply))
-        recorder = ReplyRecorder(store, reply.id)
+        recorder = ReplyRecorder(store, reply.id, meta=meta)
         self._recorder = recorder
         error: ApiError | None = None
         status = "complete"
@@ -566,6 +617,20 @@ class ChatSession:
             self._emit(ReplyFailed(recorder.message_id, error, sentence))
         return changes
 
+    async def _grounding(self, conversation: Conversation) -> Grounding | None:
+        """The knowledge-base passages and the documents of the question, as numbered
+        sources (blocking work, on the worker pool); None when there are neither."""
+        history = self._history_for_request(conversation)
+        if not needs_grounding(conversation, history):
+            return None
+        grounding = await self.services.runner.run(
+            build_grounding, self.services, conversation, history
+        )
+        if grounding is not None:
+            for note in grounding.notes:
+                self._emit(Notice(note))
+        return grounding
+
     def _last_user_text(self, conversation: Conversation) -> str:
         for message in reversed(self.history.store.messages(conversation.id, limit=20)):
             if message.role == "user":
@@ -595,15 +660,20 @@ class ChatSession:
         params: dict[str, Any],
         *,
         runs_tools: bool = False,
+        grounding: Grounding | None = None,
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
         """One turn asked for in one piece (``stream: false``)."""
         payload = request_messages(conversation, self._history_for_request(conversation))
+        meta: dict[str, Any] = {}
+        if grounding is not None:
+            payload = grounding.apply(payload)
+            meta = grounding.reply_meta()
 
         async def fetch() -> tuple[ChatCompletion, bool]:
             reply = await self.services.chat.complete(model_id, payload, **params)
             return reply, False
 
-        return await self._whole_reply(conversation, model_id, fetch, {}, runs_tools=runs_tools)
+        return await self._whole_reply(conversation, model_id, fetch, meta, runs_tools=runs_tools)
 
     async def _whole_reply(
         self,

@@ -23,7 +23,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import UserInputError
@@ -88,6 +88,7 @@ class ExtractedDocument:
     kind: str
     size: int
     pages: tuple[Page, ...]
+    data: bytes = field(default=b"", repr=False, compare=False)  # the file as it was read
 
     @property
     def text(self) -> str:
@@ -182,7 +183,7 @@ def extract(
         raise DocumentError(f"The file {name} can't be read: {exc.strerror or exc}.") from None
     reader = _READERS[kind]
     pages = reader(name, data, progress or _no_progress, cancelled or threading.Event())
-    return ExtractedDocument(name=name, kind=kind, size=size, pages=tuple(pages))
+    return ExtractedDocument(name=name, kind=kind, size=size, pages=tuple(pages), data=data)
 
 
 def _no_progress(done: int, total: int) -> None:

@@ -60,9 +60,49 @@ def test_chat_attach_sends_the_document_text_with_pages(
 
     assert result.code == 0, result.err
     content = _chat_json(gateway)["messages"][-1]["content"]
-    assert content.startswith('<document name="report.pdf">\n[page 1]\nIntro.\n\n[page 2]\nHarvest')
-    assert '<document name="notes.md">\nBees matter.\n</document>' in content
+    assert content.startswith("The attached documents follow")
+    assert (
+        '<document name="report.pdf">\n[1] report.pdf, page 1:\nIntro.\n\n'
+        "[2] report.pdf, page 2:\nHarvest: 40 tonnes.\n</document>"
+    ) in content
+    assert '<document name="notes.md">\n[3] notes.md:\nBees matter.\n</document>' in content
     assert content.endswith("\n\nSummarise")
+    assert result.out.endswith(
+        "\nSources:\n[1] report.pdf, page 1\n[2] report.pdf, page 2\n[3] notes.md\n"
+    )
+    # the exchange is in the history, with the files, like any other chat
+    [saved] = json.loads(cli("conversations", "--json").out)
+    assert saved["title"] == "Summarise"
+
+
+def test_chat_attach_is_saved_and_continues_with_the_documents(
+    gateway: FakeApi, cli: Cli, tmp_path: Path
+) -> None:
+    pdf = write_pdf(tmp_path / "report.pdf", ["Harvest: 40 tonnes."])
+    gateway.options.chat_reply = "It was 40 tonnes [1]."
+
+    first = cli("chat", "How big was the harvest?", "--attach", str(pdf))
+    pdf.unlink()
+    [saved] = json.loads(cli("conversations", "--json").out)
+    again = cli("chat", "And in kilograms?", "--conversation", str(saved["id"]))
+
+    assert first.code == 0 and again.code == 0, first.err + again.err
+    assert first.out == "It was 40 tonnes [1].\n\nSources:\n[1] report.pdf, page 1\n"
+    follow_up = _chat_json(gateway)["messages"]
+    assert "Harvest: 40 tonnes." in follow_up[0]["content"]  # the stored copy goes again
+    assert follow_up[-1] == {"role": "user", "content": "And in kilograms?"}
+
+
+def test_chat_send_file_sends_the_pdf_itself(gateway: FakeApi, cli: Cli, tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "report.pdf", ["Harvest: 40 tonnes."])
+
+    result = cli("chat", "Summarise", "--attach", str(pdf), "--send-file")
+
+    assert result.code == 0, result.err
+    parts = _chat_json(gateway)["messages"][-1]["content"]
+    assert parts[0] == {"type": "text", "text": "Summarise"}
+    assert parts[1]["type"] == "file" and parts[1]["file"]["filename"] == "report.pdf"
+    assert parts[1]["file"]["file_data"].startswith("data:application/pdf;base64,JVBERi")
 
 
 def test_chat_attach_refuses_a_bad_file_before_sending(

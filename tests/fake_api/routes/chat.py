@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import time
@@ -65,9 +67,59 @@ def chat_problem(body: dict[str, Any]) -> str | None:
                 f"messages[{index}].role: Invalid enum value. Expected 'system' | 'developer' |"
                 f" 'user' | 'assistant' | 'tool', received '{message['role']}'"
             )
+        if isinstance(message.get("content"), list):
+            problem = content_problem(f"messages[{index}].content", message["content"])
+            if problem:
+                return problem
     for key in ("max_tokens", "max_completion_tokens"):
         if key in body and (not isinstance(body[key], int) or body[key] < 1):
             return f"{key}: Number must be greater than or equal to 1"
+    return None
+
+
+CONTENT_PART_TYPES = ("text", "image_url", "input_audio", "file")
+PDF_DATA_URL = "data:application/pdf;base64,"
+
+
+def content_problem(where: str, parts: list[Any]) -> str | None:
+    """What is wrong with a list ``content``: each part is text, an image, audio or a file;
+    a ``file`` part carries a PDF as a base64 data URL with its file name (API_NOTES §2.2)."""
+    for number, part in enumerate(parts):
+        at = f"{where}[{number}]"
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind not in CONTENT_PART_TYPES:
+            return (
+                f"{at}.type: Invalid discriminator value. Expected {' | '.join(CONTENT_PART_TYPES)}"
+            )
+        if kind == "text" and not isinstance(part.get("text"), str):
+            return f"{at}.text: Required"
+        if kind == "image_url" and not isinstance((part.get("image_url") or {}).get("url"), str):
+            return f"{at}.image_url.url: Required"
+        if kind == "file":
+            problem = file_part_problem(at, part.get("file"))
+            if problem:
+                return problem
+    return None
+
+
+def file_part_problem(at: str, file: Any) -> str | None:
+    if not isinstance(file, dict):
+        return f"{at}.file: Required"
+    if not isinstance(file.get("filename"), str) or not file["filename"]:
+        return f"{at}.file.filename: Required"
+    data = file.get("file_data")
+    if not isinstance(data, str):
+        return f"{at}.file.file_data: Required"
+    if not data.startswith(PDF_DATA_URL):
+        return (
+            f"{at}.file.file_data: Only PDF files are supported (data:application/pdf;base64,...)"
+        )
+    try:
+        raw = base64.b64decode(data[len(PDF_DATA_URL) :], validate=True)
+    except (binascii.Error, ValueError):
+        return f"{at}.file.file_data: Invalid base64"
+    if not raw.startswith(b"%PDF-"):
+        return f"{at}.file.file_data: The file is not a PDF"
     return None
 
 
