@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import threading
 import time
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from app.api.chat_parsing import ChunkAccumulator
 from app.api.errors import BadRequestError, InvalidInputError, NotFoundError
 from app.api.types import ChatChunk, ChatCompletion
+from app.services.data_urls import data_url
 from app.services.usage import StreamTally, completion_record
 
 if TYPE_CHECKING:
@@ -229,10 +229,6 @@ def auto_title(text: str, limit: int = TITLE_CHARS) -> str:
             return (title or word[: limit - 1]) + "…"
         title = candidate
     return title
-
-
-def data_url(mime: str, data: bytes) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def message_payload(message: Message) -> dict[str, Any]:

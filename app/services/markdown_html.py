@@ -8,6 +8,7 @@ shown.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,8 @@ from app.services.markdown_code import (
 )
 from app.services.math_render import InvalidMath, MathRenderer
 from app.services.svg_preview import SvgPicture, UnsafeSvg, code_key, safe_svg
+
+_CITATION_LINK = re.compile(r"cite:\d{1,3}")  # a reply's mark of a numbered source
 
 
 class _SafeHtmlRenderer(RendererHTML):
@@ -88,6 +91,8 @@ class _SafeHtmlRenderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         href = tokens[idx].attrGet("href")
+        if isinstance(href, str) and _CITATION_LINK.fullmatch(href):
+            return f'<a href="{href}" style="color:{self.theme.link}; text-decoration:none">'
         if not isinstance(href, str) or not href.lower().startswith(SAFE_LINK_SCHEMES):
             tokens[idx].meta["inert"] = True
             return ""

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.services.assistants import KNOWLEDGE_KEY
 from app.services.attachments import DEFAULT_CONTEXT_TOKENS, attach, whole_text
-from app.services.chat import data_url
 from app.services.chat_history import Attachment, Message
+from app.services.data_urls import data_url
 from app.services.documents import (
     ExtractedDocument,
     Page,
@@ -331,3 +331,37 @@ def cited_sources(text: str, meta: dict[str, Any]) -> list[Source]:
     sources = sources_of(meta)
     cited = [sources[n] for n in cited_numbers(text) if n in sources]
     return cited or list(sources.values())
+
+
+CITE_SCHEME = "cite"
+_CODE = re.compile(  # fenced code (to its closing fence or the end) and code spans
+    r"(^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[^\n]*$|\Z)|`+[^`\n]*`+)", re.M | re.S
+)
+_MARK = re.compile(r"(?<![\w\\\[])\[(\d{1,3})\](?![(:])")
+
+
+def linked_citations(text: str, sources: dict[int, Source]) -> str:
+    """Markdown ``text`` with each ``[n]`` that names a source made a ``cite:n`` link (code
+    spans and fenced code are left alone)."""
+    if not sources:
+        return text
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return f"[\\[{number}\\]]({CITE_SCHEME}:{number})" if number in sources else match[0]
+
+    pieces, last = [], 0
+    for code in _CODE.finditer(text):
+        pieces.append(_MARK.sub(link, text[last : code.start()]))
+        pieces.append(code.group(0))
+        last = code.end()
+    pieces.append(_MARK.sub(link, text[last:]))
+    return "".join(pieces)
+
+
+def citation_number(href: str) -> int | None:
+    """The source number of a ``cite:n`` link, else None."""
+    prefix = f"{CITE_SCHEME}:"
+    if href.startswith(prefix) and href[len(prefix) :].isdigit():
+        return int(href[len(prefix) :])
+    return None

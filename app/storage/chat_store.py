@@ -621,15 +621,30 @@ def conversation_markdown(data: dict[str, Any]) -> str:
             quoted = "\n".join(f"> {line}" for line in str(item["reasoning"]).splitlines())
             lines += ["> **Reasoning**", ">", quoted, ""]
         for attachment in item.get("attachments") or []:
-            lines.append(f"*[attached image: {attachment.get('name') or attachment.get('mime')}]*")
+            mime = str(attachment.get("mime") or "")
+            what = "image" if mime.startswith("image/") else "file"
+            lines.append(f"*[attached {what}: {attachment.get('name') or mime}]*")
         for call in tool_calls_of(item.get("meta") or {}):
             lines += _tool_call_markdown(call)
         if item.get("content"):
             lines += [str(item["content"]), ""]
+        lines += _sources_markdown(item.get("meta") or {})
         facts = _detail_line(item)
         if facts:
             lines += [f"*{facts}*", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _sources_markdown(meta: dict[str, Any]) -> list[str]:
+    """A reply's numbered sources (``meta["sources"]``) as a list under it."""
+    sources = meta.get("sources")
+    if not isinstance(sources, list) or not sources:
+        return []
+    lines = ["Sources:", ""]
+    for source in sources:
+        if isinstance(source, dict):
+            lines.append(f"{source.get('n')}. {source.get('label')}")
+    return [*lines, ""]
 
 
 def _detail_line(item: dict[str, Any]) -> str:

@@ -193,3 +193,38 @@ def test_a_conversation_from_an_assistant_uses_its_knowledge_bases(
     assert reply is not None
     assert session.knowledge_bases == ("Team",)
     assert sources_of(reply.meta)[1].label == "team.md"
+
+
+def test_export_import_and_backup_keep_the_documents_and_sources(
+    services: Services, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    import sqlite3
+    import zipfile
+
+    from app.services.backup import DATABASE_MEMBER, create_backup
+
+    pdf = write_pdf(tmp_path / "report.pdf", ["Introduction.", BUDGET])
+    fake_api.options.chat_reply = "It is 40,000 euros [2]."
+    session, _events = session_for(services)
+    asyncio.run(session.send("Budget?", documents=[document(pdf)]))
+    history = services.chat_history
+    conversation = session.conversation_id or 0
+
+    exported = history.export_to(conversation, tmp_path / "budget", "json")
+    copy = history.import_from(exported)
+    question, answer = history.store.messages(copy)
+    [kept] = documents_of(question)
+    assert kept.data == pdf.read_bytes() and kept.pages[1].text == BUDGET
+    assert sources_of(answer.meta)[2].label == "report.pdf, page 2"
+    markdown = history.export_to(conversation, tmp_path / "budget.md", "markdown").read_text()
+    assert "*[attached file: report.pdf]*" in markdown
+    assert "Sources:\n\n1. report.pdf, page 1\n2. report.pdf, page 2" in markdown
+
+    archive = tmp_path / "backup.zip"
+    create_backup(archive, history=services.history)
+    with zipfile.ZipFile(archive) as zipped:
+        (tmp_path / "restored.sqlite3").write_bytes(zipped.read(DATABASE_MEMBER))
+    restored = sqlite3.connect(tmp_path / "restored.sqlite3")
+    names = restored.execute("SELECT name, mime, length(data) FROM attachments").fetchall()
+    assert ("report.pdf", "application/pdf", pdf.stat().st_size) in names
+    restored.close()

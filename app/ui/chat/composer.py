@@ -48,6 +48,11 @@ def image_attachment(name: str, data: bytes, mime: str | None = None) -> Attachm
     return Attachment(mime, data, name)
 
 
+def is_image_name(name: str) -> bool:
+    """Whether a file name is one of the images a message can show (else it is a document)."""
+    return (mimetypes.guess_type(name)[0] or "") in IMAGE_TYPES
+
+
 def png_bytes(image: QImage) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -87,11 +92,13 @@ class ChatInput(QPlainTextEdit):
     Signals:
         send_requested(): the person asked to send.
         images_received(list): attachments pasted or dropped (``Attachment`` objects).
+        documents_received(list): paths of documents (not images) pasted or dropped.
         image_refused(str): a pasted or dropped file could not be attached (the sentence why).
     """
 
     send_requested = Signal()
     images_received = Signal(list)
+    documents_received = Signal(list)
     image_refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -130,7 +137,7 @@ class ChatInput(QPlainTextEdit):
             if self.send_with_enter
             else ("Ctrl+Enter to send")
         )
-        self.setPlaceholderText(f"Type a message ({keys}); paste or drop images to attach")
+        self.setPlaceholderText(f"Type a message ({keys}); paste or drop files to attach")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -153,14 +160,20 @@ class ChatInput(QPlainTextEdit):
             if not image.isNull():
                 self._take(attachments, "pasted image.png", png_bytes(image), "image/png")
         elif source.hasUrls() and all(url.isLocalFile() for url in source.urls()):
+            documents = []
             for url in source.urls():
                 path = Path(url.toLocalFile())
+                if not is_image_name(path.name):
+                    documents.append(str(path))
+                    continue
                 try:
                     data = path.read_bytes()
                 except OSError as exc:
                     self.image_refused.emit(f"{path.name} could not be read ({exc.strerror}).")
                     continue
                 self._take(attachments, path.name, data, None)
+            if documents:
+                self.documents_received.emit(documents)
         else:
             super().insertFromMimeData(source)
             return

@@ -39,6 +39,15 @@ from app.services.chat_history import (
 )
 from app.services.markdown_groups import GrowingText, SourceGroup
 from app.services.markdown_render import MarkdownRenderer
+from app.services.message_documents import (
+    SOURCES_KEY,
+    document_records,
+    documents_of,
+    images_of,
+    linked_citations,
+    sources_of,
+    summary,
+)
 from app.ui.chat.math_images import math_picture
 from app.ui.style.tokens import ICON, SPACE
 
@@ -366,8 +375,9 @@ class RowLayoutCache:
             height -= line + GAP
         if message.reasoning:
             height += line + GAP
-        if message.attachments:
+        if images_of(message):
             height += THUMB + GAP
+        height += len(document_records(message.meta)) * (line + GAP)
         height += len(tool_calls_of(message.meta)) * (line + GAP)
         return height
 
@@ -394,8 +404,10 @@ class RowLayoutCache:
         builder.realize_needed(sections, shown_end, hurry)
         if message.reasoning:
             builder.reasoning(flags.reasoning_open, sections)
-        if message.attachments:
+        if images_of(message):
             builder.thumbnails()
+        if message.role == "user" and document_records(message.meta):
+            builder.documents()
         calls = tool_calls_of(message.meta)
         if message.content or not calls:
             builder.text(sections[-1])
@@ -527,6 +539,8 @@ class _RowBuilder:
         text = message.content
         if not text and message.status == "streaming":
             text = "…"
+        if message.role == "assistant" and SOURCES_KEY in message.meta:
+            text = linked_citations(text, sources_of(message.meta))
         sections.append(
             _Section("body", cache.text_groups(message.id, "body", text), PAD, self.width)
         )
@@ -589,12 +603,17 @@ class _RowBuilder:
 
     def thumbnails(self) -> None:
         x = PAD
-        for index, attachment in enumerate(self.message.attachments):
+        for index, attachment in enumerate(images_of(self.message)):
             pixmap = self.cache.thumbnail(self.message.id, index, attachment.data)
             rect = QRect(x, self.y, pixmap.width(), pixmap.height())
             self.pieces.append(Piece("thumbnail", rect, text=attachment.name, pixmap=pixmap))
             x += pixmap.width() + GAP
         self.y += THUMB + GAP
+
+    def documents(self) -> None:
+        """One line a document sent with the message: name, pages, size, how it went."""
+        for document in documents_of(self.message):
+            self._wrapped("document", "▤ " + summary(document))
 
     def _wrapped(self, kind: str, text: str) -> None:
         flags = int(Qt.TextFlag.TextWordWrap)

@@ -46,10 +46,20 @@ from app.services.conversation import (
 )
 from app.services.defaults import DEFAULT_MODELS
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
+from app.services.message_documents import documents_of, images_of, sources_of
 from app.services.tool_types import ApprovalDecision, Approver, ToolBox, ToolCall, ToolSpec
 from app.ui.asyncutils import async_slot
-from app.ui.chat.composer import AttachmentStrip, ChatInput, ComposerFrame, image_attachment
+from app.ui.chat.citation_popup import CitationPopup
+from app.ui.chat.composer import (
+    AttachmentStrip,
+    ChatInput,
+    ComposerFrame,
+    image_attachment,
+    is_image_name,
+)
 from app.ui.chat.conversation_files import ConversationFiles
+from app.ui.chat.document_chips import DocumentTray
+from app.ui.chat.knowledge_picker import KnowledgePicker
 from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
 from app.ui.chat.tool_approval import ask_tool_approval
@@ -73,7 +83,11 @@ FALLBACK_MODEL = DEFAULT_MODELS["chat"]
 PAGE_SIZE = 120
 ASK_HINT = (
     "Ask anything: type below and press Ctrl+Enter to send. "
-    "Paste or drop images to show them to a vision model."
+    "Paste or drop images for a vision model, or PDF, Word and text files to ask about them."
+)
+ATTACH_FILTER = (
+    "Documents and images (*.pdf *.docx *.txt *.md *.markdown *.csv *.tsv *.html *.htm "
+    "*.json *.py *.js *.ts *.png *.jpg *.jpeg *.gif *.webp);;All files (*)"
 )
 FIRST_STEPS_HINT = (
     "Three steps to a first answer:\n"
@@ -195,14 +209,16 @@ class ChatTab(QWidget):
         self.edit_banner.setProperty("role", "hint")
         self.edit_banner.hide()
         self.attachments = AttachmentStrip(self)
+        self.documents = DocumentTray(self.services.runner, self.message_bar.show_notice, self)
         self.input = ChatInput(self)
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("chatAttach")
-        self.attach_button.setText("Image…")
+        self.attach_button.setText("Attach…")
         self.attach_button.setToolTip(
-            "Attach images (for vision models); you can also paste or drop them"
+            "Attach documents (PDF, Word, text, Markdown, CSV, HTML, code) or images; "
+            "you can also paste or drop them"
         )
-        self.attach_button.setAccessibleName("Attach images")
+        self.attach_button.setAccessibleName("Attach files")
         decorate(self.attach_button, "attach", icon_only=True)
         self.send_button = QPushButton("Send", self)
         self.send_button.setObjectName("chatSend")
@@ -228,6 +244,7 @@ class ChatTab(QWidget):
             parent=self,
         )
         self.tools_toggle.show()
+        self.knowledge_picker = KnowledgePicker(self.session, lambda: self.services.knowledge, self)
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -237,6 +254,7 @@ class ChatTab(QWidget):
         top.addWidget(self.completion_mode)
         top.addWidget(self.tools_toggle)
         top.addWidget(self.conversation_tools.button)
+        top.addWidget(self.knowledge_picker)
         top.addWidget(self.settings_toggle)
 
         composer = ComposerFrame(self.input, self)
@@ -261,6 +279,7 @@ class ChatTab(QWidget):
         column.addWidget(self.totals)
         column.addWidget(self.edit_banner)
         column.addWidget(self.attachments)
+        column.addWidget(self.documents)
         column.addWidget(composer)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -279,8 +298,9 @@ class ChatTab(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.input.send_requested.connect(self.send)
         self.input.images_received.connect(self.attachments.add)
+        self.input.documents_received.connect(self.read_documents)
         self.input.image_refused.connect(self.message_bar.show_notice)
-        self.attach_button.clicked.connect(self.pick_images)
+        self.attach_button.clicked.connect(self.pick_files)
         self.settings_toggle.toggled.connect(self.settings_panel.setVisible)
         self.settings_panel.changed.connect(self._on_settings_panel_changed)
         self.settings_panel.save_defaults_requested.connect(self._on_save_defaults)
@@ -300,6 +320,7 @@ class ChatTab(QWidget):
 
         self.delegate.action_requested.connect(self._on_delegate_action_requested)
         self.delegate.link_activated.connect(self._on_delegate_link_activated)
+        self.delegate.citation_activated.connect(self.show_citation)
         self.delegate.code_copy_requested.connect(self._on_delegate_code_copy_requested)
         self.transcript.customContextMenuRequested.connect(self._on_transcript_context_menu)
         self.transcript.earlier_needed.connect(self.load_earlier)
@@ -436,6 +457,7 @@ class ChatTab(QWidget):
         self.sidebar.select(None)
         self._update_totals()
         self._show_tools_switch()
+        self.knowledge_picker.show_choice()
         self.input.setFocus()
 
     def start_conversation_with(self, text: str) -> None:
@@ -486,6 +508,7 @@ class ChatTab(QWidget):
         self.sidebar.select(conversation.id)
         self._update_totals()
         self._show_tools_switch()
+        self.knowledge_picker.show_choice()
         self.conversation_opened.emit(conversation.id)
 
     def _show_conversation_settings(self, conversation: Conversation) -> None:
@@ -674,21 +697,26 @@ class ChatTab(QWidget):
 
     @async_slot
     async def send(self) -> None:
-        """Send the input (and attached images) and stream the reply."""
+        """Send the input (and attached images and documents) and stream the reply."""
         if self.streaming:
+            return
+        if self.documents.reading:
+            self.message_bar.show_notice("A file is still being read; send once it is attached.")
             return
         text = self.input.toPlainText().strip()
         attachments = self.attachments.attachments
-        if not text and not attachments:
+        documents = self.documents.documents
+        if not text and not attachments and not documents:
             self.message_bar.show_notice("Type a message to send.")
             return
         if self.completion_mode.isChecked() and not text:
             self.message_bar.show_notice("Type a prompt to complete.")
             return
-        if self._commit_user_message(text, attachments) is None:
+        if self._commit_user_message(text, attachments, documents) is None:
             return
         self.input.clear()
         self.attachments.clear()
+        self.documents.clear()
         await self._run_reply(self.session.reply(self.current_model()))
 
     async def send_spoken(self, text: str) -> str | None:
@@ -705,13 +733,16 @@ class ChatTab(QWidget):
         reply = await self._run_reply(self.session.reply(self.current_model()))
         return reply.content if reply is not None and reply.status == "complete" else None
 
-    def _commit_user_message(self, text: str, attachments: list[Attachment]) -> Message | None:
+    def _commit_user_message(
+        self, text: str, attachments: list[Attachment], documents: list[Any] | None = None
+    ) -> Message | None:
         """Store the message before anything is sent; the input keeps the text when storing
         fails."""
         try:
             user = self.session.add_user_message(
                 text,
                 attachments,
+                documents=documents or (),
                 replacing=self._editing,
                 **self._new_conversation_settings(),
             )
@@ -880,8 +911,12 @@ class ChatTab(QWidget):
         self._editing = message
         self.input.setPlainText(message.content)
         self.attachments.clear()
-        if message.attachments:
-            self.attachments.add([Attachment(a.mime, a.data, a.name) for a in message.attachments])
+        self.documents.clear()
+        images = images_of(message)
+        if images:
+            self.attachments.add([Attachment(a.mime, a.data, a.name) for a in images])
+        for document in documents_of(message):
+            self.documents.add(document)
         self.edit_banner.show()
         self.input.setFocus()
 
@@ -917,6 +952,18 @@ class ChatTab(QWidget):
     def _on_delegate_link_activated(self, href: str) -> None:
         if is_safe_link(href):
             QDesktopServices.openUrl(QUrl(href))
+
+    def show_citation(self, message_id: int, number: int) -> None:
+        """Show the passage behind citation ``number`` of reply ``message_id`` where the
+        pointer is."""
+        from PySide6.QtGui import QCursor
+
+        message = self._message(message_id)
+        source = sources_of(message.meta).get(number) if message is not None else None
+        if source is None:
+            return
+        self.citation_popup = CitationPopup(source, self)
+        self.citation_popup.show_at(QCursor.pos())
 
     def _on_delegate_code_copy_requested(self, code: str) -> None:
         self._copy_text(code, "Code copied.")
@@ -965,22 +1012,31 @@ class ChatTab(QWidget):
     # -- attachments --------------------------------------------------------------------
 
     @async_slot
-    async def pick_images(self) -> None:
+    async def pick_files(self) -> None:
         from app.ui.asyncutils import ask_open_file_names
 
-        paths = await ask_open_file_names(
-            self, "Attach images", "", "Images (*.png *.jpg *.jpeg *.gif *.webp)"
-        )
+        paths = await ask_open_file_names(self, "Attach files", "", ATTACH_FILTER)
         if paths:
             await self.attach_files(paths)
 
+    @async_slot
+    async def read_documents(self, paths: list[str]) -> None:
+        """Read pasted or dropped documents into chips (off the UI thread, with Cancel)."""
+        await self.documents.read(paths)
+
     async def attach_files(self, paths: list[str]) -> None:
-        """Read, check and attach image files; a refused file is explained in the message bar."""
+        """Attach image files and documents; a refused file is explained in the message bar
+        (the text typed stays as it is)."""
         from pathlib import Path
 
+        documents = [path for path in paths if not is_image_name(Path(path).name)]
+        if documents:
+            await self.documents.read(documents)
         found: list[Attachment] = []
         for path in paths:
             name = Path(path).name
+            if not is_image_name(name):
+                continue
             try:
                 data = await self.services.runner.run(Path(path).read_bytes)
                 found.append(image_attachment(name, data))

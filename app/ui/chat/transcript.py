@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 
 from app.services.chat_history import Message
 from app.services.markdown_render import MarkdownRenderer, copy_index, preview_key
+from app.services.message_documents import citation_number, sources_of
+from app.ui.chat.citation_popup import citation_tip
 from app.ui.chat.row_layout import (
     ACTION_ICONS,
     MARGIN,
@@ -103,11 +105,14 @@ class MessageDelegate(QStyledItemDelegate):
         action_requested(str, int): an action link ("copy", "edit", "regenerate", "delete",
             "details", "retry") was clicked under message (id).
         link_activated(str): a web link in a message was clicked.
+        citation_activated(int, int): the citation mark ``[n]`` (number) of a reply (id) was
+            clicked.
         code_copy_requested(str): the Copy link of a code block was clicked (its code).
     """
 
     action_requested = Signal(str, int)
     link_activated = Signal(str)
+    citation_activated = Signal(int, int)
     code_copy_requested = Signal(str)
     _math_drawn = Signal()
 
@@ -516,7 +521,10 @@ class MessageDelegate(QStyledItemDelegate):
             return False
         number = copy_index(href)
         preview = preview_key(href)
-        if preview is not None:
+        cited = citation_number(href)
+        if cited is not None:
+            self.citation_activated.emit(message.id, cited)
+        elif preview is not None:
             self.layouts.renderer.toggle_svg_preview(preview)
             self.layouts.render_again(message.id)
             model = self.view.model()
@@ -545,6 +553,15 @@ class MessageDelegate(QStyledItemDelegate):
         model = self.view.model()
         if isinstance(model, TranscriptModel):
             model.touch(message_id)
+
+    def citation_tip_at(self, point: QPoint) -> str:
+        """The tooltip of the citation mark under ``point``: its source and passage."""
+        index = self.view.indexAt(point)
+        number = citation_number(self.anchor_at(point))
+        if not index.isValid() or number is None:
+            return ""
+        source = sources_of(index.data(MESSAGE_ROLE).meta).get(number)
+        return citation_tip(source) if source is not None else ""
 
     def anchor_at(self, point: QPoint) -> str:
         index = self.view.indexAt(point)
@@ -729,6 +746,8 @@ class TranscriptView(QListView):
             self.viewport().setCursor(shape)
             if anchor.startswith("action:"):
                 tip = delegate.action_label_at(point)
+            elif anchor.startswith("cite:"):
+                tip = delegate.citation_tip_at(point)
             else:
                 tip = anchor if anchor.startswith(("http", "mailto")) else ""
             self.viewport().setToolTip(tip)

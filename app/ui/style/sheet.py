@@ -116,6 +116,9 @@ QFrame[surface="composer"] {{ background: {s.base}; border: 1px solid {s.border_
 QFrame[surface="composer"][focused="true"] {{ border: 2px solid {s.accent}; }}
 QFrame[surface="composer"] QPlainTextEdit, QFrame[surface="composer"] QPlainTextEdit:focus {{
     border: none; background: transparent; padding: {sp["m"]}px {sp["m"]}px 0 {sp["m"]}px; }}
+QFrame[surface="chip"] {{ background: {s.accent_soft}; border: 1px solid {s.border};
+    border-radius: {r["m"]}px; }}
+QFrame[surface="chip"]:focus {{ border: 2px solid {s.accent}; }}
 QFrame[surface="card"] {{ background: {s.surface}; border: 1px solid {s.border};
     border-radius: {r["l"]}px; }}
 QMenu {{ background: {s.surface}; border: 1px solid {s.border_strong};

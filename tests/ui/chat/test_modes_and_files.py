@@ -76,13 +76,18 @@ def test_attached_files_are_checked(qtbot, chat_tab, fake_api, tmp_path):
     big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(21 * 1024 * 1024))
     text = tmp_path / "notes.txt"
     text.write_text("hello")
+    other = tmp_path / "archive.bin"
+    other.write_bytes(b"\x00\x01")
     task = start_task(chat_tab.attach_files([str(good), str(big)]))
     qtbot.waitUntil(task.done, timeout=5000)
     assert [a.name for a in chat_tab.attachments.attachments] == ["photo.png"]
     assert "huge.png is 21.0 MB; images can be at most 20 MB." in chat_tab.message_bar.text
-    task = start_task(chat_tab.attach_files([str(text)]))
+    task = start_task(chat_tab.attach_files([str(text), str(other)]))
     qtbot.waitUntil(task.done, timeout=5000)
-    assert "notes.txt is not a PNG, JPEG, GIF or WebP image" in chat_tab.message_bar.text
+    # a text file is a document (a chip), not an image; a kind we do not read is refused
+    assert [d.name for d in chat_tab.documents.documents] == ["notes.txt"]
+    assert "files of type .bin are not supported" in chat_tab.message_bar.text
+    assert [a.name for a in chat_tab.attachments.attachments] == ["photo.png"]
 
 
 def test_export_then_import_gives_the_same_conversation(qtbot, chat_tab, fake_api, tmp_path):
