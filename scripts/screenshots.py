@@ -13,8 +13,9 @@ and an in-memory keyring, so nothing real is touched. Parts (all by default):
   blocks.
 - ``assistants``: the Assistants window with the starter assistants.
 - ``image_compare``: Compare image models with three models' results.
-- ``documents``: a reply with rendered math, and the Knowledge window over a folder of real
-  PDF, Word and Markdown files with a search.
+- ``documents``: a reply with rendered math, the Knowledge window over a folder of real
+  PDF, Word and Markdown files with a search, and a chat grounded in it: a reply with
+  citations, a citation's passage, and document chips in the composer.
 - ``look``: a first run without a key, the conversation list grouped by day, the drop zone.
 - ``chat_compare``: Compare models in Chat, three columns answered.
 - ``voice``: recording in the Speech to text tab and voice mode in the Chat tab

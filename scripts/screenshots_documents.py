@@ -1,5 +1,7 @@
 """Screenshots of documents and math, light and dark: a reply with rendered formulas in the
-Chat tab, and the Knowledge window over a folder of real PDF and Word files with a search."""
+Chat tab, the Knowledge window over a folder of real PDF and Word files with a search, and a
+chat grounded in that knowledge base and an attached PDF: a reply with numbered citations, the
+passage of one in its popup, and the composer with document chips waiting to be sent."""
 
 from __future__ import annotations
 
@@ -74,3 +76,51 @@ async def shoot(session: Session, out: Path) -> None:
         await settle(0.4)
         save(panel, out / f"knowledge-{scheme}.png")
     panel.close()
+    await _cited_chat(session, tab, window, out)
+
+
+CITED_REPLY = (
+    "The apple harvest came to **40 tonnes** from 1,250 bearing trees [{harvest}], so about "
+    "32 kg a tree. Early frost cut the pear crop by a third [{harvest}], and picking labour "
+    "rose 8 percent [{costs}]."
+)
+
+
+async def _cited_chat(session: Session, tab: ChatTab, window: object, out: Path) -> None:
+    from PySide6.QtGui import QCursor
+
+    from app.services.message_documents import sources_of
+
+    folder = SCRATCH / "orchard-documents"
+    tab.new_conversation()
+    tab.knowledge_picker.choose("Orchard", True)
+    await tab.documents.read([str(folder / "orchard-report-2025.pdf")])
+    session.api.options.chat_reply = "…"
+    tab.input.setPlainText("How did the harvest go, and what went wrong?")
+    await tab.send()
+    # the reply cites the sources that hold what it says: the same numbers come again
+    first = tab.transcript_model.messages()[-1]
+    sources = sources_of(first.meta)
+    harvest = next(n for n, s in sources.items() if "apple harvest" in s.text)
+    costs = next(n for n, s in sources.items() if "Picking labour" in s.text)
+    session.api.options.chat_reply = CITED_REPLY.format(harvest=harvest, costs=costs)
+    await tab._run_reply(tab.session.regenerate(first, tab.current_model()))
+    await tab.documents.read(
+        [str(folder / "planting-plan.docx"), str(folder / "orchard-report-2025.pdf")]
+    )
+    tab.input.setPlainText("What will the cherry trees on the south slope need?")
+    for scheme in SCHEMES:
+        session.theme.apply(scheme)
+        await settle(0.5)
+        save(window, out / f"chat-documents-{scheme}.png")  # type: ignore[arg-type]
+    reply = tab.transcript_model.messages()[-1]
+    source = sources_of(reply.meta)[harvest]
+    from app.ui.chat.citation_popup import CitationPopup
+
+    for scheme in SCHEMES:
+        session.theme.apply(scheme)
+        popup = CitationPopup(source, tab)
+        popup.show_at(QCursor.pos())
+        await settle(0.3)
+        save(popup, out / f"chat-citation-{scheme}.png")
+        popup.close()

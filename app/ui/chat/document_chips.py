@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,8 +61,8 @@ class DocumentChip(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 2, 2, 2)
         row.setSpacing(4)
-        picture = QLabel(self)
-        picture.setPixmap(icon("document").pixmap(QSize(ICON["s"], ICON["s"])))
+        self.picture = picture = QLabel(self)
+        self._draw_icon()
         self.label = QLabel(text, self)
         self.label.setObjectName("chatDocumentLabel")
         remove = QToolButton(self)
@@ -74,6 +74,14 @@ class DocumentChip(QFrame):
         row.addWidget(picture)
         row.addWidget(self.label)
         row.addWidget(remove)
+
+    def _draw_icon(self) -> None:
+        self.picture.setPixmap(icon("document").pixmap(QSize(ICON["s"], ICON["s"])))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._draw_icon()  # in the colours of the theme now shown
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
