@@ -149,3 +149,19 @@ def test_vector_search_is_switched_on_and_off_from_the_command_line(
     embedded = [r.json for r in gateway.requests if r.path.endswith("/embeddings")]
     assert len(embedded[0]["input"]) == 3 and embedded[-1]["input"] == ["apple harvest"]
     assert "is off" in cli("kb", "embeddings", "Orchard", "off").err
+
+
+def test_chat_attach_without_history_leaves_the_history_empty(
+    gateway: FakeApi, cli: Cli, tmp_path: Path
+) -> None:
+    pdf = write_pdf(tmp_path / "report.pdf", ["Harvest: 40 tonnes."])
+
+    result = cli("chat", "Summarise", "--attach", str(pdf), "--no-history")
+
+    assert result.code == 0, result.err
+    assert (
+        "[1] report.pdf, page 1:\nHarvest: 40 tonnes."
+        in _chat_json(gateway)["messages"][-1]["content"]
+    )
+    assert result.out.endswith("\nSources:\n[1] report.pdf, page 1\n")
+    assert json.loads(cli("conversations", "--json").out) == []
