@@ -97,6 +97,20 @@ def require_tool(name: str, how: str = "") -> str:
     return path
 
 
+def use_secret_service() -> None:
+    """Switch this process to the real Secret Service keyring; skips outside a throwaway
+    session (AIML_TEST_REAL_SERVICES=1), ``missing_real`` without D-Bus or the backend."""
+    if os.environ.get("AIML_TEST_REAL_SERVICES") != "1":
+        pytest.skip("real keyring only in a throwaway session (AIML_TEST_REAL_SERVICES=1)")
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        missing_real("there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)")
+    from keyring.backends import SecretService
+
+    if not SecretService.Keyring.viable:
+        missing_real("the Secret Service keyring backend is not viable here")
+    keyring.set_keyring(SecretService.Keyring())
+
+
 @pytest.fixture
 def missing_real_service() -> Callable[[str], None]:
     """Call with a reason when a real service is absent: skips, or fails under CI."""

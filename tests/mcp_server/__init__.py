@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.storage.tool_config import McpServerConfig
@@ -20,6 +25,28 @@ def server_config(name: str = "testtools", *args: str, **changes: object) -> Mcp
         args=(str(SERVER_SCRIPT), *args),
         **changes,  # type: ignore[arg-type]
     )
+
+
+@contextlib.contextmanager
+def http_server() -> Iterator[str]:
+    """The test server serving streamable HTTP on a free loopback port; yields its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = server_config("http", "--http-port", str(port))
+    child = subprocess.Popen(
+        [config.command, *config.args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        child.terminate()
+        child.wait(10)
 
 
 def command_line(*args: str) -> str:

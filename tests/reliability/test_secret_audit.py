@@ -23,7 +23,6 @@ import contextlib
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -39,8 +38,10 @@ import pytest
 
 from app.storage.logging_setup import setup_logging, shutdown_logging
 from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig, ToolConfigStore
+from tests.conftest import use_secret_service
 from tests.fake_api import FakeApi
-from tests.mcp_server import command_line, server_config
+from tests.mcp_server import command_line
+from tests.mcp_server import http_server as mcp_http_server
 from tests.ui.conftest import open_window, qloop, use_server  # noqa: F401  (the window fixtures)
 
 pytestmark = pytest.mark.keyring_real
@@ -50,17 +51,9 @@ TOKEN = f"tok-audit-{uuid.uuid4().hex}"
 
 
 @pytest.fixture
-def real_keyring(missing_real_service: Callable[[str], None]) -> Iterator[None]:
+def real_keyring() -> Iterator[None]:
     """The Secret Service keyring, for this process and (through D-Bus) for its children."""
-    if os.environ.get("AIML_TEST_REAL_SERVICES") != "1":
-        pytest.skip("real keyring only in a throwaway session (AIML_TEST_REAL_SERVICES=1)")
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        missing_real_service("there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)")
-    from keyring.backends import SecretService
-
-    if not SecretService.Keyring.viable:
-        missing_real_service("the Secret Service keyring backend is not viable here")
-    keyring.set_keyring(SecretService.Keyring())
+    use_secret_service()
     yield
     with contextlib.suppress(Exception):
         from app.storage.secrets import KeyStore
@@ -72,23 +65,8 @@ def real_keyring(missing_real_service: Callable[[str], None]) -> Iterator[None]:
 @pytest.fixture
 def http_server() -> Iterator[str]:
     """The test MCP server serving streamable HTTP on a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = server_config("http", "--http-port", str(port))
-    child = subprocess.Popen(
-        [config.command, *config.args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        child.terminate()
-        child.wait(10)
+    with mcp_http_server() as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from app.services.mcp_toolbox import McpToolBox
 from app.services.runner import Runner
 from app.services.tool_types import ToolCall
 from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig
-from tests.mcp_server import process_alive, server_config
+from tests.mcp_server import http_server, process_alive, server_config
 
 
 def call(tool: str, **arguments: object) -> ToolCall:
@@ -272,23 +271,8 @@ def test_a_conversation_can_switch_off_one_tool_of_a_server(
 @pytest.fixture(scope="module")
 def http_server_url() -> Iterator[str]:
     """The test server serving streamable HTTP on a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = server_config("http", "--http-port", str(port))
-    child = subprocess.Popen(
-        [config.command, *config.args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        child.terminate()
-        child.wait(10)
+    with http_server() as url:
+        yield url
 
 
 def test_a_streamable_http_server_gets_its_headers(

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -26,20 +26,13 @@ from app.storage.history import HistoryDatabase
 from app.storage.logging_setup import setup_logging, shutdown_logging
 from app.storage.secrets import KeyStore
 from app.storage.settings import Settings, load_settings, save_settings
+from tests.conftest import use_secret_service
 
 
 @pytest.fixture
-def secret_service(missing_real_service: Callable[[str], None]) -> Iterator[str]:
+def secret_service() -> Iterator[str]:
     """Switch to the real Secret Service backend; yields a service name unique to this test."""
-    if os.environ.get("AIML_TEST_REAL_SERVICES") != "1":
-        pytest.skip("real keyring only in a throwaway session (AIML_TEST_REAL_SERVICES=1)")
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        missing_real_service("there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)")
-    from keyring.backends import SecretService
-
-    if not SecretService.Keyring.viable:
-        missing_real_service("the Secret Service keyring backend is not viable here")
-    keyring.set_keyring(SecretService.Keyring())
+    use_secret_service()
     service = f"aiml-desktop-test-{uuid.uuid4().hex[:8]}"
     yield service
     KeyStore(service=service).delete()
