@@ -19,6 +19,29 @@ TEST_KEY = "sk-cli-test-9f8e7d6c5b4a39281706"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def write_png(
+    path: Path,
+    width: int,
+    height: int,
+    colour: tuple[int, int, int],
+    *,
+    alpha: bool = True,
+    hole: bool = False,
+) -> Path:
+    """A real PNG of one colour; ``hole``: a clear square in its upper left quarter (a mask)."""
+    from PySide6.QtGui import QColor, QImage
+
+    image_format = QImage.Format.Format_ARGB32 if alpha else QImage.Format.Format_RGB32
+    image = QImage(width, height, image_format)
+    image.fill(QColor(*colour, 255))
+    if hole:
+        for x in range(width // 4, width // 2):
+            for y in range(height // 4, height // 2):
+                image.setPixelColor(x, y, QColor(0, 0, 0, 0))
+    assert image.save(str(path), "PNG")
+    return path
+
+
 @dataclass
 class CliResult:
     code: int

@@ -8,20 +8,14 @@ import base64
 import json
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
+from tests.cli.conftest import write_png
 from tests.fake_api import FakeApi
 
 
 def _png(path: Path, width: int, height: int, *, hole: bool = False) -> Path:
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
-    image.fill(QColor(20, 120, 200, 255))
-    if hole:
-        for x in range(width // 4, width // 2):
-            for y in range(height // 4, height // 2):
-                image.setPixelColor(x, y, QColor(0, 0, 0, 0))
-    assert image.save(str(path), "PNG")
-    return path
+    return write_png(path, width, height, (20, 120, 200), hole=hole)
 
 
 def test_cli_edit_with_a_mask_uploads_both_and_keeps_them(gateway: FakeApi, cli_process, tmp_path):

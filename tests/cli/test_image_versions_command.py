@@ -16,21 +16,12 @@ from PySide6.QtGui import QColor, QImage
 from app.services.context import Services
 from app.storage.image_store import ImageRecord
 from app.storage.paths import media_dir
-from tests.cli.conftest import REPO_ROOT
+from tests.cli.conftest import REPO_ROOT, write_png
 from tests.fake_api import FakeApi
 
 
 def _png(path: Path, width: int, height: int, *, alpha: bool = True, hole: bool = False) -> Path:
-    image = QImage(
-        width, height, QImage.Format.Format_ARGB32 if alpha else QImage.Format.Format_RGB32
-    )
-    image.fill(QColor(200, 80, 40, 255))
-    if hole:
-        for x in range(width // 4, width // 2):
-            for y in range(height // 4, height // 2):
-                image.setPixelColor(x, y, QColor(0, 0, 0, 0))
-    assert image.save(str(path), "PNG")
-    return path
+    return write_png(path, width, height, (200, 80, 40), alpha=alpha, hole=hole)
 
 
 def _history_image(prompt: str = "a lighthouse", model: str = "flux/schnell") -> ImageRecord:
