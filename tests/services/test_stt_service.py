@@ -172,3 +172,31 @@ def test_without_ffmpeg_a_video_is_refused_with_how_to_install(
         inspect_file(speech_video)
     plain = inspect_file(speech_wav)
     assert plain.path == speech_wav and plain.duration is None
+
+
+def test_no_progress_is_shown_after_a_transcription_is_cancelled(
+    services: Services, fake_api: FakeApi, speech_wav: Path
+) -> None:
+    fake_api.options.stt_statuses = ["queued"] * 400  # polled for seconds
+    stages: list[str] = []
+
+    async def go() -> tuple[int, int]:
+        task = asyncio.ensure_future(
+            services.transcription.transcribe(
+                DEEPGRAM,
+                file=speech_wav,
+                poll_interval=0.005,
+                on_progress=lambda stage, _fraction: stages.append(stage),
+            )
+        )
+        while "waiting" not in stages:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        seen = len(stages)
+        await asyncio.sleep(0.2)  # the worker may still be polling: nothing of it shows
+        return seen, len(stages)
+
+    seen, later = asyncio.run(asyncio.wait_for(go(), timeout=20))
+    assert later == seen
