@@ -9,7 +9,6 @@ UI thread through the event loop. A file that cannot be used is one sentence giv
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.services.attachments import DEFAULT_CONTEXT_TOKENS
 from app.services.documents import DocumentError, ExtractionCancelled, extract
 from app.services.message_documents import SEND_FILE, SEND_TEXT, MessageDocument, summary
+from app.ui.asyncutils import tied_to
 from app.ui.style.icons import icon
 from app.ui.style.tokens import ICON
 
@@ -258,14 +258,10 @@ class DocumentTray(QWidget):
     async def _read_one(self, path: Path) -> MessageDocument | None:
         cancel = self._cancel = threading.Event()
         self._cancelled_all = False
-        loop = asyncio.get_running_loop()
         self.status.setText(f"Reading {path.name}…")
         self.progress.setRange(0, 0)
         self._show_reading(True)
-
-        def progress(done: int, total: int) -> None:
-            loop.call_soon_threadsafe(self._show_progress, path.name, done, total)
-
+        progress = tied_to(self, lambda done, total: self._show_progress(path.name, done, total))
         try:
             extracted = await self.runner.run(extract, path, progress=progress, cancelled=cancel)
         except ExtractionCancelled:
@@ -275,6 +271,7 @@ class DocumentTray(QWidget):
             self.on_problem(str(exc))
             return None
         finally:
+            progress.close()
             self._cancel = None
             self._show_reading(False)
         if cancel.is_set():
