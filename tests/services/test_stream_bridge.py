@@ -234,3 +234,23 @@ def test_a_closed_progress_callback_runs_nothing_that_was_waiting() -> None:
         return seen
 
     assert run(scenario()) == []
+
+
+def test_the_bridge_is_the_only_way_from_a_worker_to_the_loop() -> None:
+    """New code hands worker results to the loop through ``stream_bridge``, not on its own."""
+    import ast
+    from pathlib import Path
+
+    import app
+
+    root = Path(app.__file__).parent
+    # mcp_servers stops the loop of its own thread (no worker → UI hand-off).
+    own_loop = {"services/stream_bridge.py", "services/mcp_servers.py"}
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            crossing = isinstance(node, ast.Attribute) and node.attr == "call_soon_threadsafe"
+            if crossing and name not in own_loop:
+                found.append(f"{name}:{node.lineno}")
+    assert found == []
