@@ -73,6 +73,8 @@ def send_oversized(ex: Exchange, n_bytes: int) -> None:
 
 def answer_fault(ex: Exchange, fault: Fault) -> bool:
     """Answer ``fault``; False when the default answer should follow (delay, mid-stream drop)."""
+    if fault.kind == "normal":
+        return False
     if fault.kind == "delay":
         if ex.wait(fault.seconds):
             return False

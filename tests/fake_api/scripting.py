@@ -54,6 +54,11 @@ class Fault:
         )
 
     @classmethod
+    def normal(cls) -> Fault:
+        """Answer as if nothing were scripted (so a later item reaches a later request)."""
+        return cls("normal")
+
+    @classmethod
     def drop(cls) -> Fault:
         """Close the connection without any answer."""
         return cls("drop")

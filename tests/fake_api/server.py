@@ -27,11 +27,11 @@ class _GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, api: FakeApi) -> None:
+    def __init__(self, api: FakeApi, port: int = 0) -> None:
         self.api = api
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _GatewayHandler)
+        super().__init__(("127.0.0.1", port), _GatewayHandler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
@@ -196,11 +196,13 @@ class FakeApi:
         """Queue one-shot answers for the next requests whose path starts with ``path_prefix``."""
         self.scripts.add(path_prefix, items, method)
 
-    def start(self) -> FakeApi:
+    def start(self, port: int = 0) -> FakeApi:
+        """Listen on ``port`` (0: a free one); after ``stop()`` the same port starts it again,
+        so a client sees a server that refused connections for a while and came back."""
         if self._server is not None:
             raise RuntimeError("already started")
         self.state.stopping.clear()
-        self._server = _GatewayServer(self)
+        self._server = _GatewayServer(self, port)
         host, port = self._server.server_address[:2]
         self.state.url = f"http://{host}:{port}"
         self._thread = threading.Thread(
