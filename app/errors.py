@@ -83,6 +83,18 @@ class ApiTimeoutError(ApiConnectionError):
         return "The server took too long to answer. Check the connection or raise the timeout."
 
 
+class AnswerCutError(ApiConnectionError):
+    """The connection broke after the server had started a successful answer.
+
+    The work was done (and may be paid for), so this is not sent again on its own; the person
+    decides whether to try again.
+    """
+
+    @property
+    def sentence(self) -> str:
+        return "The connection dropped before the whole reply arrived. Try again."
+
+
 class ResponseFormatError(ApiError):
     """The server answered 2xx with a body this client cannot use (bad JSON, no result …)."""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from app.errors import (
     STATUS_ERRORS,
+    AnswerCutError,
     ApiConnectionError,
     ApiError,
     ApiStatusError,
@@ -42,6 +43,7 @@ from app.errors import (
 
 __all__ = [
     "STATUS_ERRORS",
+    "AnswerCutError",
     "ApiConnectionError",
     "ApiError",
     "ApiStatusError",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from app.api.errors import ApiConnectionError, ApiStatusError, ApiTimeoutError
+from app.api.errors import AnswerCutError, ApiConnectionError, ApiStatusError, ApiTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,10 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Connection failures, 408, 409, 429 and every 5xx; never a read timeout or a 4xx."""
-    if isinstance(exc, ApiTimeoutError):
-        return False  # the server may still be working (and charging) on the first attempt
+    """Connection failures, 408, 409, 429 and every 5xx; never a read timeout, an answer cut
+    after it began, or a 4xx."""
+    if isinstance(exc, ApiTimeoutError | AnswerCutError):
+        return False  # the server may still be working (or has done and charged) the first one
     if isinstance(exc, ApiConnectionError):
         return True
     if isinstance(exc, ApiStatusError):

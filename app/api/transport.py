@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -21,6 +21,7 @@ import requests
 from app import APP_NAME, __version__
 from app.api.cancel import cancellable_session
 from app.api.errors import (
+    AnswerCutError,
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
@@ -45,6 +46,9 @@ UNSENDABLE_KEY = (
     "outside plain ASCII). Paste the key again in Settings → API key."
 )
 DOWNLOAD_CHUNK = 64 * 1024
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+"""The largest answer body read into memory (above every per-kind cap: images, audio)."""
+MAX_ERROR_BYTES = 1024 * 1024
 EXPIRED_LINK_STATUSES = frozenset({403, 404, 410})
 
 
@@ -88,12 +92,59 @@ def _map_network_error(exc: requests.RequestException) -> ApiError:
     return ApiConnectionError(str(exc))
 
 
+def _size_text(n_bytes: int) -> str:
+    if n_bytes >= 1024 * 1024:
+        return f"{n_bytes // (1024 * 1024)} MB"
+    return f"{max(n_bytes // 1024, 1)} KB"
+
+
+def _capped_chunks(response: requests.Response, max_bytes: int) -> Iterator[bytes]:
+    """The body in pieces; ``ResponseFormatError`` as soon as it is longer than ``max_bytes``."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large("reply", max_bytes)
+    total = 0
+    for chunk in response.iter_content(DOWNLOAD_CHUNK):
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_large("reply", max_bytes)
+        yield chunk
+
+
+def read_answer(response: requests.Response) -> None:
+    """Read a successful answer's body now, within MAX_ANSWER_BYTES, so ``response.content``
+    is ready. A break once the answer has begun is ``AnswerCutError`` (or ``ApiTimeoutError``
+    when the server went silent): the server has done the work, so it is not retried."""
+    try:
+        data = b"".join(_capped_chunks(response, MAX_ANSWER_BYTES))
+    except requests.RequestException as exc:
+        response.close()
+        if _is_read_timeout(exc):
+            raise ApiTimeoutError(f"The server stopped sending the reply: {exc}") from exc
+        raise AnswerCutError(f"The answer was cut off: {exc}") from exc
+    except ResponseFormatError:
+        response.close()
+        raise
+    response._content = data  # what ``response.content`` returns from now on
+    response._content_consumed = True
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, requests.Timeout | TimeoutError) or "timed out" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def error_from_response(response: requests.Response) -> ApiError:
-    """Read a non-2xx response fully and build its error."""
+    """Read a non-2xx response (up to MAX_ERROR_BYTES) and build its error."""
     raw_text = ""
     try:
-        raw_text = response.text
-    except requests.RequestException:
+        raw = b"".join(_capped_chunks(response, MAX_ERROR_BYTES))
+        raw_text = raw.decode(response.encoding or "utf-8", errors="replace")
+    except (requests.RequestException, ResponseFormatError, OSError):
         raw_text = ""
     try:
         body: Any = json.loads(raw_text) if raw_text.strip() else None
@@ -167,15 +218,19 @@ class Transport:
         *,
         ok: Callable[[int], bool] | None = None,
         headers: Mapping[str, str] | None = None,
+        stream: bool = False,
         **kwargs: Any,
     ) -> requests.Response:
-        """One attempt; raises the mapped error for a network failure or an unwanted status."""
+        """One attempt; raises the mapped error for a network failure or an unwanted status.
+
+        Unless ``stream`` is set, the body is read here (see ``read_answer``)."""
         try:
             response = self.session.request(
                 method,
                 self.url(path),
                 headers=self.api_headers(headers),
                 timeout=self.timeout,
+                stream=True,
                 **kwargs,
             )
         except requests.RequestException as exc:
@@ -185,6 +240,8 @@ class Transport:
             error = error_from_response(response)
             response.close()
             raise error
+        if not stream:
+            read_answer(response)
         return response
 
     def send(
@@ -276,5 +333,5 @@ class Transport:
 
 def _too_large(what: str, max_bytes: int) -> ResponseFormatError:
     return ResponseFormatError(
-        f"The {what} is larger than the {max_bytes // (1024 * 1024)} MB this app accepts."
+        f"The {what} is larger than the {_size_text(max_bytes)} this app accepts."
     )
