@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.errors import NotFoundError, ResponseFormatError
-from app.api.models_catalog import parse_model, parse_model_list
+from app.api.models_catalog import holds_model_list, parse_model, parse_model_list
 from app.api.transport import Transport, decode_json, quote_path_segment
 from app.api.types import Balance, ModelInfo, ModelList, Transaction, TransactionPage
 from app.api.values import CREDITS_PER_USD, as_dict, as_float, as_list, as_str
@@ -38,6 +38,8 @@ class ModelsApi:
             response.close()
             return ModelList((), etag=etag, not_modified=True)
         body = decode_json(response)
+        if not holds_model_list(body):
+            raise ResponseFormatError("The model list reply held no list of models.")
         return ModelList(
             tuple(parse_model_list(body)),
             etag=response.headers.get("etag"),
@@ -84,6 +86,8 @@ def parse_transaction(item: Any) -> Transaction | None:
 def parse_transaction_page(body: Any) -> TransactionPage:
     """``{data: [...], pagination: {next_cursor, has_more}}``; rows without a time are skipped."""
     root = as_dict(body)
+    if not isinstance(root.get("data"), list):
+        raise ResponseFormatError("The transactions reply held no list of transactions.")
     rows = [parse_transaction(item) for item in as_list(root.get("data"))]
     pagination = as_dict(root.get("pagination"))
     cursor = as_str(pagination.get("next_cursor"))

@@ -190,6 +190,20 @@ def _items(body: Any) -> list[Any]:
     return []
 
 
+def holds_model_list(body: Any) -> bool:
+    """True when ``body`` has a list of models in a known shape (an empty list counts)."""
+    if isinstance(body, list):
+        return True
+    root = as_dict(body)
+    for key in ("data", "models"):
+        value = root.get(key)
+        if isinstance(value, list):
+            return True
+        if isinstance(value, dict):
+            return holds_model_list(value)
+    return bool(root) and all(isinstance(v, dict) for v in root.values())
+
+
 def parse_model(item: Any) -> ModelInfo | None:
     entry = {"id": item} if isinstance(item, str) else as_dict(item)
     model_id = as_str(first_present(entry, "id", "name", "model"))
