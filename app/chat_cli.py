@@ -246,6 +246,9 @@ class TerminalApprover:
 
         if self.approve_all:
             return ApprovalDecision.ALWAYS_ALLOW
+        note = self._services.tool_settings.restart_note(spec)
+        if note is not None:
+            _say(f"note: {note}")
         where = f" from {spec.source}" if spec is not None and spec.source != "builtin" else ""
         question = (
             f"{PROG}: allow the tool {call.name}{where} with {call.arguments_json or '{}'}? "

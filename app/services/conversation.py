@@ -12,15 +12,21 @@ to one plain callback::
                                          # ReplyDelta…, MessageDone(reply)
 
 Each event is a small frozen dataclass (see ``ChatEvent``). Nothing here imports Qt; the
-callback runs on the event loop that awaits the session.
+callback runs on the event loop that awaits the session. The same exchange can be read as an
+async iterator instead::
+
+    async with contextlib.aclosing(session.events("Hello")) as events:
+        async for event in events:
+            ...                          # leaving the loop early stops the reply
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -409,6 +415,35 @@ class ChatSession:
             text, attachments, documents=documents, replacing=replacing, **new_settings
         )
         return await self.reply(model, stream=stream)
+
+    async def events(
+        self, text: str, attachments: Sequence[Attachment] = (), **options: Any
+    ) -> AsyncIterator[ChatEvent]:
+        """``send(text, attachments, **options)`` as an async iterator of its events, ending
+        when the reply has ended (an error ``send`` raises is raised here). ``on_event``, when
+        set, still sees every event. Closing the iterator early (``contextlib.aclosing``)
+        stops the reply; what arrived stays, marked stopped."""
+        queue: asyncio.Queue[ChatEvent | None] = asyncio.Queue()
+        previous = self.on_event
+
+        def put(event: ChatEvent) -> None:
+            queue.put_nowait(event)
+            if previous is not None:
+                previous(event)
+
+        self.on_event = put
+        task = asyncio.ensure_future(self.send(text, attachments, **options))
+        task.add_done_callback(lambda _task: queue.put_nowait(None))
+        try:
+            while (event := await queue.get()) is not None:
+                yield event
+            task.result()
+        finally:
+            self.on_event = previous
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     def delete_message(self, message: Message) -> None:
         """Delete one message (not the one that is streaming)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from app.errors import UserInputError
 from app.services.mcp_import import ImportResult, parse_mcp_servers
-from app.services.mcp_servers import McpHost, ServerStatus
+from app.services.mcp_servers import McpHost, ServerState, ServerStatus
 from app.services.mcp_toolbox import McpToolBox
 from app.services.tool_types import (
     DEFAULT_CALL_TIMEOUT,
@@ -86,6 +86,20 @@ class ToolSettings:
 
     def status(self, server_id: str) -> ServerStatus:
         return self.host.status(server_id)
+
+    def restart_note(self, spec: ToolSpec | None) -> str | None:
+        """For a tool of a saved server that has failed: a sentence saying that allowing the
+        call starts the server again (None when its server is not failed)."""
+        if spec is None:
+            return None
+        server = next((s for s in self.config.servers if s.name == spec.source), None)
+        if server is None:
+            return None
+        status = self.host.status(server.id)
+        if status.state is not ServerState.FAILED:
+            return None
+        said = f" What happened: {status.reason}" if status.reason else ""
+        return f"The server “{server.name}” has failed; allowing this call starts it again.{said}"
 
     # -- what a conversation needs ---------------------------------------------------------
 

@@ -676,7 +676,8 @@ class ChatTab(QWidget):
         self._show_tools_switch()
 
     async def approve_tool_call(self, call: ToolCall, spec: ToolSpec | None) -> ApprovalDecision:
-        return await ask_tool_approval(self, call, spec)
+        note = self.services.tool_settings.restart_note(spec)
+        return await ask_tool_approval(self, call, spec, note)
 
     def _show_tools_switch(self) -> None:
         self.conversation_tools.refresh()

@@ -31,7 +31,14 @@ def _pretty(text: str) -> str:
 class ToolApprovalDialog(QDialog):
     """One call to approve; ``decision()`` after it finished."""
 
-    def __init__(self, call: ToolCall, spec: ToolSpec | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        call: ToolCall,
+        spec: ToolSpec | None,
+        parent: QWidget | None = None,
+        *,
+        note: str | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("toolApprovalDialog")
         self.setWindowTitle("Allow this tool call?")
@@ -45,6 +52,11 @@ class ToolApprovalDialog(QDialog):
         description.setWordWrap(True)
         description.setProperty("role", "hint")
         description.setVisible(bool(description.text()))
+        self.note = QLabel(note or "", self)
+        self.note.setObjectName("toolApprovalRestart")
+        self.note.setWordWrap(True)
+        self.note.setProperty("role", "warning")
+        self.note.setVisible(bool(note))
         self.arguments = QPlainTextEdit(_pretty(call.arguments_json) or "{}", self)
         self.arguments.setObjectName("toolApprovalArguments")
         self.arguments.setReadOnly(True)
@@ -70,6 +82,7 @@ class ToolApprovalDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(description)
+        layout.addWidget(self.note)
         layout.addWidget(QLabel("Arguments:", self))
         layout.addWidget(self.arguments, 1)
         layout.addLayout(buttons)
@@ -79,10 +92,11 @@ class ToolApprovalDialog(QDialog):
 
 
 async def ask_tool_approval(
-    parent: QWidget, call: ToolCall, spec: ToolSpec | None
+    parent: QWidget, call: ToolCall, spec: ToolSpec | None, note: str | None = None
 ) -> ApprovalDecision:
-    """Show the dialog and wait for the person's answer (window-modal, no nested loop)."""
-    dialog = ToolApprovalDialog(call, spec, parent)
+    """Show the dialog and wait for the person's answer (window-modal, no nested loop);
+    ``note`` is shown above the arguments (a failed server that the call restarts)."""
+    dialog = ToolApprovalDialog(call, spec, parent, note=note)
     try:
         result = await await_dialog(dialog)
     finally:
