@@ -82,7 +82,7 @@ async def cmd_chat(services: Services, args: argparse.Namespace, prompt: str) ->
 
     check_sampling(sampling_params(args))  # before anything is stored or sent
     if args.conversation is not None and args.no_history:
-        raise UsageError("--conversation cannot be used with --no-history, --attach or --kb.")
+        raise UsageError("--conversation cannot be used with --no-history.")
     if args.conversation is not None and args.assistant:
         raise UsageError("--assistant starts a new conversation; leave out --conversation.")
     assistant = (

@@ -126,5 +126,5 @@ def test_no_history_with_tools_runs_the_calls_and_saves_nothing(
     refused = cli("chat", "Hi", "--no-history", "--tools", "--conversation", "1")
     assert refused.code == 2
     assert refused.err_lines == [
-        "aiml-desktop: error: --conversation cannot be used with --no-history, --attach or --kb."
+        "aiml-desktop: error: --conversation cannot be used with --no-history."
     ]
