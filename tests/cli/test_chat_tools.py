@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,18 @@ def test_no_history_with_tools_runs_the_calls_and_saves_nothing(
     assert refused.err_lines == [
         "aiml-desktop: error: --conversation cannot be used with --no-history."
     ]
+
+
+def test_tools_and_an_attached_file_go_together(
+    gateway: FakeApi, cli: Cli, toolbox: LocalToolBox, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Paris is in France.", encoding="utf-8")
+    gateway.options.tool_calls = PLAN[:1]
+    result = cli("chat", "Weather?", "--attach", notes, "--approve-tools", "--no-history")
+    assert result.code == 0, result.err
+    assert result.out.startswith("From the tools: get_weather said 18 °C, sunny.\n")
+    assert result.out.endswith("Sources:\n[1] notes.txt\n")
+    first = next(r.json for r in gateway.requests if r.path.endswith("/chat/completions"))
+    assert "Paris is in France." in json.dumps(first["messages"])
+    assert toolbox.calls == [("get_weather", {"city": "Paris"})]
