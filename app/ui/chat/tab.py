@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -48,7 +57,7 @@ from app.services.defaults import DEFAULT_MODELS
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
 from app.services.message_documents import documents_of, images_of, sources_of
 from app.services.tool_types import ApprovalDecision, Approver, ToolBox, ToolCall, ToolSpec
-from app.ui.asyncutils import async_slot
+from app.ui.asyncutils import async_slot, start_task
 from app.ui.chat.citation_popup import CitationPopup
 from app.ui.chat.composer import (
     AttachmentStrip,
@@ -70,6 +79,7 @@ from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
 from app.ui.style.tokens import SPACE
 from app.ui.tools.chat_binding import ConversationTools
+from app.ui.widgets.drop_zone import DropZone
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.voice_input import VoiceInput, insert_words
@@ -200,6 +210,10 @@ class ChatTab(QWidget):
         self.transcript.setItemDelegate(self.delegate)
         self.transcript.setModel(self.transcript_model)
         self.transcript_hint = EmptyHint(self.transcript, ASK_HINT, purpose="chat")
+        self.setAcceptDrops(True)
+        self.drop_zone = DropZone(
+            self.transcript, "Drop PDF, Word, text or image files to attach them", purpose="attach"
+        )
 
         self.edit_banner = QLabel(self)
         self.edit_banner.setObjectName("chatEditBanner")
@@ -1024,6 +1038,25 @@ class ChatTab(QWidget):
     async def read_documents(self, paths: list[str]) -> None:
         """Read pasted or dropped documents into chips (off the UI thread, with Cancel)."""
         await self.documents.read(paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+            self.drop_zone.show_over()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_zone.hide()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped anywhere on the tab are attached (documents as chips)."""
+        self.drop_zone.hide()
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            start_task(self.attach_files(paths))
 
     async def attach_files(self, paths: list[str]) -> None:
         """Attach image files and documents; a refused file is explained in the message bar

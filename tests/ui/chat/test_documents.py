@@ -210,3 +210,30 @@ def test_a_knowledge_base_turned_on_in_the_chat_answers_with_citations(
     assert picker.text() == "Knowledge"
     chat_tab.open_conversation(conversation)
     qtbot.waitUntil(lambda: picker.text() == "Knowledge: Company", timeout=5000)
+
+
+def test_files_dropped_on_the_transcript_are_attached(
+    qtbot: Any, chat_tab: ChatTab, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    pdf = write_pdf(tmp_path / "report.pdf", [BUDGET])
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(pdf))])
+    centre = chat_tab.rect().center()
+    action = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(
+        centre, action, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(chat_tab, enter)
+    assert enter.isAccepted() and chat_tab.drop_zone.isVisible()
+    drop = QDropEvent(
+        QPointF(centre), action, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(chat_tab, drop)
+    wait_chips(qtbot, chat_tab, 1)
+
+    assert not chat_tab.drop_zone.isVisible()
+    assert chip_texts(chat_tab)[0].startswith("report.pdf · 1 page · ")
