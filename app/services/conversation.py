@@ -524,7 +524,7 @@ class ChatSession:
         turn. After ``max_rounds`` such turns the model is told to answer (``tool_choice:
         "none"``); calls it still makes are refused and the reply ends with a sentence."""
         specs = await self._tool_specs(model_id)
-        grounding = await self._grounding(conversation)
+        grounding = await self._grounding(conversation, model_id)
         limit, rounds = self.max_rounds, 0
         while True:
             params = request_params(conversation)
@@ -652,14 +652,14 @@ class ChatSession:
             self._emit(ReplyFailed(recorder.message_id, error, sentence))
         return changes
 
-    async def _grounding(self, conversation: Conversation) -> Grounding | None:
+    async def _grounding(self, conversation: Conversation, model_id: str) -> Grounding | None:
         """The knowledge-base passages and the documents of the question, as numbered
         sources (blocking work, on the worker pool); None when there are neither."""
         history = self._history_for_request(conversation)
         if not needs_grounding(conversation, history):
             return None
         grounding = await self.services.runner.run(
-            build_grounding, self.services, conversation, history
+            build_grounding, self.services, conversation, history, model_id
         )
         if grounding is not None:
             for note in grounding.notes:

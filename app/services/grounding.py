@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from app.services.attachments import DEFAULT_CONTEXT_TOKENS
 from app.services.knowledge import context_block
 from app.services.message_documents import (
     DOCUMENTS_KEY,
@@ -30,6 +31,17 @@ if TYPE_CHECKING:
     from app.storage.knowledge_store import Passage
 
 KNOWLEDGE_PASSAGES = 6
+MIN_DOCUMENT_BUDGET = 2_000
+
+
+def document_budget(services: Services, model_id: str | None) -> int:
+    """How many tokens of documents a question to ``model_id`` may carry whole: half its
+    context window (the rest is for the conversation and the reply) when the model list
+    gives one, else ``DEFAULT_CONTEXT_TOKENS``."""
+    length = services.models.context_length_of(model_id) if model_id else None
+    if length is None:
+        return DEFAULT_CONTEXT_TOKENS
+    return max(MIN_DOCUMENT_BUDGET, length // 2)
 
 
 def knowledge_bases_of(conversation: Conversation) -> tuple[str, ...]:
@@ -100,7 +112,10 @@ def _search(
 
 
 def build_grounding(
-    services: Services, conversation: Conversation, history: Sequence[Message]
+    services: Services,
+    conversation: Conversation,
+    history: Sequence[Message],
+    model_id: str | None = None,
 ) -> Grounding | None:
     """The sources for answering the last person's message of ``history``; None when the
     conversation uses no knowledge base and the message has no documents."""
@@ -118,7 +133,11 @@ def build_grounding(
     if passages:
         grounding.system = context_block(passages)
     if question is not None and question.meta.get(DOCUMENTS_KEY):
-        content, documents = user_content(question, first_number=len(grounding.sources) + 1)
+        content, documents = user_content(
+            question,
+            first_number=len(grounding.sources) + 1,
+            budget_tokens=document_budget(services, model_id),
+        )
         grounding.question_id = question.id
         grounding.question_content = content
         grounding.sources.extend(documents.sources)

@@ -301,11 +301,16 @@ def document_content(
 
 
 def user_content(
-    message: Message, *, first_number: int | None = None
+    message: Message,
+    *,
+    first_number: int | None = None,
+    budget_tokens: int = DEFAULT_CONTEXT_TOKENS,
 ) -> tuple[str | list[dict[str, Any]], DocumentContent]:
     """The ``content`` of a person's message with its documents and images."""
     documents = documents_of(message)
-    content = document_content(message.content, documents, first_number=first_number)
+    content = document_content(
+        message.content, documents, first_number=first_number, budget_tokens=budget_tokens
+    )
     text = "\n\n".join(t for t in (content.text, message.content) if t)
     images = images_of(message)
     if not images and not content.files:

@@ -170,6 +170,15 @@ class ModelService:
         """The most recent outcome (its ``error`` says whether the list is stale)."""
         return self._last
 
+    def context_length_of(self, model_id: str) -> int | None:
+        """The context window in tokens that the last model list gave ``model_id``, if any."""
+        last = self._last
+        for model in last.models if last is not None else ():
+            if model_id == model.id or model_id in model.aliases:
+                length = model.context_length
+                return length if isinstance(length, int) and length > 0 else None
+        return None
+
     def capabilities_of(self, model_id: str) -> tuple[str, ...] | None:
         """What the last model list said ``model_id`` can do (matched by id or alias); None
         when the list did not say or has not been read."""

@@ -228,3 +228,37 @@ def test_export_import_and_backup_keep_the_documents_and_sources(
     names = restored.execute("SELECT name, mime, length(data) FROM attachments").fetchall()
     assert ("report.pdf", "application/pdf", pdf.stat().st_size) in names
     restored.close()
+
+
+def test_a_document_over_half_the_models_context_goes_by_retrieval(
+    services: Services, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    from app.services.grounding import document_budget
+
+    asyncio.run(services.models.refresh())
+    notes = tmp_path / "log.md"
+    filler = "\n\n".join(
+        f"Entry {n}: the orchard was inspected and nothing changed." for n in range(2700)
+    )
+    notes.write_text(f"{filler}\n\nEntry last: {BUDGET}\n", encoding="utf-8")
+    attached = document(notes)
+    assert 32_000 < attached.token_estimate < 64_000
+    assert document_budget(services, "deepseek/deepseek-r1") == 32_000
+
+    whole, _ = session_for(services)
+    asyncio.run(whole.send("What is the travel budget?", documents=[attached], model="gpt-4o"))
+    small, events = session_for(services)
+    reply = asyncio.run(
+        small.send("What is the travel budget?", documents=[attached], model="deepseek/deepseek-r1")
+    )
+
+    sent_whole, sent_small = (b["messages"][-1]["content"] for b in chat_bodies(fake_api)[-2:])
+    assert "Entry 1500:" in sent_whole
+    assert "Entry 1500:" not in sent_small and BUDGET in sent_small
+    assert len(sent_small) < len(sent_whole) // 10
+    notes_seen = [e.text for e in events if isinstance(e, Notice)]
+    assert notes_seen == [
+        "log.md is too big for the model's context, so only its passages that best match the "
+        "question were sent."
+    ]
+    assert reply is not None and any(s.label == "log.md" for s in sources_of(reply.meta).values())

@@ -54,6 +54,7 @@ from app.services.conversation import (
     ToolCallRequested,
 )
 from app.services.defaults import DEFAULT_MODELS
+from app.services.grounding import document_budget
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
 from app.services.message_documents import documents_of, images_of, sources_of
 from app.services.tool_types import ApprovalDecision, Approver, ToolBox, ToolCall, ToolSpec
@@ -678,6 +679,11 @@ class ChatTab(QWidget):
         if model_id:
             self._update_conversation_settings(model=model_id)
         self._show_tools_switch()
+        self._show_document_budget()
+
+    def _show_document_budget(self) -> None:
+        """Chips say "too big … will use retrieval" against the chosen model's context."""
+        self.documents.set_budget(document_budget(self.services, self.current_model()))
 
     # -- tools ----------------------------------------------------------------------------
 
@@ -1037,6 +1043,7 @@ class ChatTab(QWidget):
     @async_slot
     async def read_documents(self, paths: list[str]) -> None:
         """Read pasted or dropped documents into chips (off the UI thread, with Cancel)."""
+        self._show_document_budget()
         await self.documents.read(paths)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -1065,6 +1072,7 @@ class ChatTab(QWidget):
 
         documents = [path for path in paths if not is_image_name(Path(path).name)]
         if documents:
+            self._show_document_budget()
             await self.documents.read(documents)
         found: list[Attachment] = []
         for path in paths:

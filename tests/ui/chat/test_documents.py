@@ -237,3 +237,20 @@ def test_files_dropped_on_the_transcript_are_attached(
 
     assert not chat_tab.drop_zone.isVisible()
     assert chip_texts(chat_tab)[0].startswith("report.pdf · 1 page · ")
+
+
+def test_a_chip_says_when_the_document_is_too_big_for_the_chosen_model(
+    qtbot: Any, chat_tab: ChatTab, tmp_path: Path
+) -> None:
+    notes = tmp_path / "log.md"
+    notes.write_text("\n\n".join(f"Entry {n}: nothing changed." for n in range(5000)))
+    chat_tab.model_combo.set_current_model_id("deepseek/deepseek-r1")  # a 64,000-token context
+    paste_files(qtbot, chat_tab, notes)
+    wait_chips(qtbot, chat_tab, 1)
+    assert chip_texts(chat_tab)[0].endswith("too big for the model's context: will use retrieval")
+
+    combo = chat_tab.findChild(QComboBox, "chatModel")
+    index = next(i for i in range(combo.count()) if combo.itemText(i).endswith("openai/gpt-4o"))
+    combo.setCurrentIndex(index)  # picked from the list: a 128,000-token context
+    combo.activated.emit(index)
+    qtbot.waitUntil(lambda: "retrieval" not in chip_texts(chat_tab)[0])
