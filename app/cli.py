@@ -725,6 +725,20 @@ def build_parser() -> argparse.ArgumentParser:
 # -- running ---------------------------------------------------------------------------------
 
 
+def _window_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """The parsed options when ``arguments`` only open the window (``--self-test`` and the
+    global options), without building every command's parser (and importing its modules)
+    first; None for anything else, which the full parser handles."""
+    parser = _Parser(prog=PROG, add_help=False)
+    parser.add_argument("--self-test", action="store_true")
+    _add_global_options(parser, in_subcommand=False)
+    try:
+        args, rest = parser.parse_known_args(arguments)
+    except UsageError:
+        return None
+    return None if rest else args
+
+
 def connection_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The command line's flags that change the connection, for the window and every command."""
     return {"base_url": args.base_url, "dialect": args.dialect}
@@ -804,12 +818,16 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    import multiprocessing
+    if getattr(sys, "frozen", False):
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # a bundled app's helper process (formulas) starts here
+        multiprocessing.freeze_support()  # a bundled app's helper process (formulas) starts here
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
         return _run_gui()
+    window = _window_arguments(arguments)
+    if window is not None:
+        return _run_gui(self_test=window.self_test, **connection_overrides(window))
     try:
         args = build_parser().parse_args(arguments)
     except UsageError as exc:

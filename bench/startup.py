@@ -12,7 +12,9 @@
 
 Each command runs once to warm the disk cache, then ``--runs`` times alternately with its
 baseline; the table shows medians with min and max. Every run gets fresh XDG folders, the
-offscreen Qt platform and the null keyring.
+offscreen Qt platform and the null keyring. Both sides read cached bytecode, as an installed
+app does (pip and the bundle ship compiled modules): ``PYTHONDONTWRITEBYTECODE`` is dropped and
+``PYTHONPYCACHEPREFIX`` names a folder of this run, filled by the warm-up runs.
 
     python bench/startup.py [--runs 9] [--tab chat|image|stt|tts] [--no-cli]
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,6 +39,7 @@ from app.storage.paths import user_dirs_under  # noqa: E402
 from tests.fake_api import FakeApi  # noqa: E402
 
 PYTHON = sys.executable
+PYCACHE = tempfile.mkdtemp(prefix="aiml-startup-pycache-")
 BENCH_KEY = "bench-startup-key"
 TAB_INDEX = {"chat": 0, "image": 1, "stt": 2, "tts": 3}
 Sample = dict[str, float]
@@ -47,6 +51,8 @@ def _environment(scratch: Path, extra: dict[str, str]) -> dict[str, str]:
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     env["PYTHONPATH"] = str(REPO)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = PYCACHE
     env.pop("AIML_API_KEY", None)
     env.pop("AIML_API_BASE_URL", None)
     env.update(extra)
@@ -171,6 +177,7 @@ def main() -> int:
             bare_samples,
             [("wall", "exit", "s", 3), ("peak", "peak RSS", "MB", 1)],
         )
+    shutil.rmtree(PYCACHE, ignore_errors=True)
     load = os.getloadavg()[0]
     python = sys.version.split()[0]
     print(

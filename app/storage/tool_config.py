@@ -19,9 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.errors
-
 from app import APP_ID
 from app.storage.atomic import set_aside, write_json_atomic
 from app.storage.logging_setup import register_secret
@@ -270,6 +267,8 @@ class ToolConfigStore:
     def _read_secrets(self, server_id: str) -> dict[str, Any]:
         if server_id in self._session_secrets:
             return self._session_secrets[server_id]
+        import keyring.errors  # loaded on use: importing keyring is slow, start-up needs none
+
         try:
             text = keyring.get_password(self._service, self._username(server_id))
         except keyring.errors.KeyringError as exc:
@@ -288,6 +287,8 @@ class ToolConfigStore:
         return secrets if isinstance(secrets, dict) else {}
 
     def _write_secrets(self, server: McpServerConfig) -> None:
+        import keyring.errors
+
         secrets = server.secrets()
         username = self._username(server.id)
         try:
@@ -302,6 +303,8 @@ class ToolConfigStore:
         self._session_secrets.pop(server.id, None)
 
     def _delete_secrets(self, server_id: str) -> None:
+        import keyring.errors
+
         self._session_secrets.pop(server_id, None)
         try:
             self._delete_keyring_entry(self._username(server_id))
@@ -309,5 +312,7 @@ class ToolConfigStore:
             self._failure = str(exc) or type(exc).__name__
 
     def _delete_keyring_entry(self, username: str) -> None:
+        import keyring.errors
+
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             keyring.delete_password(self._service, username)

@@ -7,7 +7,6 @@ anything touches the keyring or the network; that work starts once the loop runs
 from __future__ import annotations
 
 import asyncio
-import linecache
 import logging
 import os
 import signal
@@ -194,22 +193,41 @@ async def _until(condition: Callable[[], bool], timeout: float) -> bool:
     return True
 
 
-async def _self_test(window: Any) -> int:
+class _FirstPaint:
+    """What the self-test needs of the first paint, taken the moment it happens (before the
+    work that waited for it runs): the report figures and whether the current tab was built
+    and visible."""
+
+    def __init__(self, window: Any) -> None:
+        self.figures: dict[str, Any] | None = None
+        self.tab_ready = False
+        self._window = window
+        window.first_painted.connect(self._on_painted)
+
+    def _on_painted(self) -> None:
+        from app.ui import self_test
+
+        window = self._window
+        self.figures = self_test.snapshot("painted")
+        page = window.tabs.currentWidget()
+        current = window.tab_pages.kind_at(window.tabs.currentIndex())
+        self.tab_ready = page is window.tab_pages.built(current) and page.isVisible()
+
+
+async def _self_test(window: Any, first_paint: _FirstPaint) -> int:
     """Wait for the first paint with the current tab built, check the parts off the UI
     thread, print the verdict; with a report file, open every tab once before exiting."""
     from app.ui import self_test
 
-    painted = await _until(lambda: window.painted, SHOWN_TIMEOUT_S)
-    page = window.tabs.currentWidget()
-    current = window.tab_pages.kind_at(window.tabs.currentIndex())
-    if not painted or page is not window.tab_pages.built(current) or not page.isVisible():
+    painted = await _until(lambda: first_paint.figures is not None, SHOWN_TIMEOUT_S)
+    if not painted or not first_paint.tab_ready or first_paint.figures is None:
         print(
             f"self-test failed: the window was not painted within {SHOWN_TIMEOUT_S:.0f} s",
             file=sys.stderr,
             flush=True,
         )
         return 1
-    self_test.report("painted")
+    self_test.report(first_paint.figures)
     notes = await window.services.runner.run(lambda: self_test.check_parts(window.services))
     for note in notes:
         print(f"self-test note: {note}", flush=True)
@@ -229,10 +247,11 @@ async def _run_window(window: Any, *, self_test: bool) -> int:
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(closed.set)
+    first_paint = _FirstPaint(window)  # connected first: it sees the paint before later work
     window.first_painted.connect(_after_first_paint(window))
     window.show()
     if self_test:
-        code = await _self_test(window)
+        code = await _self_test(window, first_paint)
         window.close()
         return code
     await wait_until_shown(window)
@@ -298,9 +317,6 @@ def run_gui(
     loop.set_exception_handler(reporter.loop_exception_handler)
     expect_first_paint()
     window = MainWindow(services, theme=theme, lazy_tabs=True)
-    # PySide6's import hook reads the source of every module imported after it (to look for
-    # "from __feature__"); the window no longer needs those lines, the paint can reuse the memory.
-    linecache.clearcache()
     reporter.attach(window)
     ticker = _install_signal_handlers(window.close)
     try:

@@ -22,11 +22,8 @@ def report_wanted() -> bool:
     return bool(os.environ.get(REPORT_ENV))
 
 
-def report(stage: str) -> None:
-    """Append ``stage`` with the time and memory figures to the report file, if one is named."""
-    path = os.environ.get(REPORT_ENV)
-    if not path:
-        return
+def snapshot(stage: str) -> dict[str, Any]:
+    """The figures of ``stage`` now: the time, and the peak and current RSS of this process."""
     memory: dict[str, int] = {}
     try:
         with open("/proc/self/status", encoding="ascii") as status:
@@ -36,12 +33,21 @@ def report(stage: str) -> None:
                     memory[name] = int(value.split()[0])
     except OSError:
         pass
-    entry = {
+    return {
         "stage": stage,
         "time": time.time(),
         "hwm_kb": memory.get("VmHWM", 0),
         "rss_kb": memory.get("VmRSS", 0),
     }
+
+
+def report(stage: str | dict[str, Any]) -> None:
+    """Append ``stage`` (a name, measured now, or a ``snapshot`` taken earlier) to the report
+    file, if one is named."""
+    path = os.environ.get(REPORT_ENV)
+    if not path:
+        return
+    entry = snapshot(stage) if isinstance(stage, str) else stage
     with open(path, "a", encoding="utf-8") as out:
         out.write(json.dumps(entry) + "\n")
 

@@ -6,7 +6,6 @@ the same index (the current tab stays current). Reading ``pages[kind]`` builds t
 
 from __future__ import annotations
 
-import linecache
 import logging
 from collections.abc import Callable, Iterator, Mapping
 
@@ -77,8 +76,6 @@ class TabPages(Mapping[str, QWidget]):
             return page
         page = self._make(kind)
         self._pages[kind] = page
-        # PySide6's import hook kept the source of every module the page imported.
-        linecache.clearcache()
         placeholder = self._placeholders.pop(kind, None)
         index = self._tabs.indexOf(placeholder) if placeholder is not None else -1
         if index < 0:

@@ -38,8 +38,8 @@ from app.ui import app as gui
 
 checked = gui._self_test
 
-async def self_test_then_look(window):
-    code = await checked(window)
+async def self_test_then_look(window, *args):
+    code = await checked(window, *args)
     window.tab_pages.build_all()
     await asyncio.sleep(0.05)
     for index in range(window.tabs.count()):
