@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.api.errors import ApiError
 from app.services.runner import Runner
@@ -135,6 +134,8 @@ async def _fetch_web_page(arguments: dict[str, Any], runner: Runner, config: Too
 
 
 async def _current_date_time(arguments: dict[str, Any], runner: Runner, config: ToolConfig) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # loaded on use, not at start-up
+
     zone_name = arguments.get("timezone")
     now = dt.datetime.now().astimezone()
     if isinstance(zone_name, str) and zone_name.strip():

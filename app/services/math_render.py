@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import re
 import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MAX_TEX_CHARS = 4000
 _UNKNOWN_COMMAND = re.compile(r">\\[A-Za-z]+<")  # latex2mathml leaves an unknown \cmd as text
@@ -120,6 +122,9 @@ class MathRenderer:
                 if request not in self._queued:
                     self._queued.add(request)
                     if self._pool is None:
+                        import multiprocessing  # loaded with the first formula
+                        from concurrent.futures import ProcessPoolExecutor
+
                         context = multiprocessing.get_context("spawn")
                         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
                     future = self._pool.submit(_draw_safely, request)

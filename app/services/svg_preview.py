@@ -12,8 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ElementTree
 
 MAX_WIDTH = 480.0
 MAX_HEIGHT = 480.0
@@ -96,6 +99,8 @@ def safe_svg(code: str) -> SvgPicture:
         raise UnsafeSvg("This SVG is too large to preview.")
     if re.search(r"<!DOCTYPE|<!ENTITY", code, re.IGNORECASE):
         raise UnsafeSvg("This SVG declares a DOCTYPE or entities, so it is not previewed.")
+    import xml.etree.ElementTree as ElementTree  # loaded with the first SVG, not at start-up
+
     try:
         root = ElementTree.fromstring(code.strip())
     except ElementTree.ParseError:
