@@ -63,3 +63,20 @@ def sound_unavailable(error: str) -> str:
     if hint:
         return f"Sound is off: Qt Multimedia needs a system library; {hint}."
     return f"Sound is off: Qt Multimedia could not be loaded ({error.rstrip('.')})."
+
+
+# ffmpeg (with ffprobe) decodes every audio format but WAV for pydub.
+FFMPEG_PACKAGE = SystemPackage("ffmpeg", "ffmpeg-free", "ffmpeg")
+
+
+def audio_decoder_missing() -> str:
+    """ "" when ffmpeg and ffprobe are found, else the one sentence shown on the controls that
+    play compressed audio (a WAV clip still plays)."""
+    from app.media.audio import find_ffmpeg
+
+    if find_ffmpeg() is not None:
+        return ""
+    return (
+        "Playing MP3, Ogg and other compressed audio needs ffmpeg, which was not found; "
+        f"install {FFMPEG_PACKAGE.sentence()}."
+    )

@@ -114,11 +114,22 @@ def test_with_qt_multimedia_doctor_says_it_loads():
     assert "sound library: available - Qt Multimedia loads" in done.stdout.splitlines()
 
 
-def test_without_ffmpeg_the_window_opens(tmp_path: Path):
+def test_without_ffmpeg_the_window_opens_and_play_and_preview_say_why(tmp_path: Path):
     empty = tmp_path / "bin"
     empty.mkdir()
-    lines, _controls = _self_test({"PATH": str(empty)})
-    assert lines[-1] == "self-test ok" or "self-test ok" in lines
+    lines, controls = _self_test({"PATH": str(empty)})
+    assert "self-test ok" in lines
+    # nothing compressed can be decoded: Play (nothing loaded yet) and Preview name the package
+    for name in ("playerPlay", "ttsPreview"):
+        assert controls[name], name
+        for enabled, tip in controls[name]:
+            assert not enabled, name
+            assert tip.startswith("Playing MP3, Ogg and other compressed audio needs ffmpeg"), tip
+            assert "install ffmpeg on Debian or Ubuntu, ffmpeg-free on Fedora" in tip, tip
+            assert "\n" not in tip
+    # recording makes WAV, which needs no ffmpeg (it may still lack a microphone here)
+    for _enabled, tip in controls["sttRecord"] + controls["chatDictate"]:
+        assert "ffmpeg" not in tip, tip
     doctor = _run(["main.py", "doctor"], {"PATH": str(empty)})
     assert "ffmpeg: not found" in doctor.stdout.splitlines()
 

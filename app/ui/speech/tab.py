@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.api.types import SpeechAudio
 from app.media.audio import Pcm
 from app.services.speech import AUDIO_FORMATS, SpeechRequest, estimated_usd
+from app.services.system_parts import audio_decoder_missing
 from app.services.text_chunks import split_text
 from app.services.voices import estimate_cost, family_for
 from app.storage.speech_store import SpeechRecord
@@ -93,6 +94,7 @@ class SpeechTab(QWidget):
         self.current_record: SpeechRecord | None = None
         self._speak_task: asyncio.Task[Any] | None = None
         self._sound_missing = ""
+        self._decoder_missing = ""
         self._build()
         self._connect()
         self._refresh_voices()
@@ -449,18 +451,25 @@ class SpeechTab(QWidget):
             self.history_delete_button,
         ):
             button.setEnabled(chosen)
-        if self._sound_missing:
+        record = self.history_list.current_record()
+        if self._sound_missing or (
+            self._decoder_missing and record is not None and record.format != "wav"
+        ):
             self.history_play_button.setEnabled(False)
 
     def _check_sound(self) -> None:
         """Without Qt Multimedia nothing can be heard: Preview and Play are off, saying why
-        (speaking into a file still works)."""
+        (speaking into a file still works). Without ffmpeg the samples (compressed audio)
+        cannot be played, nor a generation kept in a format other than WAV."""
         self._sound_missing = unavailable_reason()
-        if not self._sound_missing:
+        self._decoder_missing = "" if self._sound_missing else audio_decoder_missing()
+        missing = self._sound_missing or self._decoder_missing
+        if not missing:
             return
         for button in (self.preview_button, self.preview_all_button, self.history_play_button):
             button.setEnabled(False)
-            button.setToolTip(self._sound_missing)
+            button.setToolTip(missing)
+        self._update_history_buttons()
 
     def shutdown(self) -> None:
         self.cancel()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.media.audio import MediaError, Pcm, decode_pcm
 from app.services.runner import WorkerPool
+from app.services.system_parts import audio_decoder_missing
 from app.ui.events import after_first_paint
 from app.ui.style.icons import icon
 from app.ui.style.tokens import ICON
@@ -123,15 +124,19 @@ class AudioPlayer(QWidget):
         self._dragging = False
         self._moving_slider = False
         self._sound_missing = ""
+        self._decoder_missing = ""
         self._build()
         self._show_state()
         after_first_paint(self._check_sound)
 
     def _check_sound(self) -> None:
-        """Load Qt Multimedia (after the window's first paint); without it Play stays off."""
+        """Load Qt Multimedia (after the window's first paint); without it Play stays off.
+        Without ffmpeg only WAV can be decoded: the notice and Play's tooltip say so."""
         self._sound_missing = unavailable_reason()
-        if self._sound_missing:
-            self._show_notice(self._sound_missing)
+        self._decoder_missing = "" if self._sound_missing else audio_decoder_missing()
+        missing = self._sound_missing or self._decoder_missing
+        if missing:
+            self._show_notice(missing)
         self._show_state()
 
     # -- building ------------------------------------------------------------------------
@@ -524,9 +529,12 @@ class AudioPlayer(QWidget):
         playing = self._state == PLAYING
         self.play_button.setIcon(icon("pause" if playing else "play"))
         label = "Pause" if playing else "Play"
-        self.play_button.setToolTip(self._sound_missing or label)
-        self.play_button.setAccessibleName(label)
         has_clip = self._state in (STOPPED, PLAYING, PAUSED)
+        # without ffmpeg a clip that did load (WAV) plays; until then Play says what is missing
+        self.play_button.setToolTip(
+            self._sound_missing or (label if has_clip else self._decoder_missing or label)
+        )
+        self.play_button.setAccessibleName(label)
         self.play_button.setEnabled(has_clip and not self._sound_missing)
         self.stop_button.setEnabled(self._state in (PLAYING, PAUSED))
         self.seek_slider.setEnabled(has_clip)
