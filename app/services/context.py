@@ -49,6 +49,17 @@ T = TypeVar("T")
 PROVIDER_HOSTS = {"api.aimlapi.com": "aimlapi", "api.openai.com": "openai"}
 
 
+def unsaved_history_sentence(exc: BaseException) -> str:
+    """Why the history is kept in memory only, as one sentence."""
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        start = f"The data folder{where} cannot be used ({reason})"
+    else:
+        start = str(exc).rstrip(".")
+    return f"{start}, so the history is kept only until the app closes."
+
+
 def provider_for_url(base_url: str) -> str:
     """The provider a base URL belongs to: a known host's, else "custom"."""
     host = urlsplit(base_url.strip()).hostname or ""
@@ -98,6 +109,7 @@ class Services:
         self.dialect_override = dialect or None
         self.origin = origin
         self._history: HistoryDatabase | None = None
+        self.history_problem = ""  # why the history is not saved (the window's fallback)
         self._history_lock = threading.Lock()
         self._chat_history: ChatHistory | None = None
 
@@ -162,13 +174,25 @@ class Services:
 
     @property
     def history(self) -> HistoryDatabase:
-        """The history database, opened on first use."""
+        """The history database, opened on first use.
+
+        When the file cannot be opened (the data folder cannot be written, say) the window
+        goes on with a database in memory and ``history_problem`` says why nothing is saved;
+        the command line gets the error.
+        """
         with self._history_lock:  # two worker threads may ask first at the same time
             if self._history is None:
-                from app.storage.history import HistoryDatabase
+                from app.storage.history import HistoryDatabase, HistoryError
                 from app.storage.paths import history_db_path
 
-                self._history = HistoryDatabase(history_db_path())
+                try:
+                    self._history = HistoryDatabase(history_db_path())
+                except (OSError, HistoryError) as exc:
+                    if self.origin == "cli":
+                        raise
+                    self.history_problem = unsaved_history_sentence(exc)
+                    log.warning("history kept in memory: %s", exc)
+                    self._history = HistoryDatabase(":memory:")
             return self._history
 
     @property

@@ -70,6 +70,9 @@ def check_parts(services: Any) -> list[str]:
         notes.append(f"The history store cannot be opened: {exc}")
     else:
         log.info("self-test: history schema version %d", version)
+    problem = getattr(services, "history_problem", "")
+    if problem:
+        notes.append(f"The history store cannot be opened: {problem}")
     try:
         source = services.keystore.source
         notice = services.keystore.notice()

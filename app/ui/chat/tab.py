@@ -83,6 +83,7 @@ from app.ui.tools.chat_binding import ConversationTools
 from app.ui.widgets.drop_zone import DropZone
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
+from app.ui.widgets.unsaved_banner import UnsavedHistoryBanner
 from app.ui.widgets.voice_input import VoiceInput, insert_words
 
 if TYPE_CHECKING:
@@ -223,6 +224,7 @@ class ChatTab(QWidget):
         )
         self.edit_banner.setProperty("role", "hint")
         self.edit_banner.hide()
+        self.unsaved_banner = UnsavedHistoryBanner("chatHistoryUnsaved", self)
         self.attachments = AttachmentStrip(self)
         self.documents = DocumentTray(self.services.runner, self.message_bar.show_notice, self)
         self.input = ChatInput(self)
@@ -290,6 +292,7 @@ class ChatTab(QWidget):
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
+        column.addWidget(self.unsaved_banner)
         column.addWidget(self.transcript, 1)
         column.addWidget(self.totals)
         column.addWidget(self.edit_banner)
@@ -444,6 +447,7 @@ class ChatTab(QWidget):
         conversations = await self.services.runner.run(load)
         if not self.alive:
             return
+        self.unsaved_banner.show_problem(self.services.history_problem, "Conversations")
         warming_up = asyncio.wrap_future(self.services.runner.executor.submit(_warm_up))
         self.sidebar.set_conversations(conversations, None)
         if conversations and self.conversation is None and not self.transcript_model.rowCount():

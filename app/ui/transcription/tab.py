@@ -55,6 +55,7 @@ from app.ui.widgets.drop_zone import DropZone
 from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.recorder import RecordControl
+from app.ui.widgets.unsaved_banner import UnsavedHistoryBanner
 
 if TYPE_CHECKING:
     from app.services.context import Services
@@ -196,8 +197,10 @@ class TranscriptionTab(QWidget):
         splitter.setSizes([560, 520])
         splitter.setChildrenCollapsible(False)
 
+        self.unsaved_banner = UnsavedHistoryBanner("sttHistoryUnsaved", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.unsaved_banner)
         layout.addLayout(form)
         layout.addLayout(inputs)
         layout.addWidget(splitter, 1)
@@ -295,6 +298,7 @@ class TranscriptionTab(QWidget):
             log.warning("transcription history not loaded: %s", exc)
             self.message_bar.show_error(exc)
             return
+        self.unsaved_banner.show_problem(self.services.history_problem, "Transcriptions")
         self.queue_model.reload()
         self._statuses = {job.id: job.status for job in self.queue.jobs()}
         self._update_row_buttons()
