@@ -12,8 +12,6 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.api.routes import tab_routes
-
 if TYPE_CHECKING:
     from app.api.client import ApiClient, ClientConfig
     from app.services.service_context import ServiceContext
@@ -103,6 +101,8 @@ def _join(names: list[str]) -> str:
 
 def probe_tabs(client: ApiClient) -> RouteReport:
     """Try each tab's route on ``client``'s server (blocking; run on a worker)."""
+    from app.api.routes import tab_routes  # the HTTP layer loads with the first check
+
     dialect = client.config.dialect
     tabs = []
     for tab, path in tab_routes(dialect).items():
@@ -165,7 +165,11 @@ class RouteService:
         return report
 
     def known(self) -> RouteReport | None:
-        """The last report for the server and routes in use now, if it was checked."""
+        """The last report for the server and routes in use now, if it was checked (asked on
+        every change of tab: nothing is loaded while no server was checked)."""
+        with self._lock:
+            if not self._reports:
+                return None
         config = self._services.client_config(None)
         with self._lock:
             return self._reports.get((config.base_url, config.dialect))
