@@ -106,6 +106,8 @@ async def transcription(services: Services, audio: Path) -> None:
 async def files(services: Services) -> None:
     from dataclasses import replace
 
+    import keyring  # noqa: F401  (the first tools save loads it; load it before "ready")
+
     from app.storage.assistants import Assistant, AssistantLibrary
     from app.storage.settings import save_settings
     from app.storage.tool_config import McpServerConfig, ToolConfig, ToolConfigStore
