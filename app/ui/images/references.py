@@ -71,6 +71,16 @@ def _prepared_summary(path: Path, support: EditSupport) -> tuple[QImage, Prepare
     return decode_file(path, scaled_to=SLOT_SIDE * 2), prepared
 
 
+def _title_of(reference: ReferenceImage) -> str:
+    """What a slot is called: a chat picture by its name in the chat, a gallery image by its
+    number, any other file by its name."""
+    if reference.chat is not None:
+        return f"{reference.chat.name or reference.path.name} (from chat)"
+    if reference.image_id is not None:
+        return f"image {reference.image_id} · {reference.path.name}"
+    return reference.path.name
+
+
 class ReferenceSlot(QFrame):
     """One reference: thumbnail, the size it is sent at, and a remove button.
 
@@ -85,7 +95,7 @@ class ReferenceSlot(QFrame):
         self.reference = reference
         self.setObjectName("imageReferenceSlot")
         self.setProperty("surface", "card")
-        self.setAccessibleName(f"Reference image {number}: {reference.path.name}")
+        self.setAccessibleName(f"Reference image {number}: {_title_of(reference)}")
         self.picture = QLabel(self)
         self.picture.setFixedSize(SLOT_SIDE, SLOT_SIDE)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -96,9 +106,10 @@ class ReferenceSlot(QFrame):
         self.summary.setWordWrap(True)
         self.summary.setToolTip(str(reference.path))
         title = QLabel(self)
+        title.setObjectName("imageReferenceTitle")
         title.setTextFormat(Qt.TextFormat.PlainText)
         name = title.fontMetrics().elidedText(
-            reference.path.name, Qt.TextElideMode.ElideMiddle, TITLE_WIDTH
+            _title_of(reference), Qt.TextElideMode.ElideMiddle, TITLE_WIDTH
         )
         title.setText(("Source · " if number == 1 else "") + name)
         title.setToolTip(str(reference.path))

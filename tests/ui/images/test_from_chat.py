@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.services.image_edits import edit_of
 from app.services.images import sidecar_path
@@ -66,6 +66,8 @@ def test_a_chat_picture_is_edited_in_the_images_tab_and_remembers_its_message(
     assert image_tab.references.support.max_references > 0
     qtbot.waitUntil(lambda: panel.pending() == 0, timeout=5000)
     assert panel.slots[0].summary.text().startswith("Sends 96 × 64")
+    title = panel.slots[0].findChild(QLabel, "imageReferenceTitle")
+    assert title.text() == "Source · beach.png (from chat)"
 
     image_tab.prompt.setPlainText("the same beach at sunset")
     card = image_tab.generate()
@@ -81,6 +83,9 @@ def test_a_chat_picture_is_edited_in_the_images_tab_and_remembers_its_message(
     }
     side = json.loads(sidecar_path(Path(record.path)).read_text())
     assert side["edit"]["references"][0]["chat"]["message_id"] == message.id
+    # Reuse puts the picture back with where it came from
+    image_tab.restore_inputs(record)
+    assert [r.chat for r in panel.references] == [reference.chat]
 
     # "Use image as reference" adds the picture next to the ones already there.
     choose(image_tab, "google/gemini-2.5-flash-image", "two beaches")
