@@ -56,7 +56,9 @@ class AsIsImageCodec:
                 "takes; make it smaller first (the command line sends images as they are)."
             )
         size = (header.width, header.height)
-        return PreparedImage(data, MIME_TYPES[header.format], *size, *size)
+        # a PNG without an alpha channel or tRNS chunk has no see-through pixel; others: unknown
+        see_through = None if header.format != "png" or png_has_alpha(data) else False
+        return PreparedImage(data, MIME_TYPES[header.format], *size, *size, see_through)
 
     def prepare_mask(self, data: bytes, size: tuple[int, int]) -> PreparedImage:
         header = _header(data, "mask")

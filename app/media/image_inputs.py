@@ -33,6 +33,7 @@ class PreparedImage:
     height: int
     original_width: int
     original_height: int
+    transparent: bool | None = None  # whether any pixel is see-through (None: not known)
 
     @property
     def downscaled(self) -> bool:

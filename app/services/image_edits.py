@@ -147,6 +147,12 @@ def prepare(codec: ImageCodec, family: Family, inputs: EditInputs) -> PreparedEd
             ) from exc
     if support.square_only and prepared:
         check_square(prepared[0], inputs.references[0].path.name, family.label)
+        if inputs.mask is None and prepared[0].transparent is False:
+            raise InvalidInputError(
+                f"{family.label} changes only the transparent parts of an image, and "
+                f"{inputs.references[0].path.name} has none: paint or give a mask of the area "
+                "to change, or use a PNG with transparent areas."
+            )
     mask = None
     if inputs.mask is not None and prepared:
         first = prepared[0]

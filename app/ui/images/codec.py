@@ -58,7 +58,8 @@ class QtImageCodec:
     ) -> PreparedImage:
         image = _decode(data, "reference image")
         original = (image.width(), image.height())
-        png_only = keep_png or _has_transparency(image)
+        see_through = _has_transparency(image)
+        png_only = keep_png or see_through
         side = max_side
         for _attempt in range(6):
             width, height = scaled_size(*original, side)
@@ -66,12 +67,14 @@ class QtImageCodec:
             if (width, height) != original:
                 sized = image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
                                      Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+            if keep_png:  # the edits route takes RGBA (DALL·E 2 refuses a PNG without alpha)
+                sized = sized.convertToFormat(QImage.Format.Format_ARGB32)
             encoded, mime = encode(sized, "PNG"), "image/png"
             if len(encoded) > max_bytes and not png_only:
                 flat = sized.convertToFormat(QImage.Format.Format_RGB32)
                 encoded, mime = encode(flat, "JPEG", JPEG_QUALITY), "image/jpeg"
             if len(encoded) <= max_bytes:
-                return PreparedImage(encoded, mime, width, height, *original)
+                return PreparedImage(encoded, mime, width, height, *original, see_through)
             side = int(max(width, height) * 0.75)
         raise ImageInputError(
             f"The reference image stays over {megabytes(max_bytes)} even when made smaller."

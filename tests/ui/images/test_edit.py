@@ -382,10 +382,27 @@ def test_dall_e_2_is_given_a_square_png_or_told_why_before_anything_is_paid(
     panel.add_files([str(photo)])
     wait_measured(qtbot, image_tab)
     assert panel.slots[0].summary.text().startswith("Sends 1024 × 1024")
+    card = image_tab.generate()  # no mask, and a photo has no transparent part to change
+    wait_done(qtbot, card)
+    assert card.state == "failed"
+    assert card.status.text() == (
+        "OpenAI DALL·E 2 changes only the transparent parts of an image, and square.jpg has "
+        "none: paint or give a mask of the area to change, or use a PNG with transparent areas."
+    )
+    assert not requests_to(fake_api, "/v1/images/edits")
+    from app.ui.images.codec import encode
+
+    mask = QImage(1500, 1500, QImage.Format.Format_ARGB32)  # at the photo's size: scaled too
+    mask.fill(QColor(0, 0, 0, 0))
+    panel.set_mask(encode(mask, "PNG"))
     card = image_tab.generate()
     wait_done(qtbot, card)
     assert card.state == "done", card.status.text()
     (sent,) = requests_to(fake_api, "/v1/images/edits")
-    ((name, (_file_name, data, content_type)),) = sent.file_parts
+    (image_part, mask_part) = sent.file_parts
+    name, (_file_name, data, content_type) = image_part
     assert name == "image" and content_type == "image/png"
     assert data.startswith(b"\x89PNG") and len(data) < 4 * 1024 * 1024
+    assert data[25] == 6  # RGBA, as DALL·E 2 asks
+    sent_mask = QImage.fromData(mask_part[1][1])
+    assert mask_part[0] == "mask" and (sent_mask.width(), sent_mask.height()) == (1024, 1024)
