@@ -126,7 +126,7 @@ def read_answer(response: requests.Response) -> None:
         response.close()
         raise
     response._content = data  # what ``response.content`` returns from now on
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # not in the stubs
 
 
 def _is_read_timeout(exc: BaseException) -> bool:
