@@ -1,8 +1,8 @@
 """Crash soak: the crash rounds of ``tests/reliability/test_crash_rounds.py``, 200 of them.
 
-Each scenario (chat replies streaming, tool rounds, the command line's chat, images being
-kept, a knowledge base indexing, the transcription queue, the settings / MCP server list /
-assistant library files) runs its share of the rounds in fresh throwaway folders against the
+Each scenario (chat replies streaming, tool rounds, the real window's Chat tab, the command
+line's chat, images being kept, a knowledge base indexing, the transcription queue, the
+settings / MCP server list / assistant library files) runs its share of the rounds in fresh throwaway folders against the
 stand-in gateway: a child process is killed with SIGKILL at a random moment, then the same
 checks as in CI (integrity_check, every stored piece still there and whole, every file
 parses, the next child carries on). Prints, per scenario, the rounds, the time and any
@@ -47,6 +47,7 @@ def _scenarios(scratch: Path) -> dict[str, Callable[[FakeApi], None]]:
     return {
         "chat": lambda api: rounds.test_chat_and_tool_rounds_survive_a_kill(api, "chat"),
         "tools": lambda api: rounds.test_chat_and_tool_rounds_survive_a_kill(api, "tools"),
+        "window": rounds.test_the_window_killed_mid_reply_keeps_the_history,
         "cli": rounds.test_the_cli_chat_killed_mid_stream_keeps_the_history,
         "images": rounds.test_images_being_kept_survive_a_kill,
         "kb": lambda api: rounds.test_a_knowledge_base_indexing_survives_a_kill(

@@ -1,7 +1,8 @@
 """Killed with SIGKILL at a random moment, the app loses nothing it had finished.
 
-A child process (``tests/reliability/crash_child.py``, or the real ``python -m app chat``)
-writes to real user folders: chat replies streaming through the chat session, tool rounds,
+A child process (``tests/reliability/crash_child.py``, the real main window in
+``crash_window.py``, or the real ``python -m app chat``) writes to real user folders: chat
+replies streaming through the chat session and through the Chat tab, tool rounds,
 images being kept, a knowledge base indexing, the transcription queue, and the settings, the
 MCP server list and the assistant library being saved. The kill comes at a random moment
 after the child says it is ready. After every round:
@@ -44,7 +45,7 @@ from tests.fake_api import FakeApi
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-crash-rounds-5f4e3d2c1b0a"
-ROUNDS = 3  # per scenario: 7 × 3 = 21 in CI; bench/crash_soak.py sets more
+ROUNDS = 3  # per scenario (the window: 2), 23 in CI; bench/crash_soak.py sets more
 SEED = "22"
 # (scenario, the longest wait after "ready" before the kill, in seconds)
 SCENARIOS = {
@@ -178,6 +179,31 @@ def test_chat_and_tool_rounds_survive_a_kill(gateway: FakeApi, scenario: str) ->
         assert {m.status for m in stored} <= {"complete", "stopped"}
         for message in stored:  # a call is stored with its result, or not at all
             assert all(call["result"] for call in message.meta.get("tool_calls", []))
+    db.close()
+
+
+def test_the_window_killed_mid_reply_keeps_the_history(gateway: FakeApi) -> None:
+    """The real main window (offscreen), its Chat tab sending one question after another."""
+    from tests.ui.conftest import use_server
+
+    use_server(gateway.url)
+    gateway.options.chat_reply = " ".join(f"token{i}" for i in range(60))
+    gateway.options.stream_delay = 0.003
+    rng = random.Random(f"{SEED}-window")
+    argv = [sys.executable, "-m", "tests.reliability.crash_window"]
+    finished: dict[int, int] = {}
+    for _ in range(max(ROUNDS - 1, 1)):  # a window starts slowly: one round fewer
+        result = kill_at_random(argv, SCENARIOS["chat"], rng)
+        finished |= {int(i): int(n) for i, n in result.done("message")}
+        assert_sound(history_db_path())
+    db = HistoryDatabase(history_db_path())
+    store = ChatStore(db)
+    for message_id, length in finished.items():
+        message = store.message(message_id)
+        assert (message.status, len(message.content)) == ("complete", length)
+    store.mark_interrupted()  # what the next window does when it opens
+    for conversation in store.conversations():
+        assert {m.status for m in store.messages(conversation.id)} <= {"complete", "stopped"}
     db.close()
 
 
