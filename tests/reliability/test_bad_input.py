@@ -558,9 +558,8 @@ def test_a_bad_backup_is_refused_and_changes_nothing(
     sentence = cli("restore", str(archive), "--yes").assert_one_error()
     assert archive.name in sentence, sentence
     assert _stored_prompts() == before
-    assert not any(
-        p.name == "escaped.txt" for p in Path(tmp_path.anchor, "tmp").rglob("escaped.txt")
-    )
+    near = {*data_dir().parents, *tmp_path.parents}  # wherever ../../../ could reach
+    assert not [p for p in near if (p / "escaped.txt").exists()]
 
 
 def test_a_corrupt_settings_file_gives_defaults_and_is_kept_aside(cli: Cli) -> None:  # 42
