@@ -2,11 +2,11 @@
 
 Each scenario (chat replies streaming, tool rounds, the real window's Chat tab, the command
 line's chat, images being kept, a knowledge base indexing, the transcription queue, the
-settings / MCP server list / assistant library files) runs its share of the rounds in fresh throwaway folders against the
-stand-in gateway: a child process is killed with SIGKILL at a random moment, then the same
-checks as in CI (integrity_check, every stored piece still there and whole, every file
-parses, the next child carries on). Prints, per scenario, the rounds, the time and any
-failure.
+settings / MCP server list / assistant library files) runs its share of the rounds in fresh
+throwaway folders against the stand-in gateway: a child process is killed with SIGKILL at a
+random moment, then the same checks as in CI (integrity_check, every stored piece still there
+and whole, every file parses, the next child carries on). Prints, per scenario, the rounds,
+the time and any failure.
 
     python bench/crash_soak.py [--rounds 200] [--seed 22] [--only chat,images]
 """
