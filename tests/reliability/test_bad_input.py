@@ -36,7 +36,7 @@ Backups and the app's own files
  40. a backup zip with ``../`` member names   41. a corrupt backup zip
  42. a corrupt settings.json: defaults, the file kept aside
  43. a corrupt tools.json                     44. a corrupt assistants file
- 45. ``--tools``/``--mcp`` with ``--no-history`` or ``--kb``, which would drop the tools
+ 45. ``--mcp`` with ``--no-history``: the tools run, nothing is stored
 """
 
 from __future__ import annotations
@@ -514,15 +514,16 @@ def test_tool_arguments_that_are_not_an_object_never_run(
     assert "RAN-" not in result.out + result.err
 
 
-@pytest.mark.parametrize(
-    "other", [["--no-history"], ["--kb", "notes"]], ids=["45-no-history", "45-kb"]
-)
-def test_tools_with_an_option_that_cannot_run_them_are_refused(
-    gateway: FakeApi, cli: Cli, other: list[str]
-) -> None:
-    sentence = cli("chat", "Hi", "--mcp", command_line(), *other).assert_one_error(code=2)
-    assert "--mcp" in sentence and other[0] in sentence, sentence
-    assert gateway.requests == []
+def test_tools_with_no_history_still_run_and_store_nothing(
+    gateway: FakeApi, cli_process: Cli
+) -> None:  # 45
+    gateway.options.tool_calls = [{"name": "echo", "arguments": {"text": "hi"}}]
+    result = cli_process(
+        "chat", "Echo hi", "--mcp", command_line("--prefix", "RAN-"), "--approve-tools",
+        "--no-history",
+    )  # fmt: skip
+    assert (result.code, result.out) == (0, "From the tools: echo said RAN-hi.\n"), result.err
+    assert _stored_prompts() == []
 
 
 # -- backups and the app's own files ---------------------------------------------------------
