@@ -60,7 +60,7 @@ def test_an_assistants_tools_are_the_conversations_toolbox(
     qtbot.waitUntil(lambda: chat.conversation is not None, timeout=3000)
     assert chat.findChild(QCheckBox, "chatToolsToggle").isChecked()
     button = chat.findChild(QToolButton, "chatToolsButton")
-    qtbot.waitUntil(lambda: button.text() == "Tools (1)", timeout=3000)
+    qtbot.waitUntil(lambda: button.text() == "1 chosen", timeout=3000)
 
     chat.input.setPlainText("What time is it?")
     chat.findChild(object, "chatSend").click()
