@@ -325,22 +325,23 @@ def audio_track_of(video_path: str | Path, target: str | Path | None = None) -> 
         raise MediaError(f"{source.name} has no audio track.")
     ffmpeg, _ = require_ffmpeg()
     if target is None:
+        # the hidden partial file reserves a unique name; the track gets it without the dot
+        # and ".part" only once ffmpeg has finished, so a kill leaves no empty track behind
         folder = cache_dir() / "tracks"
         folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f"{source.stem}-", suffix=".mp3", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=f".{source.stem}-", suffix=".part.mp3", dir=folder)
         os.close(handle)
-        destination = Path(name)
+        partial = Path(name)
+        destination = partial.with_name(partial.name[1:].removesuffix(".part.mp3") + ".mp3")
     else:
         destination = Path(target)
         destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(f".{destination.name}.part.mp3")
+        partial = destination.with_name(f".{destination.name}.part.mp3")
     command = [ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-vn", "-map", "0:a:0"]
     command += ["-ac", "1", "-ar", "16000", "-c:a", "libmp3lame", "-b:a", "64k", str(partial)]
     result = _run(command, _CONVERT_TIMEOUT_S)
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
-        if target is None:
-            destination.unlink(missing_ok=True)
         raise MediaError(f"The audio track of {source.name} could not be extracted.")
     os.replace(partial, destination)
     return destination

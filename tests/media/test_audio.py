@@ -107,6 +107,8 @@ def test_join_and_split_keep_the_length(speech_wav: Path) -> None:
 def test_audio_track_of_a_video(speech_video: Path, speech_wav: Path, tmp_path: Path) -> None:
     track = audio.audio_track_of(speech_video)
     assert track.parent == paths.cache_dir() / "tracks"
+    assert track.name.startswith(f"{speech_video.stem}-") and track.suffix == ".mp3"
+    assert list(track.parent.iterdir()) == [track]  # no empty placeholder, no partial left
     info = audio.probe(track)
     assert (info.codec, info.channels, info.sample_rate) == ("mp3", 1, 16000)
     assert abs((info.duration or 0) - (audio.probe(speech_wav).duration or 0)) < 0.3
