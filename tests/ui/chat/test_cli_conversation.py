@@ -58,3 +58,35 @@ def test_a_cli_conversation_opens_in_the_window(qtbot, open_window, fake_api, mo
         "Paris is the capital of France.",
         "How many live there?",
     ]
+
+
+def test_a_cli_chat_with_an_attached_pdf_opens_in_the_window_with_it(
+    qtbot, open_window, fake_api, monkeypatch, tmp_path
+):
+    from tests.documents_factory import write_pdf
+
+    monkeypatch.setenv("AIML_API_KEY", "test-key")
+    use_server(fake_api.url)
+    pdf = write_pdf(tmp_path / "report.pdf", ["Intro.", "Harvest: 40 tonnes."])
+    fake_api.options.chat_reply = "It was 40 tonnes [2]."
+    done = run_cli(
+        "--base-url", fake_api.url, "chat", "How big was the harvest?", "--attach", str(pdf)
+    )
+    assert done.returncode == 0, done.stderr
+    pdf.unlink()
+
+    window = open_window()
+    tab = window.findChild(ChatTab, "chatTab")
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: len(messages(tab)) == 2, timeout=5000)
+    question = tab.delegate.layout_for(tab.transcript_model.index(0))
+    [line] = [p.text for p in question.pieces if p.kind == "document"]
+    assert line.startswith("▤ report.pdf · 2 pages · ") and line.endswith(" tokens")
+    answer = messages(tab)[1]
+    assert answer.meta["sources"][1]["label"] == "report.pdf, page 2"
+
+    fake_api.options.chat_reply = "About 40,000 kg."
+    type_and_send(qtbot, tab, "In kilograms?")
+    wait_reply(qtbot, tab, 4)
+    sent = chat_bodies(fake_api)[-1]["messages"]
+    assert "[page 2]\nHarvest: 40 tonnes." in sent[0]["content"]  # the stored copy went again
