@@ -75,3 +75,23 @@ def test_a_server_that_cannot_start_is_a_note_and_the_chat_goes_on(
 def test_a_broken_mcp_command_is_one_error(gateway: FakeApi, cli: Cli) -> None:
     sentence = cli("chat", "Hi", "--mcp", "python 'unclosed").assert_one_error()
     assert sentence == "The server command “python 'unclosed” has an unclosed quote."
+
+
+def test_the_terminal_says_a_crashed_server_is_started_again(
+    gateway: FakeApi, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ToolConfigStore().save(ToolConfig(servers=(server_config("calc"),)))
+    gateway.options.tool_calls = [{"name": "crash", "arguments": {}}]
+    gateway.options.tool_call_rounds = 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\nn\n"))
+    result = cli("chat", "Crash twice?", "--tools")
+    assert result.code == 0, result.err
+    questions = [line for line in result.err_lines if "allow the tool crash" in line]
+    assert len(questions) == 2
+    notes = [line for line in result.err_lines if "has failed; allowing this call" in line]
+    assert len(notes) == 1
+    assert notes[0].startswith(
+        "aiml-desktop: note: The server “calc” has failed; allowing this call starts it again."
+    )
+    question = questions[0]  # asked twice; the note comes between, before the second
+    assert result.err.index(question) < result.err.index(notes[0]) < result.err.rindex(question)
