@@ -190,3 +190,14 @@ def silent_video(audio_fixture_dir: Path) -> Path:
         "-c:v", "mpeg4", str(path),
     )  # fmt: skip
     return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Empty the clipboard before the interpreter ends: on the offscreen platform, PySide6
+    crashes at exit (SIGSEGV) while the clipboard still holds image data."""
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets is not None else None
+    if app is not None:
+        widgets.QApplication.clipboard().clear()
