@@ -68,6 +68,7 @@ class CompareWindow(QWidget):
         self.sessions: list[Any] = []
         self.tasks: list[asyncio.Task[Any] | None] = []
         self.group = ""
+        self.sent_prompt = ""  # given back to the box when every column fails
         self.chosen: int | None = None
         self._copy_upto = 0
         self._frame = QTimer(self)  # every column's new text, shown together
@@ -204,6 +205,7 @@ class CompareWindow(QWidget):
             self.tasks[index] = task
             task.add_done_callback(lambda _t: self._on_task_done())
             started.append(task)
+        self.sent_prompt = prompt
         self.input.clear()
         self._update_buttons()
         self._frame.start()
@@ -220,7 +222,15 @@ class CompareWindow(QWidget):
             return
         if not self.busy:
             self._frame.stop()
+            self._give_back_the_prompt()
             notify_paid_request()
+
+    def _give_back_the_prompt(self) -> None:
+        """When every column failed, the prompt goes back in the box, so nothing typed is lost
+        and sending again is one key press."""
+        failed = all(column.status == "error" for column in self.columns)
+        if failed and self.sent_prompt and not self.input.toPlainText():
+            self.input.setPlainText(self.sent_prompt)
 
     def _new_session(self, column: CompareColumn) -> Any:
         from app.services.conversation import ChatSession
