@@ -287,8 +287,9 @@ class CompareWindow(QWidget):
         if isinstance(event, ReplyDelta):
             column.add(event.content)
         elif isinstance(event, ReplyFailed):
-            column.error_text = event.sentence
-            if column.status != "streaming":  # the reply's end came first
+            if column.status == "streaming":
+                column.error_text = event.sentence  # shown when the reply ends
+            else:  # the reply's end came first: show it now, and keep none for the next reply
                 column.show_error(event.sentence)
         elif isinstance(event, MessageDone):
             column.finish(event.status, event.changes, error=column.error_text)
