@@ -147,6 +147,9 @@ class Exchange:
                 return
             if piece:
                 write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        if self.drop_after is not None:  # fewer pieces than that: the end is cut off instead
+            self.cut()
+            return
         write(b"0\r\n\r\n")
 
     def json_object(self) -> dict[str, Any] | None:

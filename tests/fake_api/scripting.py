@@ -65,7 +65,8 @@ class Fault:
 
     @classmethod
     def drop_mid_stream(cls, after_events: int = 3) -> Fault:
-        """Answer normally but cut the connection after ``after_events`` events or body pieces."""
+        """Answer normally but cut the connection after ``after_events`` events or body pieces
+        (before the end when there are fewer; the model list then sends its body, not 304)."""
         return cls("drop_mid_stream", after_events=after_events)
 
     @classmethod

@@ -66,7 +66,8 @@ def shaped(items: list[dict[str, Any]], shape: str) -> Any:
 def handle_models(ex: Exchange, _match: re.Match[str]) -> None:
     body = json.dumps(shaped(visible_items(ex), ex.options.models_shape)).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    if etag in ex.request.headers.get("If-None-Match", ""):
+    cutting = ex.drop_after is not None  # a list that changed, cut off on its way
+    if etag in ex.request.headers.get("If-None-Match", "") and not cutting:
         ex.send(304, headers={"ETag": etag})
         return
     ex.send(200, body, content_type="application/json; charset=utf-8", headers={"ETag": etag})
