@@ -13,7 +13,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.api.types import Balance, ModelKind
-from app.errors import ApiConnectionError, AuthenticationError, NotFoundError, describe
+from app.errors import (
+    ApiConnectionError,
+    ApiError,
+    AuthenticationError,
+    NotFoundError,
+    describe,
+)
+from app.services.account import NO_BALANCE
 from app.ui.asyncutils import await_dialog, start_task
 from app.ui.events import app_events
 
@@ -210,10 +217,14 @@ class ServerConnection(QObject):
             return
         except NotFoundError:
             status.set_connection("online")
-            status.set_balance_text("Balance: n/a", "This server does not report a balance")
+            status.set_balance_text("Balance: n/a", NO_BALANCE)
             return
         except ApiConnectionError as exc:
             status.set_connection("offline", describe(exc))
+            status.set_balance_text("Balance: —", describe(exc))
+            return
+        except ApiError as exc:  # any other answer: say why, never stay on "Balance: …"
+            status.set_connection("online")
             status.set_balance_text("Balance: —", describe(exc))
             return
         self.balance = balance
