@@ -10,6 +10,7 @@ import pytest
 
 from tests.cli.conftest import cli, cli_process, gateway, write_settings  # noqa: F401
 from tests.reliability.matrix import BODY_CAP, RESULTS
+from tests.ui.conftest import open_window, qloop  # noqa: F401
 
 
 @pytest.fixture

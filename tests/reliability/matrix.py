@@ -9,16 +9,24 @@ clear sentence, their input is kept, the request was retried exactly as the poli
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
+import struct
 import threading
+import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtGui import QColor, QImage
+
+from app.services.tool_types import ApprovalDecision
 from tests.fake_api import FakeApi, Fault, Reply
 from tests.fake_api.scripting import ScriptItem
+from tests.tools.local_toolbox import LocalToolBox
 
 MAX_RETRIES = 1
 """The matrix runs with one retry: a retried fault is sent twice, a final one once."""
@@ -71,6 +79,50 @@ FAULTS: tuple[FaultCase, ...] = (
 )
 FAULT_NAMES = tuple(f.name for f in FAULTS)
 BY_NAME = {f.name: f for f in FAULTS}
+
+
+# -- what the cells send --------------------------------------------------------------------
+
+
+class ToolBoxWithHook(LocalToolBox):
+    """The weather tool; ``while_running`` (when set) runs during the next call (to close the
+    stand-in while a tool round's tool runs)."""
+
+    def __init__(self) -> None:
+        super().__init__(["get_weather"])
+        self.while_running: Any = None
+
+    async def call(self, call: Any, *, timeout: float = 30.0) -> Any:
+        hook, self.while_running = self.while_running, None
+        if hook is not None:
+            hook()
+        return await super().call(call, timeout=timeout)
+
+
+async def allow_every_call(call: Any, spec: Any) -> ApprovalDecision:
+    return ApprovalDecision.ALLOW_ONCE
+
+
+def picture(folder: Path) -> Path:
+    path = folder / "room.png"
+    if not path.exists():
+        image = QImage(48, 32, QImage.Format.Format_RGB32)
+        image.fill(QColor(30, 140, 90))
+        assert image.save(str(path), "PNG")
+    return path
+
+
+def tone(folder: Path) -> Path:
+    """Half a second of a 440 Hz tone as a WAV file."""
+    path = folder / "voice.wav"
+    if not path.exists():
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            samples = (int(8000 * math.sin(i / 8000 * 2 * math.pi * 440)) for i in range(4000))
+            out.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    return path
 
 
 # -- injecting a fault -----------------------------------------------------------------------
@@ -176,6 +228,8 @@ def half_written(before: set[Path], after: set[Path], *, media: tuple[str, ...])
     """New temp files, and new files of the given suffixes (a failed image or audio leaves none)."""
     problems = []
     for path in sorted(after - before):
+        if "thumbnails" in path.parts:
+            continue  # the gallery's thumbnail cache of earlier, finished images
         if _TEMP_NAME.search(path.name):
             problems.append(f"temp file left: {path}")
         elif path.suffix.lower() in media:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QImage
 
 from app.cli import build_parser
 from tests.cli.conftest import TEST_KEY, CliResult
@@ -28,13 +27,15 @@ from tests.reliability.matrix import (
     SHORT_TIMEOUT,
     FaultCase,
     Refusal,
+    ToolBoxWithHook,
     clear_sentence_problem,
     expected_requests,
     files_under,
     half_written,
     injected,
+    picture,
+    tone,
 )
-from tests.tools.local_toolbox import LocalToolBox
 
 Cli = Callable[..., CliResult]
 CHAT = "/v1/chat/completions"
@@ -67,36 +68,10 @@ class Route:
         return self.per_attempt * (2 if self.fallback_on_404 and fault.name == "404" else 1)
 
 
-def _picture(folder: Path) -> Path:
-    path = folder / "room.png"
-    if not path.exists():
-        image = QImage(48, 32, QImage.Format.Format_RGB32)
-        image.fill(QColor(30, 140, 90))
-        assert image.save(str(path), "PNG")
-    return path
-
-
-def _wave(folder: Path) -> Path:
-    """A short real WAV (a second of a tone written by the standard library)."""
-    import math
-    import struct
-    import wave
-
-    path = folder / "voice.wav"
-    if not path.exists():
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(8000)
-            frames = (int(8000 * math.sin(i / 8000 * 2 * math.pi * 440)) for i in range(8000))
-            out.writeframes(b"".join(struct.pack("<h", f) for f in frames))
-    return path
-
-
 def _edit_argv(folder: Path) -> list[str]:
-    picture = str(_picture(folder))
+    source = str(picture(folder))
     model = "openai/gpt-image-1"
-    return ["image", "a cat", "--model", model, "--image", picture, "-o", str(folder / "out")]
+    return ["image", "a cat", "--model", model, "--image", source, "-o", str(folder / "out")]
 
 
 def _error_line(result: CliResult) -> str:
@@ -156,7 +131,7 @@ ROUTES: dict[str, Route] = {
         media=IMAGE_SUFFIXES,
     ),
     "stt": Route(
-        lambda d: ["stt", str(_wave(d)), "-o", str(d / "out" / "voice.txt")],
+        lambda d: ["stt", str(tone(d)), "-o", str(d / "out" / "voice.txt")],
         "/v1/stt",
         media=AUDIO_SUFFIXES,
         fallback_on_404=True,
@@ -173,23 +148,9 @@ ROUTES: dict[str, Route] = {
 }
 
 
-class ToolBoxThatMayStop(LocalToolBox):
-    """The weather tool; ``while_running`` (when set) runs during the next call."""
-
-    def __init__(self) -> None:
-        super().__init__(["get_weather"])
-        self.while_running: Callable[[], None] | None = None
-
-    async def call(self, call, *, timeout=30.0):  # type: ignore[no-untyped-def]
-        hook, self.while_running = self.while_running, None
-        if hook is not None:
-            hook()
-        return await super().call(call, timeout=timeout)
-
-
 @pytest.fixture
-def toolbox() -> ToolBoxThatMayStop:
-    return ToolBoxThatMayStop()
+def toolbox() -> ToolBoxWithHook:
+    return ToolBoxWithHook()
 
 
 @pytest.fixture
@@ -199,7 +160,7 @@ def matrix_cli(
     write_settings: Callable[..., Path],
     quick_policy: None,
     monkeypatch: pytest.MonkeyPatch,
-    toolbox: ToolBoxThatMayStop,
+    toolbox: ToolBoxWithHook,
 ) -> Cli:
     write_settings(max_retries=MAX_RETRIES, read_timeout=20, connect_timeout=2)
     gateway.options.tool_calls = [{"name": "get_weather", "arguments": {"city": "Paris"}}]
@@ -231,7 +192,7 @@ def run_cell(
     fault: FaultCase,
     folder: Path,
     user_dirs: dict[str, Path],
-    toolbox: ToolBoxThatMayStop,
+    toolbox: ToolBoxWithHook,
 ) -> None:
     argv = route.argv(folder)
     if fault.timeout:
@@ -280,7 +241,7 @@ def test_cli_cell(
     matrix_cli: Cli,
     tmp_path: Path,
     isolated_user_dirs: dict[str, Path],
-    toolbox: ToolBoxThatMayStop,
+    toolbox: ToolBoxWithHook,
     route_name: str,
     fault_name: str,
 ) -> None:
