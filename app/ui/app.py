@@ -28,6 +28,7 @@ from app.storage.logging_setup import redact, setup_logging
 from app.ui.asyncutils import cancel_all_tasks, running_tasks
 from app.ui.events import expect_first_paint, first_paint_done
 from app.ui.theme import ThemeManager, app_icon
+from app.ui.ui_thread_gc import collect_on_the_ui_thread
 
 if TYPE_CHECKING:
     pass
@@ -151,6 +152,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setDesktopFileName(APP_ID)
     app = QApplication([sys.argv[0] if sys.argv else APP_ID, *(argv or [])])
     app.setWindowIcon(app_icon())
+    collect_on_the_ui_thread(app)
     return app
 
 

@@ -16,11 +16,13 @@ from app.storage.settings import Settings, load_settings, save_settings
 from app.ui.asyncutils import cancel_all_tasks, running_tasks
 from app.ui.main_window import MainWindow
 from app.ui.theme import ThemeManager
+from app.ui.ui_thread_gc import collect_on_the_ui_thread
 
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop that advances while pytest-qt waits (``qtbot.waitUntil``/``wait``)."""
+    collect_on_the_ui_thread(qapp)  # as create_application does for the app
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop

@@ -1,0 +1,51 @@
+"""Python's cycle collector, run on the UI thread only.
+
+The automatic collector runs on whichever thread happens to allocate when a threshold is
+crossed. A worker thread (an HTTP stream, a file read) can then collect a reference cycle that
+holds a Qt object, and destroy that object off the UI thread, which Qt does not survive: a
+crash some time later, anywhere. So the automatic collector is switched off and the UI thread
+collects on a short timer, each generation when its threshold says so, as Python would have.
+Objects without cycles are still freed at once by reference counting, on any thread.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+INTERVAL_MS = 100
+
+
+class UiThreadCollector(QObject):
+    """Collects garbage cycles on the UI thread every ``INTERVAL_MS``, instead of Python's
+    automatic collector."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setInterval(INTERVAL_MS)
+        self._timer.timeout.connect(self.collect_due)
+        gc.disable()
+        self._timer.start()
+
+    def collect_due(self) -> None:
+        """Collect the generations whose counts passed their thresholds."""
+        limit0, limit1, limit2 = gc.get_threshold()
+        count0, count1, count2 = gc.get_count()
+        if count0 > limit0:
+            gc.collect(0)
+            if count1 > limit1:
+                gc.collect(1)
+                if count2 > limit2:
+                    gc.collect(2)
+
+
+def collect_on_the_ui_thread(app: QCoreApplication) -> UiThreadCollector:
+    """The application's collector, started on first call."""
+    found = app.findChild(UiThreadCollector)
+    if isinstance(found, UiThreadCollector):
+        return found
+    collector = UiThreadCollector(app)
+    collector.setObjectName("uiThreadCollector")
+    return collector
