@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -96,27 +97,10 @@ class ChatService:
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> AsyncIterator[ChatChunk]:
         """Yield reply chunks as they arrive; stopping the iteration closes the HTTP stream."""
-        _require_messages(messages)
-
-        def open_stream() -> ClosingChatStream:
-            return self._open_stream(model, messages, params)
-
-        chunks = self._services.runner.stream(open_stream, close=_close_iterator)
-        tally = StreamTally(model)
-        status = "stopped"
-        try:
-            async for chunk in chunks:
-                tally.add(chunk)
-                yield chunk
-            status = "complete"
-        except Exception:
-            status = "error"
-            raise
-        finally:
-            self._record_stream(tally, status)
-            aclose = getattr(chunks, "aclose", None)
-            if aclose is not None:
-                await aclose()
+        async with contextlib.aclosing(self.stream_batches(model, messages, **params)) as batches:
+            async for batch in batches:
+                for chunk in batch:
+                    yield chunk
 
     async def stream_batches(
         self, model: str, messages: list[dict[str, Any]], **params: Any

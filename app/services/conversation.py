@@ -549,6 +549,16 @@ class ChatSession:
                 )
                 return reply
 
+    def _request(
+        self, conversation: Conversation, grounding: Grounding | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The messages a turn sends, with its sources when it has any, and the meta its
+        reply starts with (the sources it may cite)."""
+        payload = request_messages(conversation, self._history_for_request(conversation))
+        if grounding is None:
+            return payload, {}
+        return grounding.apply(payload), grounding.reply_meta()
+
     async def _stream_round(
         self,
         conversation: Conversation,
@@ -558,11 +568,7 @@ class ChatSession:
         runs_tools: bool = False,
         grounding: Grounding | None = None,
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
-        payload = request_messages(conversation, self._history_for_request(conversation))
-        meta: dict[str, Any] = {}
-        if grounding is not None:
-            payload = grounding.apply(payload)
-            meta = grounding.reply_meta()
+        payload, meta = self._request(conversation, grounding)
         store = self.history.store
         reply = _saved(
             "The reply",
@@ -698,11 +704,7 @@ class ChatSession:
         grounding: Grounding | None = None,
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
         """One turn asked for in one piece (``stream: false``)."""
-        payload = request_messages(conversation, self._history_for_request(conversation))
-        meta: dict[str, Any] = {}
-        if grounding is not None:
-            payload = grounding.apply(payload)
-            meta = grounding.reply_meta()
+        payload, meta = self._request(conversation, grounding)
 
         async def fetch() -> tuple[ChatCompletion, bool]:
             reply = await self.services.chat.complete(model_id, payload, **params)
