@@ -6,7 +6,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from app.api.chat_parsing import ChunkAccumulator
@@ -104,9 +104,10 @@ class ChatService:
 
     async def stream_batches(
         self, model: str, messages: list[dict[str, Any]], **params: Any
-    ) -> AsyncIterator[list[ChatChunk]]:
-        """Like ``stream`` but yields every chunk that arrived since the last step at once
-        (the stream is read a network read at a time; steps are at most one a frame)."""
+    ) -> AsyncGenerator[list[ChatChunk], None]:
+        """Yield every reply chunk that arrived since the last step at once (the stream is
+        read a network read at a time; steps are at most one a frame); stopping the iteration
+        closes the HTTP stream."""
         _require_messages(messages)
 
         def open_stream() -> ClosingChatStream:

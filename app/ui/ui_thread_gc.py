@@ -31,6 +31,8 @@ class UiThreadCollector(QObject):
 
     def collect_due(self) -> None:
         """Collect the generations whose counts passed their thresholds."""
+        if gc.isenabled():  # switched back on by someone: off again, it is ours to run
+            gc.disable()
         limit0, limit1, limit2 = gc.get_threshold()
         count0, count1, count2 = gc.get_count()
         if count0 > limit0:
@@ -45,6 +47,7 @@ def collect_on_the_ui_thread(app: QCoreApplication) -> UiThreadCollector:
     """The application's collector, started on first call."""
     found = app.findChild(UiThreadCollector)
     if isinstance(found, UiThreadCollector):
+        gc.disable()
         return found
     collector = UiThreadCollector(app)
     collector.setObjectName("uiThreadCollector")

@@ -253,6 +253,7 @@ def test_a_dropped_gallery_is_freed_at_once_not_left_to_the_collector(qtbot, ima
     at some later time, possibly after the application, which crashes at exit."""
     _store_many(image_tab, 3)
     services = image_tab.services
+    collecting = gc.isenabled()
     gc.disable()
     try:
         view = GalleryView()
@@ -267,4 +268,5 @@ def test_a_dropped_gallery_is_freed_at_once_not_left_to_the_collector(qtbot, ima
         del view, model
         assert [ref() for ref in dropped] == [None, None]
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
