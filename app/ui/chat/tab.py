@@ -1051,11 +1051,7 @@ class ChatTab(QWidget):
         await self.documents.read(paths)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
-            self.drop_zone.show_over()
-        else:
-            event.ignore()
+        self.drop_zone.drag_entered(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.drop_zone.hide()
@@ -1063,10 +1059,8 @@ class ChatTab(QWidget):
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Files dropped anywhere on the tab are attached (documents as chips)."""
-        self.drop_zone.hide()
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        paths = self.drop_zone.dropped_files(event)
         if paths:
-            event.acceptProposedAction()
             start_task(self.attach_files(paths))
 
     async def attach_files(self, paths: list[str]) -> None:

@@ -372,21 +372,15 @@ class TranscriptionTab(QWidget):
         self.add_url(url)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
-            self.drop_zone.show_over()
-        else:
-            event.ignore()
+        self.drop_zone.drag_entered(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.drop_zone.hide()
         super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.drop_zone.hide()
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        paths = self.drop_zone.dropped_files(event)
         if paths:
-            event.acceptProposedAction()
             self.add_files(paths)
 
     # -- the queue -------------------------------------------------------------------------

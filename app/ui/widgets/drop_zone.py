@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.ui.style.icons import icon
@@ -42,6 +50,22 @@ class DropZone(QWidget):
         layout.addStretch(1)
         host.installEventFilter(self)
         self.hide()
+
+    def drag_entered(self, event: QDragEnterEvent) -> None:
+        """Show the zone while local files are dragged over the host; refuse anything else."""
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+            self.show_over()
+        else:
+            event.ignore()
+
+    def dropped_files(self, event: QDropEvent) -> list[str]:
+        """Hide the zone and take the local files of a drop (accepted when there are any)."""
+        self.hide()
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+        return paths
 
     def show_over(self) -> None:
         self.setGeometry(self._host.rect())
