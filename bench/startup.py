@@ -16,7 +16,12 @@ offscreen Qt platform and the null keyring. Both sides read cached bytecode, as 
 app does (pip and the bundle ship compiled modules): ``PYTHONDONTWRITEBYTECODE`` is dropped and
 ``PYTHONPYCACHEPREFIX`` names a folder of this run, filled by the warm-up runs.
 
-    python bench/startup.py [--runs 9] [--tab chat|image|stt|tts] [--no-cli]
+With ``--floor`` a third command joins the alternation: the same bare window run under a qasync
+event loop (``startup_baseline.py --with-loop``), shown against the bare window. It is the
+share of the ratios that the event loop alone takes (asyncio imports ``ssl`` with libcrypto),
+before any code of the app.
+
+    python bench/startup.py [--runs 9] [--tab chat|image|stt|tts] [--no-cli] [--floor]
 """
 
 from __future__ import annotations
@@ -136,26 +141,40 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9, help="measured runs of each (median)")
     parser.add_argument("--tab", choices=TAB_INDEX, default="chat", help="the last-used tab")
     parser.add_argument("--no-cli", action="store_true", help="measure only the window")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the bare window under a qasync loop"
+    )
     args = parser.parse_args()
 
     app_command = ([PYTHON, "main.py", "--self-test"], "self-test ok")
     base_command = ([PYTHON, str(REPO / "bench" / "startup_baseline.py")], "baseline ok")
-    run_window(*app_command, args.tab)
-    run_window(*base_command, args.tab)
-    app_samples, base_samples = [], []
+    floor_command = ([*base_command[0], "--with-loop"], "baseline ok")
+    commands = [base_command, app_command, *([floor_command] if args.floor else [])]
+    for command in commands:
+        run_window(*command, args.tab)
+    samples: list[list[Sample]] = [[] for _ in commands]
     for _ in range(args.runs):
-        base_samples.append(run_window(*base_command, args.tab))
-        app_samples.append(run_window(*app_command, args.tab))
+        for command, taken in zip(commands, samples, strict=True):
+            taken.append(run_window(*command, args.tab))
+    base_samples, app_samples = samples[0], samples[1]
+    window_rows = [
+        ("wall", "first paint, tab usable", "s", 3),
+        ("peak", "peak RSS at first paint", "MB", 1),
+        ("tabs", "RSS after all four tabs opened", "MB", 1),
+    ]
     lines = table(
         f"window: main.py --self-test (last-used tab {args.tab}) vs bare PySide6 window",
         app_samples,
         base_samples,
-        [
-            ("wall", "first paint, tab usable", "s", 3),
-            ("peak", "peak RSS at first paint", "MB", 1),
-            ("tabs", "RSS after all four tabs opened", "MB", 1),
-        ],
+        window_rows,
     )
+    if args.floor:
+        lines += table(
+            "floor: bare PySide6 window under a qasync loop vs bare PySide6 window",
+            samples[2],
+            base_samples,
+            window_rows,
+        )
     if not args.no_cli:
         api = FakeApi()
         api.options.require_key = BENCH_KEY

@@ -2,10 +2,12 @@
 
 No qasync and nothing of the app: create the QApplication, show a QMainWindow holding a
 four-tab QTabWidget, wait for its first paint, then open each tab once (each painted), quit.
+With ``--with-loop`` the same window runs under a qasync event loop (asyncio and qasync imported
+first, as the app must): the floor that the app's event loop sets, before any code of the app.
 With ``AIML_SELF_TEST_REPORT=FILE`` it writes the same report lines as the app's self-test
 (see ``app/ui/self_test.py``): time, peak RSS and RSS at the first paint and after all tabs.
 
-    QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py
+    QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py [--with-loop]
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ class PaintWatch(QObject):
 
 
 def main() -> int:
+    with_loop = "--with-loop" in sys.argv[1:]
+    if with_loop:
+        import asyncio
+
+        import qasync
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     tabs = QTabWidget(window)
@@ -82,7 +89,15 @@ def main() -> int:
 
     PaintWatch(pages[0], painted)
     window.show()
-    return app.exec()
+    if not with_loop:
+        return app.exec()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    quit_now = asyncio.Event()
+    app.aboutToQuit.connect(quit_now.set)
+    with loop:
+        loop.run_until_complete(quit_now.wait())
+    return 0
 
 
 if __name__ == "__main__":
