@@ -106,7 +106,11 @@ async def _cited_chat(session: Session, tab: ChatTab, window: object, out: Path)
     session.api.options.chat_reply = CITED_REPLY.format(harvest=harvest, costs=costs)
     await tab._run_reply(tab.session.regenerate(first, tab.current_model()))
     await tab.documents.read(
-        [str(folder / "planting-plan.docx"), str(folder / "orchard-report-2025.pdf")]
+        [
+            str(folder / "planting-plan.docx"),
+            str(folder / "orchard-report-2025.pdf"),
+            str(folder / "notes.md"),
+        ]
     )
     tab.input.setPlainText("What will the cherry trees on the south slope need?")
     for scheme in SCHEMES:

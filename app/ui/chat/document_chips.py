@@ -34,6 +34,7 @@ from app.services.message_documents import SEND_FILE, SEND_TEXT, MessageDocument
 from app.ui.asyncutils import tied_to
 from app.ui.style.icons import icon
 from app.ui.style.tokens import ICON
+from app.ui.widgets.flow_layout import wrapping_row
 
 if TYPE_CHECKING:
     from app.services.runner import Runner
@@ -136,10 +137,8 @@ class DocumentTray(QWidget):
         self.cancel_button.setAccessibleName("Cancel reading the file")
         self.cancel_button.clicked.connect(self.cancel)
 
-        self._chip_row = QHBoxLayout()
-        self._chip_row.setContentsMargins(0, 0, 0, 0)
-        self._chip_row.setSpacing(6)
-        self._chip_row.addStretch(1)
+        chip_area, self._chip_row = wrapping_row(self)
+        chip_area.setObjectName("chatDocumentChips")
         self._chip_row.addWidget(self.send_choice)
         reading = QHBoxLayout()
         reading.setContentsMargins(0, 0, 0, 0)
@@ -149,7 +148,7 @@ class DocumentTray(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
-        column.addLayout(self._chip_row)
+        column.addWidget(chip_area)
         column.addLayout(reading)
         self._show_reading(False)
         self._update()

@@ -978,9 +978,9 @@ class ChatTab(QWidget):
         if is_safe_link(href):
             QDesktopServices.openUrl(QUrl(href))
 
-    def show_citation(self, message_id: int, number: int) -> None:
-        """Show the passage behind citation ``number`` of reply ``message_id`` where the
-        pointer is."""
+    def show_citation(self, message_id: int, number: int, at: QPoint | None = None) -> None:
+        """Show the passage behind citation ``number`` of reply ``message_id`` at ``at`` (a
+        global position; where the pointer is when none is given)."""
         from PySide6.QtGui import QCursor
 
         message = self._message(message_id)
@@ -988,7 +988,7 @@ class ChatTab(QWidget):
         if source is None:
             return
         self.citation_popup = CitationPopup(source, self)
-        self.citation_popup.show_at(QCursor.pos())
+        self.citation_popup.show_at(QCursor.pos() if at is None else at)
 
     def _on_delegate_code_copy_requested(self, code: str) -> None:
         self._copy_text(code, "Code copied.")
@@ -997,11 +997,13 @@ class ChatTab(QWidget):
         index = self.transcript.indexAt(point)
         if not index.isValid():
             return
-        menu = self.message_menu(index.row())
-        menu.popup(self.transcript.viewport().mapToGlobal(point))
+        where = self.transcript.viewport().mapToGlobal(point)
+        menu = self.message_menu(index.row(), where)
+        menu.popup(where)
 
-    def message_menu(self, row: int) -> QMenu:
-        """The context menu of the message in ``row``."""
+    def message_menu(self, row: int, where: QPoint | None = None) -> QMenu:
+        """The context menu of the message in ``row`` (opened at the global ``where``); a
+        reply with sources lists them, each opening its passage."""
         message = self.transcript_model.message(row)
         is_last_reply = self.transcript_model.last_reply_id() == message.id
         entries = [("copy", "Copy", True)]
@@ -1027,7 +1029,22 @@ class ChatTab(QWidget):
             action.triggered.connect(
                 lambda _checked=False, n=name, m=message.id: self.run_action(n, m)
             )
+        self._add_sources_menu(menu, message, where)
         return menu
+
+    def _add_sources_menu(self, menu: QMenu, message: Message, where: QPoint | None) -> None:
+        sources = sources_of(message.meta)
+        if not sources:
+            return
+        menu.addSeparator()
+        listed = menu.addMenu("Sources")
+        listed.setObjectName("chatSourcesMenu")
+        for number, source in sorted(sources.items()):
+            action = listed.addAction(f"[{number}] {source.label}")
+            action.setObjectName(f"chatSource_{number}")
+            action.triggered.connect(
+                lambda _checked=False, n=number, m=message.id: self.show_citation(m, n, where)
+            )
 
     def _pictures_to_images(self, message: Message, *, edit: bool) -> None:
         pictures = pictures_of(message)

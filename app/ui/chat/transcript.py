@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPalette,
@@ -692,6 +693,22 @@ class TranscriptView(QListView):
         if at_top and scrolling_up and isinstance(model, TranscriptModel) and model.has_earlier:
             self.earlier_needed.emit()
         super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The Menu key or Shift+F10 opens the menu of the current message, beside it."""
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        )
+        index = self.currentIndex()
+        if menu_key and index.isValid():
+            box = self.visualRect(index).intersected(self.viewport().rect())
+            if box.isEmpty():
+                self.scrollTo(index)
+                box = self.visualRect(index).intersected(self.viewport().rect())
+            self.customContextMenuRequested.emit(QPoint(box.left() + SPACE["l"], box.top() + 1))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def scroll_to_row(self, row: int) -> None:
         model = self.model()

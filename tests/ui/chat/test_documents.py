@@ -61,13 +61,18 @@ def citation_point(tab: ChatTab, row: int, mark: str) -> QPoint:
     raise AssertionError(f"no {mark} in row {row}")
 
 
+def attach_report(qtbot: Any, tab: ChatTab, tmp_path: Path) -> None:
+    """Type a question and paste a two-page PDF whose page 2 holds BUDGET."""
+    pdf = write_pdf(tmp_path / "report.pdf", ["Introduction to the year.", BUDGET])
+    tab.input.setPlainText("What is the travel budget?")
+    paste_files(qtbot, tab, pdf)
+    wait_chips(qtbot, tab, 1)
+
+
 def test_a_pasted_pdf_becomes_a_chip_and_the_reply_cites_its_page(
     qtbot: Any, chat_tab: ChatTab, fake_api: FakeApi, tmp_path: Path
 ) -> None:
-    pdf = write_pdf(tmp_path / "report.pdf", ["Introduction to the year.", BUDGET])
-    chat_tab.input.setPlainText("What is the travel budget?")
-    paste_files(qtbot, chat_tab, pdf)
-    wait_chips(qtbot, chat_tab, 1)
+    attach_report(qtbot, chat_tab, tmp_path)
     [text] = chip_texts(chat_tab)
     assert text.startswith("report.pdf · 2 pages · ") and "KB" in text and "tokens" in text
     assert chat_tab.input.toPlainText() == "What is the travel budget?"
@@ -254,3 +259,64 @@ def test_a_chip_says_when_the_document_is_too_big_for_the_chosen_model(
     combo.setCurrentIndex(index)  # picked from the list: a 128,000-token context
     combo.activated.emit(index)
     qtbot.waitUntil(lambda: "retrieval" not in chip_texts(chat_tab)[0])
+
+
+def test_many_chips_wrap_onto_more_lines_inside_the_window(
+    qtbot: Any, chat_tab: ChatTab, tmp_path: Path
+) -> None:
+    window = chat_tab.window()
+    window.resize(900, 700)
+    narrowest = window.minimumSizeHint().width()
+    paths = []
+    for number in range(9):
+        path = tmp_path / f"meeting-notes-{number:02d}-long-file-name.md"
+        path.write_text(f"# Notes {number}\n\nBees matter.", encoding="utf-8")
+        paths.append(path)
+    paste_files(qtbot, chat_tab, *paths)
+    wait_chips(qtbot, chat_tab, 9)
+    qtbot.waitUntil(lambda: chat_tab.documents.height() > chips(chat_tab)[0].height() * 2)
+
+    tray = chat_tab.documents
+    lines = {chip.mapTo(tray, QPoint(0, 0)).y() for chip in chips(chat_tab)}
+    assert len(lines) >= 3  # wrapped, in reading order
+    for chip in chips(chat_tab):
+        corner = chip.mapTo(tray, QPoint(chip.width(), chip.height()))
+        assert tray.rect().contains(corner - QPoint(1, 1)), chip.accessibleName()
+        assert chip.visibleRegion().boundingRect().size() == chip.size()  # nothing cut off
+    assert window.minimumSizeHint().width() <= narrowest + 1  # the window did not widen
+    assert chat_tab.input.isVisible() and chat_tab.input.height() > 30
+
+
+def test_a_replys_sources_open_from_the_keyboard(
+    qtbot: Any, chat_tab: ChatTab, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    attach_report(qtbot, chat_tab, tmp_path)
+    fake_api.options.chat_reply = "The budget is 40,000 euros [2]."
+    click(qtbot, chat_tab, "chatSend")
+    wait_reply(qtbot, chat_tab, 2)
+
+    view = chat_tab.transcript
+    view.setFocus()
+    view.setCurrentIndex(chat_tab.transcript_model.index(0))
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = chat_tab.transcript.findChild(QMenu, "chatMessageMenu")
+    qtbot.waitUntil(lambda: menu is not None and menu.isVisible(), timeout=3000)
+    sources = menu.findChild(QMenu, "chatSourcesMenu")
+    [entry] = [a for a in sources.actions() if a.objectName() == "chatSource_2"]
+    assert entry.text() == "[2] report.pdf, page 2"
+    row_top = view.viewport().mapToGlobal(view.visualRect(view.currentIndex()).topLeft())
+    assert abs(menu.pos().y() - row_top.y()) < view.visualRect(view.currentIndex()).height()
+    menu.close()
+    entry.trigger()
+    popup = chat_tab.findChild(QFrame, "chatCitationPopup")
+    qtbot.waitUntil(lambda: popup is not None and popup.isVisible(), timeout=3000)
+    assert popup.findChild(QLabel, "chatCitationText").text() == BUDGET
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: chat_tab.findChild(QFrame, "chatCitationPopup") is None, timeout=3000)
+
+    question_menu = chat_tab.message_menu(0)
+    assert question_menu.findChild(QMenu, "chatSourcesMenu") is None  # only replies cite
