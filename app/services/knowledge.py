@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import operator
 import os
 import threading
 from array import array
@@ -30,6 +29,7 @@ from app.services.documents import (
     is_supported,
 )
 from app.services.text_chunks import split_text
+from app.services.vector_index import VectorIndex, vector_index
 from app.storage.knowledge_store import KnowledgeBase, KnowledgeStore, Passage
 
 CHUNK_CHARS = 1200
@@ -96,38 +96,6 @@ def pack(vector: list[float]) -> bytes:
     return array("f", (value / norm for value in vector)).tobytes()
 
 
-def unpack(blob: bytes) -> array[float]:
-    values = array("f")
-    values.frombytes(blob)
-    return values
-
-
-def nearest_vectors(
-    wanted: bytes, stored: list[tuple[int, bytes]], count: int
-) -> list[tuple[int, float]]:
-    """The ``count`` stored (chunk id, vector) pairs nearest ``wanted``, with their cosines.
-
-    With numpy installed (the ``vectors`` extra) this is one matrix product; without it, a
-    dot product per passage in plain Python (about a second for 3,000 passages of 1,536
-    dimensions, see ``bench/knowledge.py``).
-    """
-    if not stored:
-        return []
-    try:
-        import numpy
-    except ImportError:
-        query = unpack(wanted)
-        scored = [
-            (chunk_id, sum(map(operator.mul, query, unpack(blob)))) for chunk_id, blob in stored
-        ]
-        return sorted(scored, key=lambda pair: pair[1], reverse=True)[:count]
-    matrix = numpy.frombuffer(b"".join(blob for _, blob in stored), dtype=numpy.float32)
-    matrix = matrix.reshape(len(stored), -1)
-    cosines = matrix @ numpy.frombuffer(wanted, dtype=numpy.float32)
-    best = numpy.argsort(-cosines)[:count]
-    return [(stored[int(i)][0], float(cosines[int(i)])) for i in best]
-
-
 def blend(
     keyword: list[Passage], nearest: list[tuple[int, float]], found: dict[int, Passage]
 ) -> list[Passage]:
@@ -155,15 +123,22 @@ class KnowledgeService:
     def __init__(self, store: KnowledgeStore, embed: Embed | None = None) -> None:
         self.store = store
         self.embed = embed
-        self._vectors: dict[int, tuple[tuple[int, int, int], list[tuple[int, bytes]]]] = {}
+        self._indexes_lock = threading.Lock()
+        self._indexes_version: tuple[int, int] | None = None
+        self._indexes: dict[int, VectorIndex] = {}
 
-    def _stored_vectors(self, base: KnowledgeBase) -> list[tuple[int, bytes]]:
-        """The vectors of ``base``, read from the database only when they changed."""
-        version = self.store.vectors_version(base)
-        cached = self._vectors.get(base.id)
-        if cached is None or cached[0] != version:
-            cached = self._vectors[base.id] = (version, self.store.vectors(base))
-        return cached[1]
+    def vector_index(self, base: KnowledgeBase) -> VectorIndex:
+        """The vectors of ``base`` in memory, read from the database again only after
+        something in it changed (documents added or removed, vectors switched or re-made,
+        here or by another program)."""
+        with self._indexes_lock:
+            version = self.store.version()
+            if version != self._indexes_version:
+                self._indexes, self._indexes_version = {}, version
+            index = self._indexes.get(base.id)
+            if index is None:
+                index = self._indexes[base.id] = vector_index(self.store.vectors(base))
+            return index
 
     def use_embeddings(self, name: str, model: str | None) -> KnowledgeBase:
         """Switch vector search on (with ``model``) or off; turning it on embeds what is there."""
@@ -185,6 +160,8 @@ class KnowledgeService:
                     for (chunk_id, _), vector in zip(batch, vectors, strict=True)
                 ]
             )
+        if missing:
+            self.vector_index(base)  # built here, so the next question does not wait for it
         return len(missing)
 
     def create(self, name: str) -> KnowledgeBase:
@@ -249,6 +226,6 @@ class KnowledgeService:
             return self.store.search(base, query, limit)
         keyword = self.store.search(base, query, limit * 4)
         wanted = pack(self.embed(base.embedding_model, [query])[0])
-        nearest = nearest_vectors(wanted, self._stored_vectors(base), limit * 4)
+        nearest = self.vector_index(base).nearest(wanted, limit * 4)
         found = self.store.passages([chunk_id for chunk_id, _ in nearest])
         return blend(keyword, nearest, found)[:limit]

@@ -116,6 +116,7 @@ class KnowledgeStore:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else knowledge_db_path()
         self._lock = threading.RLock()
+        self._writes = 0  # transactions on this connection, for ``version``
         self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -132,8 +133,12 @@ class KnowledgeStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self.conn:
-            yield self.conn
+        with self._lock:
+            try:
+                with self.conn:
+                    yield self.conn
+            finally:
+                self._writes += 1
 
     # -- knowledge bases --------------------------------------------------------------------
 
@@ -221,16 +226,12 @@ class KnowledgeStore:
                 "INSERT OR REPLACE INTO kb_vectors(chunk_id, vector) VALUES (?, ?)", vectors
             )
 
-    def vectors_version(self, base: KnowledgeBase) -> tuple[int, int, int]:
-        """Changes whenever the vectors of ``base`` do: (how many, smallest id, largest id)."""
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the database does: written here, or by another connection (another
+        window or the command line). Cheap enough to ask before every search."""
         with self._lock:
-            row = self.conn.execute(
-                """SELECT COUNT(*), COALESCE(MIN(v.chunk_id), 0), COALESCE(MAX(v.chunk_id), 0)
-                   FROM kb_vectors v JOIN kb_chunks c ON c.id = v.chunk_id
-                   JOIN kb_documents d ON d.id = c.document_id WHERE d.kb_id = ?""",
-                (base.id,),
-            ).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
+            other = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+            return other, self._writes
 
     def vectors(self, base: KnowledgeBase) -> list[tuple[int, bytes]]:
         with self._lock:
