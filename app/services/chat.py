@@ -34,6 +34,15 @@ def require_text(text: str, what: str = "The prompt") -> str:
     return text
 
 
+def prepare_for_replies() -> None:
+    """Import what the first reply of a process needs: the API client, its stream reader and
+    the key store. For idle time, on a worker thread: done by the first reply itself, these
+    imports hold the interpreter lock while the window is showing the reply's first frames."""
+    import app.api.client
+    import app.services.models
+    import app.storage.secrets  # noqa: F401
+
+
 def _require_messages(messages: list[dict[str, Any]]) -> None:
     if not messages:
         raise InvalidInputError("There is no message to send.")
