@@ -68,7 +68,7 @@ ACTION_ICONS = {
 GAP = 6
 THUMB = 96
 LAYOUT_CACHE = 300
-EAGER_CHARS = 8000  # a row with at most this much text still to lay out is laid out whole
+EAGER_CHARS = 8000  # a row with at most this much text is laid out whole
 END_BUDGET_S = 0.010  # layout time for the end of a row the view follows, per build
 ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
 STATUS_LABELS = {"streaming": "writing…", "stopped": "stopped", "error": "failed"}
@@ -547,17 +547,16 @@ class _RowBuilder:
         return sections
 
     def realize_needed(self, sections: list[_Section], shown_end: int, hurry: bool) -> None:
-        """Lay out every group of a row with little text to lay out, else the groups that
-        fill its last ``shown_end`` pixels. In a ``hurry``, a row the view follows is laid out
-        from its end up for at most ``END_BUDGET_S``: what is left on screen is laid out as it
-        is painted, in a later turn of the event loop."""
-        pending = [
-            (section, group)
-            for section in sections
-            for group in section.groups
-            if not group.ready(section.width)
-        ]
-        little = sum(len(group.source) for _section, group in pending) <= EAGER_CHARS
+        """Lay out every group of a row with little text, else the groups that fill its last
+        ``shown_end`` pixels. In a ``hurry``, a row the view follows is laid out from its end up
+        for at most ``END_BUDGET_S``: what is left on screen is laid out as it is painted, in a
+        later turn of the event loop.
+
+        A long row's text off screen is left to the idle steps even when little of it is left
+        to lay out: a few thousand characters of highlighted code take tens of milliseconds."""
+        groups = [(section, group) for section in sections for group in section.groups]
+        little = sum(len(group.source) for _section, group in groups) <= EAGER_CHARS
+        pending = [(section, group) for section, group in groups if not group.ready(section.width)]
         if not shown_end or (little and not hurry):
             for section, group in pending if little else ():
                 self.cache.realize(group, section.width, section.kind == "reasoning")
