@@ -197,6 +197,9 @@ class ServerConnection(QObject):
 
     async def remove_key(self) -> None:
         """Forget the stored key (the environment's key, if any, stays in use for this run)."""
+        asking = self._tasks.get("balance")
+        if asking is not None and not asking.done():
+            asking.cancel()  # its answer, for the key being removed, would show it as working
         self._show_change(await self._keys.remove())
 
     # -- balance -------------------------------------------------------------------------
