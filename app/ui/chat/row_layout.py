@@ -135,6 +135,7 @@ class TextGroup:
     height: int = 0
     width: int = -1
     math_pending: bool = False
+    estimate: tuple[int, int] = (-1, 0)  # (width, height) of the estimate while pending
 
     def ready(self, width: int) -> bool:
         return self.doc is not None and self.width == width
@@ -306,7 +307,11 @@ class RowLayoutCache:
         """The laid-out height of ``group``, or an estimate while it is pending."""
         if group.doc is not None:
             return group.height
-        return self._text_height(group.source, width)
+        estimated_at, height = group.estimate
+        if estimated_at != width:  # a long row has many pending groups and is built often
+            height = self._text_height(group.source, width)
+            group.estimate = (width, height)
+        return height
 
     def cached(self, message_id: int, key: tuple[Any, ...]) -> RowLayout | None:
         layout = self._layouts.get(message_id)
@@ -334,15 +339,19 @@ class RowLayoutCache:
 
     def complete_step(self, deadline: float) -> set[int]:
         """Lay out pending groups, the most recently built rows first, until ``deadline``
-        (``time.perf_counter()``); the ids of the messages that changed."""
+        (``time.perf_counter()``); the ids of the messages that changed. At least one group is
+        laid out; another only when the last one's time still fits before the deadline."""
         changed: set[int] = set()
+        last = 0.0
         for key in reversed(list(self.incomplete)):
             width = self.incomplete[key]
             for group in self._pending(key, width):
+                started = time.perf_counter()
+                if changed and started + last > deadline:
+                    return changed
                 self.realize(group, width, muted=key[1] == "reasoning")
                 changed.add(key[0])
-                if time.perf_counter() >= deadline:
-                    return changed
+                last = time.perf_counter() - started
             self.incomplete.pop(key, None)
         return changed
 

@@ -9,9 +9,10 @@ palette's disabled text colour.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
@@ -115,12 +116,16 @@ class TintedSvgIconEngine(QIconEngine):
         return colour.name()
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        data = self._svg.replace(b"currentColor", self._colour_hex(mode).encode())
-        renderer = QSvgRenderer(QByteArray(data))
         side = min(rect.width(), rect.height())
         x = rect.x() + (rect.width() - side) / 2
         y = rect.y() + (rect.height() - side) / 2
-        renderer.render(painter, QRectF(x, y, side, side))
+        colour = self._colour_hex(mode)
+        device = painter.device()
+        if side <= 0 or device is None or painter.worldTransform().isScaling():
+            _render(painter, self._svg, colour, QRectF(x, y, side, side))
+            return
+        ratio = device.devicePixelRatioF()
+        painter.drawPixmap(QPointF(x, y), _drawn(self._svg, colour, side, side, ratio))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self.scaledPixmap(size, mode, state, 1.0)
@@ -128,17 +133,44 @@ class TintedSvgIconEngine(QIconEngine):
     def scaledPixmap(
         self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
     ) -> QPixmap:
-        pixmap = QPixmap(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.paint(painter, QRect(0, 0, pixmap.width(), pixmap.height()), mode, state)
-        painter.end()
-        pixmap.setDevicePixelRatio(scale)
-        return pixmap
+        return _drawn(self._svg, self._colour_hex(mode), size.width(), size.height(), scale)
 
     def clone(self) -> QIconEngine:
         return TintedSvgIconEngine(self._svg, self._role)
+
+
+def _render(painter: QPainter, svg: bytes, colour: str, target: QRectF) -> None:
+    renderer = QSvgRenderer(QByteArray(svg.replace(b"currentColor", colour.encode())))
+    renderer.render(painter, target)
+
+
+# Icons drawn so far, by SVG, colour, size and pixel ratio: a transcript paints the same few
+# action icons on every frame, and parsing an SVG each time cost a frame about a millisecond.
+_DRAWN: OrderedDict[tuple[bytes, str, int, int, float], QPixmap] = OrderedDict()
+DRAWN_KEPT = 256
+
+
+def _drawn(svg: bytes, colour: str, width: int, height: int, ratio: float) -> QPixmap:
+    """``svg`` drawn in ``colour`` on a transparent pixmap of ``width`` × ``height`` at
+    device pixel ratio ``ratio`` (made once, then kept)."""
+    key = (svg, colour, width, height, ratio)
+    pixmap = _DRAWN.get(key)
+    if pixmap is not None:
+        _DRAWN.move_to_end(key)
+        return pixmap
+    pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    side = min(pixmap.width(), pixmap.height())
+    left, top = (pixmap.width() - side) / 2, (pixmap.height() - side) / 2
+    _render(painter, svg, colour, QRectF(left, top, side, side))
+    painter.end()
+    pixmap.setDevicePixelRatio(ratio)
+    _DRAWN[key] = pixmap
+    while len(_DRAWN) > DRAWN_KEPT:
+        _DRAWN.popitem(last=False)
+    return pixmap
 
 
 def icon(purpose: str, role: str = "text") -> QIcon:
