@@ -29,7 +29,7 @@ from app.services.documents import (
     is_supported,
 )
 from app.services.text_chunks import split_text
-from app.services.vector_index import VectorIndex, vector_index
+from app.services.vector_index import VectorIndex, load_index
 from app.storage.knowledge_store import KnowledgeBase, KnowledgeStore, Passage
 
 CHUNK_CHARS = 1200
@@ -137,7 +137,7 @@ class KnowledgeService:
                 self._indexes, self._indexes_version = {}, version
             index = self._indexes.get(base.id)
             if index is None:
-                index = self._indexes[base.id] = vector_index(self.store.vectors(base))
+                index = self._indexes[base.id] = load_index(self.store, base)
             return index
 
     def use_embeddings(self, name: str, model: str | None) -> KnowledgeBase:

@@ -1,14 +1,15 @@
 """The vectors of one knowledge base held in memory, and the passages nearest a query.
 
-``vector_index(rows)`` builds the index once from the stored (chunk id, vector) rows; each
-search is then one pass over it, with nothing read from the database or converted:
+``load_index(store, base)`` reads a knowledge base's vectors once; each search is then one
+pass over them, with nothing read from the database or converted:
 
 - With numpy installed (the ``vectors`` extra), the vectors are one float32 matrix and the
   cosines are one matrix product.
-- Without numpy (the bundled app leaves it out for its size), each vector is kept as 16-bit
-  integers scaled to its largest component, and ``audioop.findfactor`` (the standard library's
-  C code for 16-bit samples; ``audioop-lts`` on Python 3.13) gives the dot product of a stored
-  vector with the query in C. Rounding to 16 bits moves a cosine by less than 1e-5.
+- Without numpy (the bundled app leaves it out for its size), the index holds the 16-bit
+  samples the store keeps beside each vector (``vector_samples``), and
+  ``audioop.findfactor`` (the standard library's C code for 16-bit samples; ``audioop-lts`` on
+  Python 3.13) gives the dot product of each with the query's samples. Rounding to 16 bits
+  moves a cosine by less than 1e-5.
 
 Vectors are unit length (``knowledge.pack``), so a dot product is the cosine.
 """
@@ -21,9 +22,8 @@ from array import array
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from app.storage.knowledge_store import KnowledgeError
-
-SAMPLE_MAX = 32767
+from app.storage.knowledge_store import KnowledgeBase, KnowledgeError, KnowledgeStore
+from app.storage.vector_samples import to_samples
 
 
 class VectorIndex(Protocol):
@@ -37,17 +37,13 @@ class VectorIndex(Protocol):
         ...
 
 
-def vector_index(rows: Sequence[tuple[int, bytes]]) -> VectorIndex:
-    """An index of ``rows`` ((chunk id, unit float32 vector) pairs): numpy when installed."""
+def load_index(store: KnowledgeStore, base: KnowledgeBase) -> VectorIndex:
+    """The vectors of ``base`` read into an index: a matrix when numpy is installed."""
     try:
         import numpy
     except ImportError:
-        return SampleIndex(rows)
-    return MatrixIndex(rows, numpy)
-
-
-def _dimensions(rows: Sequence[tuple[int, bytes]]) -> int:
-    return len(rows[0][1]) // 4 if rows else 0
+        return SampleIndex(store.samples(base))
+    return MatrixIndex(store.vectors(base), numpy)
 
 
 def _check(index: VectorIndex, wanted: bytes) -> None:
@@ -64,7 +60,7 @@ class MatrixIndex:
 
     def __init__(self, rows: Sequence[tuple[int, bytes]], numpy: Any) -> None:
         self._numpy = numpy
-        self.dimensions = _dimensions(rows)
+        self.dimensions = len(rows[0][1]) // 4 if rows else 0
         self._ids = numpy.array([chunk_id for chunk_id, _ in rows], dtype=numpy.int64)
         joined = b"".join(blob for _, blob in rows)
         self._matrix = numpy.frombuffer(joined, dtype=numpy.float32).reshape(
@@ -95,22 +91,17 @@ def _audioop() -> Any:
     return audioop
 
 
-def _samples(blob: bytes) -> tuple[bytes, float]:
-    """A float32 vector as 16-bit samples, and the factor that turns them back into floats."""
-    values = array("f")
-    values.frombytes(blob)
-    scale = SAMPLE_MAX / (max(map(abs, values), default=0.0) or 1.0)
-    return array("h", [round(value * scale) for value in values]).tobytes(), 1.0 / scale
-
-
 class SampleIndex:
-    """All vectors as 16-bit samples, dot products by ``audioop.findfactor`` (no numpy)."""
+    """All vectors as 16-bit samples, dot products by ``audioop.findfactor`` (no numpy).
 
-    def __init__(self, rows: Sequence[tuple[int, bytes]]) -> None:
+    ``rows`` are (chunk id, samples, unit) as ``KnowledgeStore.samples`` gives them.
+    """
+
+    def __init__(self, rows: Sequence[tuple[int, bytes, float]]) -> None:
         self._findfactor = _audioop().findfactor
-        self.dimensions = _dimensions(rows)
-        self._ids = [chunk_id for chunk_id, _ in rows]
-        self._samples = [_samples(blob) for _, blob in rows]
+        self.dimensions = len(rows[0][1]) // 2 if rows else 0
+        self._ids = [chunk_id for chunk_id, _, _ in rows]
+        self._samples = [(samples, unit) for _, samples, unit in rows]
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -119,7 +110,7 @@ class SampleIndex:
         if not self._ids or count <= 0:
             return []
         _check(self, wanted)
-        query, query_unit = _samples(wanted)
+        query, query_unit = to_samples(wanted)
         # findfactor(v, q) is Σ v·q / Σ q·q over the samples; times Σ q·q it is the dot product.
         energy = sum(sample * sample for sample in array("h", query))
         if not energy:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.errors import UserInputError
 from app.storage.paths import data_dir
+from app.storage.vector_samples import to_samples
 
 BUSY_TIMEOUT_S = 5.0
 SCHEMA = """
@@ -56,7 +57,9 @@ CREATE TRIGGER IF NOT EXISTS kb_chunks_ad AFTER DELETE ON kb_chunks BEGIN
 END;
 CREATE TABLE IF NOT EXISTS kb_vectors (
     chunk_id INTEGER PRIMARY KEY REFERENCES kb_chunks(id) ON DELETE CASCADE,
-    vector BLOB NOT NULL
+    vector BLOB NOT NULL,
+    samples BLOB,
+    unit REAL
 );
 """
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -126,6 +129,10 @@ class KnowledgeStore:
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(knowledge_bases)")}
         if "embedding_model" not in columns:  # a database made before embeddings existed
             self.conn.execute("ALTER TABLE knowledge_bases ADD COLUMN embedding_model TEXT")
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(kb_vectors)")}
+        if "samples" not in columns:  # made before samples were kept; filled by ``samples``
+            self.conn.execute("ALTER TABLE kb_vectors ADD COLUMN samples BLOB")
+            self.conn.execute("ALTER TABLE kb_vectors ADD COLUMN unit REAL")
 
     def close(self) -> None:
         with self._lock:
@@ -221,9 +228,13 @@ class KnowledgeStore:
             ]
 
     def put_vectors(self, vectors: Sequence[tuple[int, bytes]]) -> None:
+        """Store (chunk id, float32 vector) pairs, with the vectors' 16-bit samples."""
+        rows = [(chunk_id, vector, *to_samples(vector)) for chunk_id, vector in vectors]
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO kb_vectors(chunk_id, vector) VALUES (?, ?)", vectors
+                "INSERT OR REPLACE INTO kb_vectors(chunk_id, vector, samples, unit) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
             )
 
     def version(self) -> tuple[int, int]:
@@ -244,6 +255,20 @@ class KnowledgeStore:
                     (base.id,),
                 )
             ]
+
+    def samples(self, base: KnowledgeBase) -> list[tuple[int, bytes, float]]:
+        """(chunk id, 16-bit samples, unit) of every vector of ``base``; samples that a
+        database from before they were kept lacks are made and stored first."""
+        query = """SELECT v.chunk_id, v.vector, v.samples, v.unit FROM kb_vectors v
+                   JOIN kb_chunks c ON c.id = v.chunk_id
+                   JOIN kb_documents d ON d.id = c.document_id WHERE d.kb_id = ?"""
+        with self._lock:
+            rows = self.conn.execute(query, (base.id,)).fetchall()
+            missing = [(row[0], row[1]) for row in rows if row[2] is None]
+            if missing:
+                self.put_vectors(missing)
+                rows = self.conn.execute(query, (base.id,)).fetchall()
+        return [(row[0], row[2], row[3]) for row in rows]
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
         """The passages with these ids (score 0), by id."""

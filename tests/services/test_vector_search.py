@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,8 @@ import pytest
 
 from app.api.client import ApiClient, ClientConfig
 from app.services.knowledge import KnowledgeService, pack
-from app.services.vector_index import MatrixIndex, SampleIndex, vector_index
-from app.storage.knowledge_store import KnowledgeError, KnowledgeStore
+from app.services.vector_index import MatrixIndex, SampleIndex, load_index
+from app.storage.knowledge_store import KnowledgeBase, KnowledgeError, KnowledgeStore
 from tests.documents_factory import write_pdf
 from tests.fake_api import FakeApi
 
@@ -107,31 +108,70 @@ def unit_vectors(count: int, dimensions: int) -> list[list[float]]:
     return [[rng.gauss(0, 1) for _ in range(dimensions)] for _ in range(count)]
 
 
-def test_both_indexes_give_the_cosines_of_the_vectors(index_kind: type) -> None:
+def stored(tmp_path: Path, vectors: list[list[float]]) -> tuple[KnowledgeStore, KnowledgeBase]:
+    """A knowledge base with one passage a vector, the vectors stored as the service does."""
+    store = KnowledgeStore(tmp_path / "vectors.sqlite3")
+    base = store.create("Vectors")
+    chunks = [(None, f"passage {n}") for n in range(len(vectors))]
+    store.put_document(
+        base, path="/v.md", name="v.md", kind="md", size=1, pages=None, chunks=chunks
+    )
+    ids = [chunk_id for chunk_id, _ in store.chunks_without_vectors(base)]
+    store.put_vectors([(chunk_id, pack(v)) for chunk_id, v in zip(ids, vectors, strict=True)])
+    return store, base
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    dot = math.fsum(x * y for x, y in zip(a, b, strict=True))
+    return dot / math.sqrt(math.fsum(x * x for x in a) * math.fsum(y * y for y in b))
+
+
+def test_both_indexes_give_the_cosines_of_the_vectors(tmp_path: Path, index_kind: type) -> None:
     vectors = unit_vectors(300, 256)
     query = unit_vectors(1, 256)[0]
-    rows = [(1000 + n, pack(vector)) for n, vector in enumerate(vectors)]
-
-    def cosine(a: list[float], b: list[float]) -> float:
-        dot = math.fsum(x * y for x, y in zip(a, b, strict=True))
-        return dot / math.sqrt(math.fsum(x * x for x in a) * math.fsum(y * y for y in b))
-
+    store, base = stored(tmp_path, vectors)
+    ids = [chunk_id for chunk_id, _ in store.vectors(base)]
     exact = sorted(
-        ((1000 + n, cosine(v, query)) for n, v in enumerate(vectors)), key=lambda pair: -pair[1]
+        ((ids[n], cosine(v, query)) for n, v in enumerate(vectors)), key=lambda pair: -pair[1]
     )[:8]
 
-    index = vector_index(rows)
+    index = load_index(store, base)
     found = index.nearest(pack(query), 8)
 
     assert isinstance(index, index_kind) and len(index) == 300
     assert [chunk_id for chunk_id, _ in found] == [chunk_id for chunk_id, _ in exact]
     for (_, got), (_, wanted) in zip(found, exact, strict=True):
         assert got == pytest.approx(wanted, abs=1e-4)
-    assert vector_index([]).nearest(pack(query), 8) == []
+    store.close()
 
 
-def test_a_query_vector_of_another_size_is_one_sentence(index_kind: type) -> None:
-    index = vector_index([(1, pack([1.0, 0.0, 0.0, 0.0]))])
+def test_a_query_vector_of_another_size_is_one_sentence(tmp_path: Path, index_kind: type) -> None:
+    store, base = stored(tmp_path, [[1.0, 0.0, 0.0, 0.0]])
+    index = load_index(store, base)
 
     with pytest.raises(KnowledgeError, match="stored vectors have 4 dimensions but the embedding"):
         index.nearest(pack([1.0, 0.0]), 3)
+    store.close()
+
+
+def test_vectors_stored_before_samples_were_kept_are_searched_without_numpy(
+    tmp_path: Path, client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = orchard(tmp_path, client)
+    query = "Which insects pollinate the blossoms?"
+    before = ranking(service, query)
+    service.store.close()
+    old = sqlite3.connect(tmp_path / "k.sqlite3")  # the vectors table as it was made before
+    old.execute("ALTER TABLE kb_vectors DROP COLUMN samples")
+    old.execute("ALTER TABLE kb_vectors DROP COLUMN unit")
+    old.close()
+    monkeypatch.setitem(sys.modules, "numpy", None)
+
+    reopened = KnowledgeService(KnowledgeStore(tmp_path / "k.sqlite3"), client.embeddings.create)
+    after = ranking(reopened, query)
+
+    assert [(name, page) for name, page, _ in after] == [(name, page) for name, page, _ in before]
+    assert [score for _, _, score in after] == pytest.approx([s for _, _, s in before], abs=1e-4)
+    base = reopened.store.get("Orchard")
+    assert all(unit > 0 for _, _, unit in reopened.store.samples(base))
+    reopened.store.close()
