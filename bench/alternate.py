@@ -26,6 +26,8 @@ FIGURES = {
     "median of runs' longest": re.compile(r"median of runs ([\d.]+) ms"),
     "worst p99 gap": re.compile(r"worst p99 gap ([\d.]+) ms"),
     "ratio": re.compile(r"ratio ([\d.]+)"),
+    "all laid out": re.compile(r"all laid out ([\d.]+) ms"),
+    "formulas on screen drawn": re.compile(r"formulas on screen drawn ([\d.]+) ms"),
 }
 
 

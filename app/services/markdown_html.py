@@ -27,7 +27,7 @@ from app.services.markdown_code import (
     THEMES,
     code_table,
 )
-from app.services.math_render import InvalidMath, MathRenderer
+from app.services.math_render import InvalidMath, MathRenderer, MathRequest, math_request
 from app.services.svg_preview import SvgPicture, UnsafeSvg, code_key, safe_svg
 
 _CITATION_LINK = re.compile(r"cite:\d{1,3}")  # a reply's mark of a numbered source
@@ -43,7 +43,7 @@ class _SafeHtmlRenderer(RendererHTML):
         self.first_code_index = 0
         self.math_size = MATH_SIZE
         self.math = math if math is not None else MathRenderer()
-        self.math_pending = False
+        self.math_waiting: list[MathRequest] = []  # formulas being drawn, shown as source
         self.svg_previews: set[str] = set()
         self.svg_pictures: dict[str, SvgPicture] = {}
 
@@ -70,14 +70,13 @@ class _SafeHtmlRenderer(RendererHTML):
         closer = _CLOSERS.get(token.markup, token.markup)
         source = f'<span style="color:{self.theme.muted}">'
         source += html.escape(f"{token.markup}{token.content}{closer}") + "</span>"
+        tex, colour, size = token.content, self.theme.text, self.math_size
         try:
-            image = self.math.lookup(
-                token.content, display=display, colour=self.theme.text, size=self.math_size
-            )
+            image = self.math.lookup(tex, display=display, colour=colour, size=size)
         except InvalidMath:
             return f'{source}<sup style="color:{self.theme.muted}">?</sup>'
         if image is None:
-            self.math_pending = True
+            self.math_waiting.append(math_request(tex, display=display, colour=colour, size=size))
             return source
         align = "middle" if not display else "baseline"
         return (

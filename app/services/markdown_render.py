@@ -34,7 +34,7 @@ from app.services.markdown_code import (
     code_table,
     preview_key,
 )
-from app.services.math_render import MathImage, MathRenderer
+from app.services.math_render import MathImage, MathRenderer, MathRequest
 from app.services.svg_preview import SvgPicture
 
 __all__ = ["MarkdownRenderer", "copy_index", "is_safe_link", "preview_key", "split_blocks"]
@@ -47,7 +47,11 @@ class RenderedBlock:
     source: str
     html: str
     code: tuple[str, ...] = ()
-    math_pending: bool = False
+    math_waiting: tuple[MathRequest, ...] = ()  # formulas still being drawn (shown as source)
+
+    @property
+    def math_pending(self) -> bool:
+        return bool(self.math_waiting)
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,11 @@ class RenderedGroup:
 
     html: str
     code: tuple[str, ...]
-    math_pending: bool = False
+    math_waiting: tuple[MathRequest, ...] = ()  # formulas still being drawn (shown as source)
+
+    @property
+    def math_pending(self) -> bool:
+        return bool(self.math_waiting)
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -190,10 +198,13 @@ class MarkdownRenderer:
         renderer.theme = self.theme
         renderer.code = []
         renderer.first_code_index = first_code_index
-        renderer.math_pending = False
+        renderer.math_waiting = []
         body = self._parser.render(source)
         block = RenderedBlock(
-            source=source, html=body, code=tuple(renderer.code), math_pending=renderer.math_pending
+            source=source,
+            html=body,
+            code=tuple(renderer.code),
+            math_waiting=tuple(renderer.math_waiting),
         )
         if block.math_pending:  # rendered again once its formulas are drawn
             return block
@@ -241,8 +252,8 @@ class MarkdownRenderer:
         blocks = self.render_blocks(source)
         html_parts.extend(block.html for block in blocks)
         codes = tuple(code for block in blocks for code in block.code)
-        pending = any(block.math_pending for block in blocks)
-        return RenderedGroup(html="".join(html_parts), code=codes, math_pending=pending)
+        waiting = tuple(request for block in blocks for request in block.math_waiting)
+        return RenderedGroup(html="".join(html_parts), code=codes, math_waiting=waiting)
 
     def fenced_code(self, text: str, offset: int) -> str:
         """The code of the fenced block whose opening line starts at ``offset`` in ``text``."""

@@ -3,16 +3,22 @@
 ``render_math`` returns the SVG with its size in pixels, or raises :class:`InvalidMath` when
 the TeX does not parse (the caller then shows the source with a quiet mark). ziamath takes tens
 of milliseconds a formula, so the window uses :class:`MathRenderer`: a look-up never waits; a
-formula not drawn yet is drawn in a helper process of its own (pure-Python drawing on a
-thread would hold the interpreter lock the window and the stream need), and ``on_ready`` is
-called when some are done, so the text showing their source can be laid out again. Results
-are kept: a reply that streams in draws each formula once. ziamath is imported on the first formula.
+formula not drawn yet is drawn in a helper process (pure-Python drawing on a thread would hold
+the interpreter lock the window and the stream need), and ``on_ready`` is called when some are
+done, so the text showing their source can be rendered again. The helpers run at a lower CPU
+priority than the window, so drawing formulas takes only time the window and the stream leave
+over. Formulas wait in a queue drawn newest first: the end of a streaming reply, which is what
+is on screen, gets its formulas before those scrolled out of sight, and ``prefer`` puts the
+formulas of text being painted first. Results are kept: a reply that streams in draws each
+formula once. ziamath is imported on the first formula.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import os
 import re
 import threading
 import warnings
@@ -92,59 +98,126 @@ def render_math(tex: str, *, display: bool, colour: str, size: float) -> MathIma
     )
 
 
-_Request = tuple[str, bool, str, float]
+MathRequest = tuple[str, bool, str, float]  # (tex, display, colour, size)
+_Request = MathRequest
+HELPER_NICENESS = 10  # how much lower than the window's the helpers' CPU priority is
+
+
+def math_request(tex: str, *, display: bool, colour: str, size: float) -> MathRequest:
+    """What names one formula drawn in one colour and size (see ``MathRenderer.prefer``)."""
+    return (tex, display, colour, size)
+
+
+def helper_count() -> int:
+    """How many helper processes draw formulas: one a core the window leaves, at least one."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 class MathRenderer:
-    """Formulas by TeX, drawn at once (``background=False``) or in a helper process.
+    """Formulas by TeX, drawn at once (``background=False``) or in helper processes.
 
     ``lookup`` gives the :class:`MathImage`, raises :class:`InvalidMath`, or gives None while
     the formula is still being drawn; ``on_ready`` (called on a thread of the pool) says that
-    formulas looked up before are now done.
+    formulas looked up before are now done. Waiting formulas are drawn newest first; each
+    helper has one formula at a time (and one more handed to it), so the order can still change.
     """
 
-    def __init__(self, *, background: bool = False, keep: int = 4096) -> None:
+    def __init__(
+        self, *, background: bool = False, keep: int = 4096, helpers: int | None = None
+    ) -> None:
         self.background = background
         self.on_ready: Callable[[], None] | None = None
         self._keep = keep
         self._done: OrderedDict[_Request, MathImage | None] = OrderedDict()  # None: invalid
         self._by_key: dict[str, MathImage] = {}
-        self._queued: set[_Request] = set()
+        self._waiting: OrderedDict[_Request, None] = OrderedDict()  # drawn from the end
+        self._drawing: set[_Request] = set()  # handed to a helper
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._helpers = helpers or helper_count()
 
     def lookup(self, tex: str, *, display: bool, colour: str, size: float) -> MathImage | None:
         request = (tex, display, colour, size)
         with self._lock:
             if request in self._done:
                 return self._result(self._done[request], tex)
-            if self.background:
-                if request not in self._queued:
-                    self._queued.add(request)
-                    if self._pool is None:
-                        import multiprocessing  # loaded with the first formula
-                        from concurrent.futures import ProcessPoolExecutor
+            background = self.background
+            if background:
+                if request in self._waiting:
+                    self._waiting.move_to_end(request)
+                elif request not in self._drawing:
+                    self._waiting[request] = None
+                handed = self._hand_out()
+        if not background:
+            return self._result(self._draw(request), tex)
+        self._submit(handed)
+        return None
 
-                        context = multiprocessing.get_context("spawn")
-                        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-                    future = self._pool.submit(_draw_safely, request)
-                    future.add_done_callback(functools.partial(self._drawn, request))
-                return None
-        return self._result(self._draw(request), tex)
+    def prefer(self, requests: tuple[MathRequest, ...] | list[MathRequest]) -> None:
+        """Draw these waiting formulas (of text on screen) before the others."""
+        with self._lock:
+            for request in reversed(requests):
+                if request in self._waiting:
+                    self._waiting.move_to_end(request)
+
+    def any_settled(self, requests: tuple[MathRequest, ...] | list[MathRequest]) -> bool:
+        """True if any of these formulas is no longer being drawn (it is done, or its helper
+        was lost and a new look-up draws it again)."""
+        with self._lock:
+            return any(
+                request not in self._waiting and request not in self._drawing
+                for request in requests
+            )
 
     @property
     def busy(self) -> bool:
         """True while formulas looked up are still being drawn."""
         with self._lock:
-            return bool(self._queued)
+            return bool(self._waiting or self._drawing)
+
+    def _hand_out(self) -> list[_Request]:
+        """The newest waiting formulas that the helpers can take now (called with the lock)."""
+        handed = []
+        while self._waiting and len(self._drawing) < 2 * self._helpers:
+            request, _ = self._waiting.popitem(last=True)
+            self._drawing.add(request)
+            handed.append(request)
+        return handed
+
+    def _submit(self, requests: list[_Request]) -> None:
+        for request in requests:
+            pool = self._helper_pool()
+            try:
+                future = pool.submit(_draw_safely, request)
+            except RuntimeError:  # the pool broke (a helper died) or was shut down
+                self._lost(request, pool)
+                continue
+            future.add_done_callback(functools.partial(self._drawn, request, pool))
+
+    def _helper_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing  # loaded with the first formula
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self._helpers, mp_context=context, initializer=_lower_priority
+                )
+            return self._pool
 
     def image(self, key: str) -> MathImage | None:
         """The formula named ``key`` (the ``math:KEY`` of rendered HTML)."""
         return self._by_key.get(key)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the helpers; formulas looked up from now on are drawn at once."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self.background = False
+            self._waiting.clear()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     @staticmethod
     def _result(image: MathImage | None, tex: str) -> MathImage:
@@ -152,18 +225,32 @@ class MathRenderer:
             raise InvalidMath(tex)
         return image
 
-    def _drawn(self, request: _Request, future: Future[MathImage | None]) -> None:
+    def _drawn(
+        self, request: _Request, pool: ProcessPoolExecutor, future: Future[MathImage | None]
+    ) -> None:
         if future.cancelled():
+            with self._lock:
+                self._drawing.discard(request)
             return
         try:
             image = future.result()
-        except Exception:  # the helper process died: draw it here next time
-            with self._lock:
-                self._queued.discard(request)
-            return
-        self._keep_result(request, image)
+        except Exception:
+            self._lost(request, pool)
+        else:
+            self._keep_result(request, image)
+        with self._lock:
+            handed = self._hand_out() if self.background else []
+        self._submit(handed)
         if self.on_ready is not None:
             self.on_ready()
+
+    def _lost(self, request: _Request, pool: ProcessPoolExecutor) -> None:
+        """The helper drawing ``request`` died: the formula shows as source, like TeX that does
+        not parse, and the next formulas go to new helpers."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        self._keep_result(request, None)
 
     def _draw(self, request: _Request) -> MathImage | None:
         image = _draw_safely(request)
@@ -172,7 +259,7 @@ class MathRenderer:
 
     def _keep_result(self, request: _Request, image: MathImage | None) -> None:
         with self._lock:
-            self._queued.discard(request)
+            self._drawing.discard(request)
             self._done[request] = image
             if image is not None:
                 self._by_key[image.key] = image
@@ -180,6 +267,13 @@ class MathRenderer:
                 _, dropped = self._done.popitem(last=False)
                 if dropped is not None:
                     self._by_key.pop(dropped.key, None)
+
+
+def _lower_priority() -> None:
+    """Run in each helper as it starts: the window and the stream come first."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):  # not allowed here: draw at the same priority
+            os.nice(HELPER_NICENESS)
 
 
 def _draw_safely(request: _Request) -> MathImage | None:

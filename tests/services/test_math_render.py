@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from app.services.markdown_render import MarkdownRenderer
-from app.services.math_render import InvalidMath, render_math
+from app.services.math_render import InvalidMath, MathRenderer, math_request, render_math
 
 IMG = re.compile(r'<img src="math:(\w+)" width="(\d+)" height="(\d+)"')
 
@@ -115,3 +115,29 @@ def test_in_the_background_a_formula_shows_its_source_until_it_is_drawn() -> Non
     assert drawn.wait(10)
     assert len(formulas(renderer.render(text))) == 1
     renderer.math.close()
+
+
+def test_in_the_background_the_newest_formulas_and_those_on_screen_are_drawn_first() -> None:
+    math = MathRenderer(background=True, helpers=1)
+    requests = [math_request(f"x^{{{n}}}", display=False, colour="#000", size=16) for n in range(8)]
+    order: list[tuple[str, bool, str, float]] = []
+    lock = threading.Lock()
+    finished = threading.Event()
+
+    def note_drawn() -> None:
+        with lock:
+            order.extend(r for r in requests if r not in order and math.any_settled([r]))
+            if len(order) == len(requests):
+                finished.set()
+
+    math.on_ready = note_drawn
+    for tex, display, colour, size in requests:
+        assert math.lookup(tex, display=display, colour=colour, size=size) is None
+    math.prefer([requests[3]])  # painted now: its text is on screen
+
+    assert finished.wait(30)
+    math.close()
+    # The helper took the first two at once; then the one on screen, then newest first.
+    assert order == [requests[i] for i in (0, 1, 3, 7, 6, 5, 4, 2)]
+    assert not math.busy
+    assert all(math.lookup(r[0], display=False, colour="#000", size=16) for r in requests)

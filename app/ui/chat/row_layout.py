@@ -39,6 +39,7 @@ from app.services.chat_history import (
 )
 from app.services.markdown_groups import GrowingText, SourceGroup
 from app.services.markdown_render import MarkdownRenderer
+from app.services.math_render import MathRequest
 from app.services.message_documents import (
     SOURCES_KEY,
     document_records,
@@ -76,11 +77,12 @@ STATUS_LABELS = {"streaming": "writing…", "stopped": "stopped", "error": "fail
 
 class SafeTextDocument(QTextDocument):
     """A text document that loads no resource but the formulas its renderer drew (no images,
-    no remote anything)."""
+    no remote anything). ``math_waiting``: its formulas still being drawn (shown as source)."""
 
     def __init__(self, renderer: MarkdownRenderer | None = None) -> None:
         super().__init__()
         self._renderer = renderer
+        self.math_waiting: tuple[MathRequest, ...] = ()
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         url = name if isinstance(name, QUrl) else QUrl(name)
@@ -134,8 +136,12 @@ class TextGroup:
     code: tuple[str, ...] = ()
     height: int = 0
     width: int = -1
-    math_pending: bool = False
     estimate: tuple[int, int] = (-1, 0)  # (width, height) of the estimate while pending
+    math_waiting: tuple[MathRequest, ...] = ()  # its formulas still being drawn
+
+    @property
+    def math_pending(self) -> bool:
+        return bool(self.math_waiting)
 
     def ready(self, width: int) -> bool:
         return self.doc is not None and self.width == width
@@ -273,8 +279,8 @@ class RowLayoutCache:
                 part.source, part.fence, code_goes_on=part.open_fence is not None
             )
             group.doc = self._new_document(rendered.html, muted)
+            group.doc.math_waiting = group.math_waiting = rendered.math_waiting
             group.code = rendered.code
-            group.math_pending = rendered.math_pending
         group.doc.setTextWidth(width)
         group.height = math.ceil(group.doc.size().height())
         group.width = width
@@ -289,12 +295,15 @@ class RowLayoutCache:
         self._layouts.pop(message_id, None)
 
     def math_drawn(self) -> list[int]:
-        """Formulas were drawn: text groups that showed their source are rendered again.
-        Returns the ids of the messages whose rows change."""
+        """Formulas were drawn: the text groups that showed the source of any of them are
+        rendered again (not those whose formulas are all still being drawn). Returns the ids
+        of the messages whose rows change."""
+        math = self.renderer.math
         changed: list[int] = []
         for (message_id, _kind), groups in self._groups.items():
             for group in groups:
-                if group.math_pending and group.doc is not None:
+                if group.doc is not None and math.any_settled(group.math_waiting):
+                    group.estimate = (group.width, group.height)  # until laid out again
                     group.doc = None
                     group.width = -1
                     if message_id not in changed:
@@ -455,7 +464,7 @@ class RowLayoutCache:
         doc.drawContents(painter)
         painter.end()
 
-    def _new_document(self, html: str, muted: bool) -> QTextDocument:
+    def _new_document(self, html: str, muted: bool) -> SafeTextDocument:
         doc = SafeTextDocument(self.renderer)
         doc.setDocumentMargin(0)
         doc.setDefaultFont(self.font)

@@ -50,6 +50,7 @@ from app.ui.chat.row_layout import (
     RowFlags,
     RowLayout,
     RowLayoutCache,
+    SafeTextDocument,
     actions_for,
 )
 from app.ui.chat.transcript_model import (
@@ -428,6 +429,8 @@ class MessageDelegate(QStyledItemDelegate):
         if piece.group is not None:
             return  # not laid out yet (off screen)
         if piece.doc is not None:
+            if isinstance(piece.doc, SafeTextDocument) and piece.doc.math_waiting:
+                self.layouts.renderer.math.prefer(piece.doc.math_waiting)  # on screen: first
             painter.save()
             painter.translate(target.topLeft())
             context = QAbstractTextDocumentLayout.PaintContext()
