@@ -107,7 +107,7 @@ def formulas_waiting(tab: ChatTab) -> bool:
     )
 
 
-def on_screen_formulas_drawn(tab: ChatTab, option, index) -> bool:  # type: ignore[no-untyped-def]
+def on_screen_formulas_drawn(tab: ChatTab, index) -> bool:  # type: ignore[no-untyped-def]
     """True if every text group of the reply that lies on screen is laid out with its
     formulas drawn."""
     delegate = tab.delegate
@@ -115,7 +115,7 @@ def on_screen_formulas_drawn(tab: ChatTab, option, index) -> bool:  # type: igno
     message = index.data(MESSAGE_ROLE)
     groups = delegate.layouts._groups.get((message.id, "body"), [])
     texts = [piece for piece in layout.pieces if piece.kind in ("body", "pending")]
-    visible = option.rect.intersected(tab.transcript.viewport().rect())
+    visible = tab.transcript.viewport().rect()  # all of it: the row may be one slice of many
     origin = delegate.row_origin(index)
     return not any(
         (piece.kind == "pending" or group.math_pending)
@@ -153,7 +153,7 @@ async def app_run(
             painted["at"]
             and not painted["formulas"]
             and not tab.streaming
-            and on_screen_formulas_drawn(tab, option, index)
+            and on_screen_formulas_drawn(tab, index)
         ):
             painted["formulas"] = time.perf_counter()
 
