@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QToolButton
 
 from app.storage.secrets import SERVICE, USERNAME
+from tests.fake_api.scripting import Fault
 from tests.ui.conftest import use_server
 
 GOOD_KEY = "good-key-0123456789abcdef"
@@ -182,3 +183,24 @@ def test_the_show_toggle_unmasks_the_key(qtbot, open_window, fake_api):
     assert edit.echoMode() == QLineEdit.EchoMode.Normal
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert edit.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_removing_the_key_while_the_balance_is_asked_for_shows_no_key(
+    qtbot, open_window, fake_api, memory_keyring
+):
+    memory_keyring.set_password(SERVICE, USERNAME, "old-key-abcdef123")
+    use_server(fake_api.url)
+    window = open_window()
+    qtbot.waitUntil(lambda: window.status.connection_state == "online", timeout=5000)
+
+    fake_api.script("/v2/billing", Fault.delay(0.6))  # the balance for the new key is slow
+    window.open_settings()
+    settings = window.findChild(QDialog, "settingsDialog")
+    qtbot.keyClicks(settings.findChild(QLineEdit, "apiKeyEdit"), "new-key-fedcba987")
+    qtbot.mouseClick(settings.findChild(QPushButton, "settingsOk"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.status.balance_button.text() == "Balance: …", timeout=5000)
+
+    window.remove_key()
+    qtbot.waitUntil(lambda: memory_keyring.passwords == {}, timeout=5000)
+    qtbot.wait(900)  # the slow answer has come back by now
+    assert window.status.connection_state == "no_key"
