@@ -149,3 +149,30 @@ def test_copy_on_a_code_block_cut_into_chunks_copies_all_of_it(qtbot, chat_tab, 
     assert view.viewport().rect().contains(target)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
     assert QGuiApplication.clipboard().text() == code
+
+
+def pending_pieces(tab, row: int) -> int:
+    return sum(piece.kind == "pending" for piece in row_layout(tab, row).pieces)
+
+
+def test_code_above_the_screen_is_laid_out_a_chunk_a_step_when_idle(qtbot, chat_tab):
+    chat_tab.delegate.defer_idle = True  # the idle steps are taken by hand below
+    lines = "".join(f"    total += step_{n}(items)  # keep going\n" for n in range(900))
+    open_stored(qtbot, chat_tab, f"```python\ndef run(items):\n{lines}```\n\nThe very end.")
+    qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
+    layouts = chat_tab.delegate.layouts
+    message_id = messages(chat_tab)[1].id
+
+    waiting = pending_pieces(chat_tab, 1)
+    assert waiting > 3  # a long code block: only its end, on screen, is laid out at once
+    while waiting > 2:
+        layouts.complete_step(deadline=0.0)  # a step whose time is up still lays out a chunk
+        layouts.drop_layout(message_id)
+        assert pending_pieces(chat_tab, 1) == waiting - 1  # one chunk, not more
+        waiting -= 1
+
+    layouts.drop_layout(message_id)  # little is left, but the row is long: it still waits
+    assert pending_pieces(chat_tab, 1) == 2
+    chat_tab.delegate.defer_idle = False
+    qtbot.waitUntil(lambda: row_layout(chat_tab, 1).complete, timeout=10000)
+    assert shown_text(chat_tab, 1).count("keep going") == 900
