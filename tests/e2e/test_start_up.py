@@ -66,3 +66,52 @@ def test_no_heavy_module_is_loaded_before_the_first_paint(last_tab: int) -> None
     assert len(kept) == 1 and int(kept[0].rpartition(" ")[2]) <= 2, lines
     assert lines[-1] == "self-test ok"
     assert lines.index(painted[0]) < lines.index("self-test ok")
+
+
+WATCH_CHAT_WARM_UP = """
+import asyncio
+import sys
+
+import qasync
+
+from app.services.context import Services
+from app.storage.settings import Settings
+from app.ui.app import create_application
+from app.ui.message_bar import MessageBar
+
+app = create_application()
+loop = qasync.QEventLoop(app)
+asyncio.set_event_loop(loop)
+from app.ui.chat import tab as chat_tab
+
+settings = Settings(provider="custom", base_url="http://127.0.0.1:9")
+tab = chat_tab.ChatTab(Services(settings), MessageBar())
+tab.show()
+print("loaded when shown: " + ",".join(n for n in sys.argv[1:] if n in sys.modules), flush=True)
+
+async def warmed_up():
+    while not chat_tab._start_up_objects_frozen:
+        await asyncio.sleep(0.01)
+
+loop.run_until_complete(asyncio.wait_for(warmed_up(), 30))
+print("loaded before a first send: " + ",".join(n for n in sys.argv[1:] if n in sys.modules))
+tab.shutdown()
+"""
+
+
+def test_the_chat_tab_loads_what_a_first_reply_needs_before_anything_is_sent() -> None:
+    # Loaded by the first reply itself, these modules would take the interpreter lock from the
+    # window while it shows that reply's first frames.
+    needed = ["app.api.client", "keyring", "markdown_it", "pygments"]
+    done = subprocess.run(
+        [sys.executable, "-c", WATCH_CHAT_WARM_UP, *needed],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "loaded when shown: " in lines  # nothing yet: the tab opens first
+    assert f"loaded before a first send: {','.join(needed)}" in lines, lines
