@@ -581,12 +581,17 @@ class _RowBuilder:
             return
         covered = 0
         deadline = time.perf_counter() + END_BUDGET_S if hurry else math.inf
+        last = 0.0  # the time the last group took: another starts only if that still fits
         for section in reversed(sections):
             for group in reversed(section.groups):
-                if (covered >= shown_end and not little) or time.perf_counter() > deadline:
+                if covered >= shown_end and not little:
                     return
                 if not group.ready(section.width):
+                    started = time.perf_counter()
+                    if started + last > deadline:
+                        return
                     self.cache.realize(group, section.width, section.kind == "reasoning")
+                    last = time.perf_counter() - started
                 covered += group.height
 
     def reasoning(self, is_open: bool, sections: list[_Section]) -> None:

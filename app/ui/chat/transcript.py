@@ -397,6 +397,7 @@ class MessageDelegate(QStyledItemDelegate):
         layout = self.layout_for(index)
         visible = visible.translated(-origin)
         deadline = time.perf_counter() + PAINT_BUDGET_S
+        last = 0.0  # the time the last group took: while streaming, another must still fit
         for _attempt in range(LAYOUT_PASSES):  # laying out a group moves the ones below it
             groups = [
                 piece.group
@@ -405,12 +406,14 @@ class MessageDelegate(QStyledItemDelegate):
             ]
             if not groups:
                 break
-            if self._defer_idle and time.perf_counter() > deadline:
+            if self._defer_idle and time.perf_counter() + last > deadline:
                 self._repaint_timer.start(0)
                 break
             for kind, number in groups:
+                started = time.perf_counter()
                 self.layouts.realize_pending(message_id, kind, number)
-                if self._defer_idle and time.perf_counter() > deadline:
+                last = time.perf_counter() - started
+                if self._defer_idle and time.perf_counter() + last > deadline:
                     break
             self.layouts.drop_layout(message_id)
             layout = self.layout_for(index)
