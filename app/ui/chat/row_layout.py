@@ -413,8 +413,8 @@ class RowLayoutCache:
     ) -> RowLayout:
         """Lay out ``message``. A row with little text is laid out whole; of a long one only
         the last ``shown_end`` pixels (a row the view keeps scrolled to its end), the rest
-        when it comes on screen or at idle time. ``hurry`` (a reply is streaming): the end of
-        the row gets ``END_BUDGET_S`` of layout time, the rest waits."""
+        when it comes on screen or at idle time; the end of the row gets ``END_BUDGET_S`` of
+        layout time, the rest waits. ``hurry``: a reply is streaming."""
         builder = _RowBuilder(self, message, width)
         in_header = actions_in_header(message)
         builder.header(actions if in_header else [])
@@ -565,10 +565,10 @@ class _RowBuilder:
         return sections
 
     def realize_needed(self, sections: list[_Section], shown_end: int, hurry: bool) -> None:
-        """Lay out every group of a row with little text, else the groups that fill its last
-        ``shown_end`` pixels. In a ``hurry``, a row the view follows is laid out from its end up
-        for at most ``END_BUDGET_S``: what is left on screen is laid out as it is painted, in a
-        later turn of the event loop.
+        """Lay out every group of a row with little text (unless in a ``hurry``: a reply is
+        streaming), else the groups that fill its last ``shown_end`` pixels, from its end up,
+        for at most ``END_BUDGET_S`` (a group more only if the last one's time still fits):
+        what is left on screen is laid out as it is painted, in later turns of the event loop.
 
         A long row's text off screen is left to the idle steps even when little of it is left
         to lay out: a few thousand characters of highlighted code take tens of milliseconds."""
@@ -580,7 +580,7 @@ class _RowBuilder:
                 self.cache.realize(group, section.width, section.kind == "reasoning")
             return
         covered = 0
-        deadline = time.perf_counter() + END_BUDGET_S if hurry else math.inf
+        deadline = time.perf_counter() + END_BUDGET_S
         last = 0.0  # the time the last group took: another starts only if that still fits
         for section in reversed(sections):
             for group in reversed(section.groups):

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
     QWheelEvent,
@@ -77,7 +78,7 @@ MATH_REFRESH_MS = 100  # formulas drawn in the background are shown at most this
 # Laying out a group moves those below it onto or off the screen: passes over what is visible
 # until nothing pending is left there (a taller viewport needs more of them).
 LAYOUT_PASSES = 32
-PAINT_BUDGET_S = 0.012  # layout time for text coming on screen per paint, while a reply streams
+PAINT_BUDGET_S = 0.012  # layout time for text coming on screen, per paint
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -137,6 +138,10 @@ class MessageDelegate(QStyledItemDelegate):
         # New messages fade in; painting at an opacity lays nothing out again.
         self.fades = FadeIns(view.viewport().update, self)
         self.work_seconds = 0.0
+        # Layout time spent since the last paint (the render timer's, an idle step's): the
+        # paint that follows in the same frame lays out only what is left of its budget.
+        self._spent_before_paint = 0.0
+        self._painting = False
         self._defer_idle = False
         self._new_parts: dict[int, int] = {}
         self._repart_timer = QTimer(self)
@@ -185,7 +190,9 @@ class MessageDelegate(QStyledItemDelegate):
             self.layouts.renderer.scheme,
         )
 
-    def layout_for(self, index: _Index) -> RowLayout:
+    def layout_for(self, index: _Index, *, lay_out_end: bool = True) -> RowLayout:
+        """The row's layout, built if needed; ``lay_out_end``: also lay out the end of a row
+        the view follows (see ``_shown_end``); without it, only a row with little text."""
         model: TranscriptModel = index.model()  # type: ignore[assignment]
         message: Message = index.data(MESSAGE_ROLE)
         width = self.content_width()
@@ -201,10 +208,13 @@ class MessageDelegate(QStyledItemDelegate):
                 width,
                 self.flags_for(message.id),
                 actions,
-                self._shown_end(index),
+                self._shown_end(index) if lay_out_end else 0,
                 hurry=self._defer_idle,
             )
-            self.work_seconds += time.perf_counter() - started
+            spent = time.perf_counter() - started
+            self.work_seconds += spent
+            if not self._painting:
+                self._spent_before_paint += spent
             if not layout.complete:
                 self._schedule_idle(IDLE_START_MS)
         return layout
@@ -239,7 +249,9 @@ class MessageDelegate(QStyledItemDelegate):
             return
         started = time.perf_counter()
         changed = self.layouts.complete_step(started + IDLE_STEP_SECONDS)
-        self.work_seconds += time.perf_counter() - started
+        spent = time.perf_counter() - started
+        self.work_seconds += spent
+        self._spent_before_paint += spent
         model = self.view.model()
         if isinstance(model, TranscriptModel):
             for message_id in changed:
@@ -292,6 +304,10 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- painting -----------------------------------------------------------------------
 
+    def painted(self) -> None:
+        """The view was painted: the next frame's layout budget starts afresh."""
+        self._spent_before_paint = 0.0
+
     def take_work_seconds(self) -> float:
         """Seconds spent laying out and painting rows since the last call."""
         spent, self.work_seconds = self.work_seconds, 0.0
@@ -299,9 +315,11 @@ class MessageDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         started = time.perf_counter()
+        self._painting = True
         try:
             self._paint_row(painter, option, index)
         finally:
+            self._painting = False
             self.work_seconds += time.perf_counter() - started
 
     def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
@@ -392,12 +410,14 @@ class MessageDelegate(QStyledItemDelegate):
     ) -> RowLayout:
         """The message's layout with every text group that lies in ``visible`` (viewport
         coordinates; the message's top-left is at ``origin``) laid out: those that came on
-        screen are laid out now, before they are painted. While a reply streams this takes at
-        most ``PAINT_BUDGET_S``; the rest is painted in the next turn of the event loop."""
+        screen are laid out now, before they are painted, for at most ``PAINT_BUDGET_S`` (one
+        group at least; another only if the last one's time still fits); the rest is laid out
+        and painted in the next turns of the event loop (a long code reply scrolled through
+        fast, or its end when it stops streaming, would otherwise hold a frame up)."""
         layout = self.layout_for(index)
         visible = visible.translated(-origin)
-        deadline = time.perf_counter() + PAINT_BUDGET_S
-        last = 0.0  # the time the last group took: while streaming, another must still fit
+        deadline = time.perf_counter() + PAINT_BUDGET_S - self._spent_before_paint
+        last = 0.0  # the time the last group took: another starts only if that still fits
         for _attempt in range(LAYOUT_PASSES):  # laying out a group moves the ones below it
             groups = [
                 piece.group
@@ -406,17 +426,17 @@ class MessageDelegate(QStyledItemDelegate):
             ]
             if not groups:
                 break
-            if self._defer_idle and time.perf_counter() + last > deadline:
+            if time.perf_counter() + last > deadline:
                 self._repaint_timer.start(0)
                 break
             for kind, number in groups:
                 started = time.perf_counter()
                 self.layouts.realize_pending(message_id, kind, number)
                 last = time.perf_counter() - started
-                if self._defer_idle and time.perf_counter() + last > deadline:
+                if time.perf_counter() + last > deadline:
                     break
             self.layouts.drop_layout(message_id)
-            layout = self.layout_for(index)
+            layout = self.layout_for(index, lay_out_end=False)  # on screen: this loop's work
         else:
             self._repaint_timer.start(0)  # still text on screen to lay out: next turn
         return layout
@@ -691,6 +711,12 @@ class TranscriptView(QListView):
             bar.setValue(bar.value() + moved)
         finally:
             self._restoring = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        delegate = self.itemDelegate()
+        if isinstance(delegate, MessageDelegate):
+            delegate.painted()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         model = self.model()
