@@ -24,6 +24,17 @@ MIN_COLUMNS, MAX_COLUMNS = 2, 4
 CHARS_PER_TOKEN = 4  # a rough count for servers that report no usage
 
 
+def prepare_for_columns() -> None:
+    """Import what the first send of a Compare window needs: the chat session and its
+    history, and what every reply needs (``chat.prepare_for_replies``). For idle time on a
+    worker thread, while the person types: done by the first send, four columns' imports hold
+    the interpreter lock while the window shows their first frames."""
+    import app.services.conversation  # noqa: F401
+    from app.services.chat import prepare_for_replies
+
+    prepare_for_replies()
+
+
 def check_models(models: Sequence[str]) -> list[str]:
     """2 to 4 non-empty model ids (the same model may be compared with other parameters)."""
     chosen = [m.strip() for m in models if m and m.strip()]

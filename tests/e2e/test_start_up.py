@@ -68,9 +68,10 @@ def test_no_heavy_module_is_loaded_before_the_first_paint(last_tab: int) -> None
     assert lines.index(painted[0]) < lines.index("self-test ok")
 
 
-WATCH_CHAT_WARM_UP = """
+WATCH_WARM_UP = """
 import asyncio
 import sys
+import time
 
 import qasync
 
@@ -82,29 +83,38 @@ from app.ui.message_bar import MessageBar
 app = create_application()
 loop = qasync.QEventLoop(app)
 asyncio.set_event_loop(loop)
-from app.ui.chat import tab as chat_tab
+needed = sys.argv[2:]
+services = Services(Settings(provider="custom", base_url="http://127.0.0.1:9"))
+if sys.argv[1] == "chat":
+    from app.ui.chat.tab import ChatTab
 
-settings = Settings(provider="custom", base_url="http://127.0.0.1:9")
-tab = chat_tab.ChatTab(Services(settings), MessageBar())
-tab.show()
-print("loaded when shown: " + ",".join(n for n in sys.argv[1:] if n in sys.modules), flush=True)
+    window = ChatTab(services, MessageBar())
+else:
+    from app.ui.chat.compare_window import CompareWindow
 
-async def warmed_up():
-    while not chat_tab._start_up_objects_frozen:
+    window = CompareWindow(services, ["model-a", "model-b"])
+window.show()
+print("loaded when shown: " + ",".join(n for n in needed if n in sys.modules), flush=True)
+
+async def loaded():
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(n in sys.modules for n in needed):
         await asyncio.sleep(0.01)
 
-loop.run_until_complete(asyncio.wait_for(warmed_up(), 30))
-print("loaded before a first send: " + ",".join(n for n in sys.argv[1:] if n in sys.modules))
-tab.shutdown()
+loop.run_until_complete(loaded())
+print("loaded before a first send: " + ",".join(n for n in needed if n in sys.modules))
 """
 
 
-def test_the_chat_tab_loads_what_a_first_reply_needs_before_anything_is_sent() -> None:
+@pytest.mark.parametrize("window", ["chat", "compare"])
+def test_a_chat_window_loads_what_a_first_reply_needs_before_anything_is_sent(window) -> None:
     # Loaded by the first reply itself, these modules would take the interpreter lock from the
     # window while it shows that reply's first frames.
-    needed = ["app.api.client", "keyring", "markdown_it", "pygments"]
+    needed = ["app.services.conversation", "app.api.client", "keyring"]
+    if window == "chat":
+        needed += ["markdown_it", "pygments"]
     done = subprocess.run(
-        [sys.executable, "-c", WATCH_CHAT_WARM_UP, *needed],
+        [sys.executable, "-c", WATCH_WARM_UP, window, *needed],
         cwd=REPO,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
@@ -113,5 +123,5 @@ def test_the_chat_tab_loads_what_a_first_reply_needs_before_anything_is_sent() -
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "loaded when shown: " in lines  # nothing yet: the tab opens first
+    assert not any(name in lines[0] for name in ("app.api.client", "keyring")), lines
     assert f"loaded before a first send: {','.join(needed)}" in lines, lines

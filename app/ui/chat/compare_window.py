@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.compare import MAX_COLUMNS, MIN_COLUMNS
+from app.services.compare import MAX_COLUMNS, MIN_COLUMNS, prepare_for_columns
 from app.ui.asyncutils import start_task
 from app.ui.chat.compare_column import FLUSH_MS, CompareColumn
 from app.ui.events import notify_paid_request
@@ -134,6 +134,7 @@ class CompareWindow(QWidget):
         while len(self.columns) < MIN_COLUMNS:
             self.add_column()
         self._update_buttons()
+        services.runner.executor.submit(prepare_for_columns)  # while the person types
 
     # -- columns -----------------------------------------------------------------------------
 
