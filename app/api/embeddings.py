@@ -3,10 +3,13 @@ and OpenAI-compatible servers share)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.api.errors import ResponseFormatError
 from app.api.transport import Transport
+from app.api.types import Cost, Usage
+from app.api.values import parse_cost, parse_usage
 
 EMBEDDINGS_PATH = "/v1/embeddings"
 
@@ -29,16 +32,32 @@ def parse_embeddings(body: Any, count: int) -> list[list[float]]:
     return vectors
 
 
+@dataclass(frozen=True, slots=True)
+class Embeddings:
+    """The vectors of one request (in input order), its tokens and what it cost."""
+
+    vectors: list[list[float]]
+    usage: Usage | None = None
+    cost: Cost = field(default_factory=Cost)
+
+
 class EmbeddingsApi:
-    """``create(model, texts)``: one vector per text."""
+    """``embed(model, texts)``: one vector per text, with the request's usage and cost;
+    ``create`` gives the vectors alone."""
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
-    def create(self, model: str, texts: list[str]) -> list[list[float]]:
+    def embed(self, model: str, texts: list[str]) -> Embeddings:
         if not texts:
-            return []
-        body, _response = self._transport.send_json(
+            return Embeddings([])
+        body, response = self._transport.send_json(
             "POST", EMBEDDINGS_PATH, json={"model": model, "input": texts}
         )
-        return parse_embeddings(body, len(texts))
+        usage = parse_usage(body.get("usage")) if isinstance(body, dict) else None
+        return Embeddings(
+            parse_embeddings(body, len(texts)), usage, parse_cost(body, response.headers)
+        )
+
+    def create(self, model: str, texts: list[str]) -> list[list[float]]:
+        return self.embed(model, texts).vectors

@@ -301,11 +301,15 @@ class Services:
         from app.storage.knowledge_store import KnowledgeStore
 
         def embed(model: str, texts: list[str]) -> list[list[float]]:
+            from app.services.usage import embedding_record
+
             client = self.client()
             try:
-                return client.embeddings.create(model, texts)
+                result = client.embeddings.embed(model, texts)
             finally:
                 client.close()
+            self.usage.record(embedding_record(model, result))
+            return result.vectors
 
         return KnowledgeService(KnowledgeStore(), embed)
 

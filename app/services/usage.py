@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from app.api.embeddings import Embeddings
 from app.api.types import (
     Balance,
     ChatChunk,
@@ -63,6 +64,11 @@ def chat_record(
         total_tokens=usage.total_tokens,
         status=status,
     )
+
+
+def embedding_record(model: str, result: Embeddings) -> UsageRecord:
+    """The cost record of a ``/v1/embeddings`` request (knowledge bases serve the Chat tab)."""
+    return chat_record(model, result.usage, result.cost)
 
 
 def completion_record(requested_model: str, completion: ChatCompletion) -> UsageRecord:

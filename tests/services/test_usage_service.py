@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,26 @@ def test_filters_by_day_tab_and_model(services: Services) -> None:
     assert services.usage.records(UsageFilter(models=())) == []
     assert services.usage.store.models() == ["flux/schnell", "gpt-4o", "o1"]
     assert services.usage.csv().count("\n") == 4
+
+
+def test_embedding_requests_of_a_knowledge_base_are_recorded(
+    services: Services, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Orchard\n\nBees from two hives pollinate the apple blossom.", "utf-8")
+    knowledge = services.knowledge
+    knowledge.create("Orchard")
+    knowledge.add("Orchard", [notes])
+    assert services.usage.records() == []  # vector search is off: nothing was asked for
+    knowledge.use_embeddings("Orchard", "text-embedding-3-small")
+    [passage] = knowledge.search("Orchard", "who pollinates the blossom", limit=1)
+    assert "Bees" in passage.text
+
+    records = services.usage.records()
+    assert [(r.tab, r.model, r.origin) for r in records] == [
+        ("chat", "text-embedding-3-small", "window")
+    ] * 2  # the passages once, then the question
+    asked = [r.json for r in fake_api.requests if r.path.endswith("/embeddings")]
+    assert [r.total_tokens for r in records] == [
+        sum(len(text.split()) for text in body["input"]) for body in asked
+    ]
