@@ -36,9 +36,14 @@ CHUNK_CHARS = 1200
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
 
 FileProgress = Callable[[str, int, int], None]  # (file name, files done, files in all)
+PassageProgress = Callable[[int, int], None]  # (passages embedded, passages in all)
 Embed = Callable[[str, list[str]], list[list[float]]]  # (model, texts) -> one vector a text
 EMBED_BATCH = 64
 DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small"
+
+
+class EmbeddingCancelled(Exception):
+    """Embedding a knowledge base's passages was cancelled (vector search is off again)."""
 
 
 @dataclass
@@ -140,18 +145,41 @@ class KnowledgeService:
                 index = self._indexes[base.id] = load_index(self.store, base)
             return index
 
-    def use_embeddings(self, name: str, model: str | None) -> KnowledgeBase:
-        """Switch vector search on (with ``model``) or off; turning it on embeds what is there."""
+    def use_embeddings(
+        self,
+        name: str,
+        model: str | None,
+        *,
+        progress: PassageProgress | None = None,
+        cancelled: threading.Event | None = None,
+    ) -> KnowledgeBase:
+        """Switch vector search on (with ``model``) or off; turning it on embeds what is there
+        (``progress`` after each batch of passages). If that fails or is cancelled, vector
+        search is switched off again and the error (or ``EmbeddingCancelled``) is raised."""
         base = self.store.set_embedding_model(name, model)
         if model:
-            self._embed_missing(base)
+            try:
+                self._embed_missing(base, progress=progress, cancelled=cancelled)
+            except BaseException:
+                self.store.set_embedding_model(name, None)
+                raise
         return self.store.get(name)
 
-    def _embed_missing(self, base: KnowledgeBase) -> int:
+    def _embed_missing(
+        self,
+        base: KnowledgeBase,
+        *,
+        progress: PassageProgress | None = None,
+        cancelled: threading.Event | None = None,
+    ) -> int:
         if not base.embedding_model or self.embed is None:
             return 0
         missing = self.store.chunks_without_vectors(base)
         for start in range(0, len(missing), EMBED_BATCH):
+            if cancelled is not None and cancelled.is_set():
+                raise EmbeddingCancelled("Vector search was cancelled; it stays off.")
+            if progress is not None:
+                progress(start, len(missing))
             batch = missing[start : start + EMBED_BATCH]
             vectors = self.embed(base.embedding_model, [text for _, text in batch])
             self.store.put_vectors(
@@ -160,6 +188,8 @@ class KnowledgeService:
                     for (chunk_id, _), vector in zip(batch, vectors, strict=True)
                 ]
             )
+        if progress is not None:
+            progress(len(missing), len(missing))
         if missing:
             self.vector_index(base)  # built here, so the next question does not wait for it
         return len(missing)

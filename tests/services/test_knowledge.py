@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from app.services.attachments import attach
 from app.services.documents import extract
 from app.services.knowledge import KnowledgeService, citation_label, context_block, documents_in
@@ -118,4 +120,47 @@ def test_vector_search_joins_bm25_when_switched_on(tmp_path: Path, fake_api: Fak
     ]
     service.use_embeddings("Orchard", None)
     assert service.store.vectors(service.store.get("Orchard")) == []
+    client.close()
+
+
+def test_switching_vectors_on_reports_progress_and_cancel_leaves_them_off(
+    tmp_path: Path, fake_api: FakeApi
+) -> None:
+    from app.api.client import ApiClient, ClientConfig
+    from app.services.knowledge import EMBED_BATCH, EmbeddingCancelled
+
+    client = ApiClient(ClientConfig(base_url=fake_api.url, api_key="k", max_retries=0))
+    service = KnowledgeService(KnowledgeStore(tmp_path / "k.sqlite3"), client.embeddings.create)
+    service.create("Orchard")
+    notes = tmp_path / "many.md"
+    notes.write_text("\n\n".join(f"Passage {n}. " + "Bees visit. " * 120 for n in range(150)))
+    service.add("Orchard", [notes])
+    passages = service.store.get("Orchard").chunks
+    assert passages > EMBED_BATCH * 2
+
+    cancel = threading.Event()
+    reports: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        reports.append((done, total))
+        if done >= EMBED_BATCH:
+            cancel.set()  # Cancel pressed while the second batch was being asked for
+
+    with pytest.raises(EmbeddingCancelled, match="stays off"):
+        service.use_embeddings(
+            "Orchard", "text-embedding-3-small", progress=progress, cancelled=cancel
+        )
+    assert reports == [(0, passages), (EMBED_BATCH, passages)]
+    base = service.store.get("Orchard")
+    assert base.embedding_model is None and service.store.vectors(base) == []
+    assert len([r for r in fake_api.requests if r.path == "/v1/embeddings"]) == 2
+
+    reports.clear()
+    service.use_embeddings(
+        "Orchard",
+        "text-embedding-3-small",
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    assert reports[0] == (0, passages) and reports[-1] == (passages, passages)
+    assert len(service.store.vectors(service.store.get("Orchard"))) == passages
     client.close()

@@ -1,15 +1,18 @@
-"""The Knowledge window: create knowledge bases, add documents and folders, watch indexing,
-remove documents, and try a search.
+"""The Knowledge window: create and delete knowledge bases, add documents and folders, watch
+indexing, remove documents, switch vector search on, and try a search.
 
 Opened from View ▸ Knowledge bases… (Ctrl+Shift+K). Everything it shows comes from
-``KnowledgeService``; indexing runs on the services' worker pool with a progress bar and a
-Cancel button, so the window stays responsive while a folder of PDFs is read.
+``KnowledgeService``; indexing, embedding and searching run on the services' worker pool (the
+first two with a progress bar and a Cancel button), so the window stays responsive while a
+folder of PDFs is read or the provider is asked for vectors.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -36,9 +41,21 @@ from PySide6.QtWidgets import (
 from app.errors import describe
 from app.services.context import Services
 from app.services.documents import format_size
-from app.services.knowledge import AddReport, citation_label
+from app.services.knowledge import (
+    DEFAULT_EMBEDDING_MODEL,
+    AddReport,
+    EmbeddingCancelled,
+    citation_label,
+)
+from app.services.stream_bridge import LoopCallback
 from app.storage.knowledge_store import KnowledgeError
-from app.ui.asyncutils import ask_open_file_names, async_slot, await_dialog, tied_to
+from app.ui.asyncutils import (
+    ask_open_file_names,
+    ask_question,
+    async_slot,
+    await_dialog,
+    tied_to,
+)
 from app.ui.style.tokens import SPACE
 
 log = logging.getLogger(__name__)
@@ -80,6 +97,21 @@ class KnowledgeWindow(QWidget):
         self.name_edit.setPlaceholderText("New knowledge base name")
         self.create_button = _named(QPushButton("Create"), "knowledgeCreate", "Create")
         self.bases = _named(QListWidget(), "knowledgeBases", "Knowledge bases")
+        self.delete_button = _named(
+            QPushButton("Delete…"), "knowledgeDelete", "Delete the knowledge base"
+        )
+        self.vectors = _named(
+            QCheckBox("Vector search with"), "knowledgeVectors", "Vector search with embeddings"
+        )
+        self.vectors.setToolTip(
+            "Joins a meaning-based score from the provider's /v1/embeddings to the keyword "
+            "search. Switching it on sends every passage to the provider once (a paid request)."
+        )
+        self.embedding_model = _named(
+            QLineEdit(), "knowledgeEmbeddingModel", "Embedding model for vector search"
+        )
+        self.embedding_model.setPlaceholderText(DEFAULT_EMBEDDING_MODEL)
+        self.embedding_model.setMaximumWidth(300)
         self.add_files_button = _named(QPushButton("Add files…"), "knowledgeAddFiles", "Add files")
         self.add_folder_button = _named(
             QPushButton("Add folder…"), "knowledgeAddFolder", "Add folder"
@@ -111,6 +143,7 @@ class KnowledgeWindow(QWidget):
         create_row.addWidget(self.create_button)
         left.addLayout(create_row)
         left.addWidget(self.bases, 1)
+        left.addWidget(self.delete_button)
         left_box = QWidget()
         left_box.setLayout(left)
 
@@ -120,6 +153,11 @@ class KnowledgeWindow(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         right.addLayout(buttons)
+        vector_row = QHBoxLayout()
+        vector_row.addWidget(self.vectors)
+        vector_row.addWidget(self.embedding_model, 1)
+        vector_row.addStretch(1)
+        right.addLayout(vector_row)
         right.addWidget(self.documents, 2)
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress, 1)
@@ -147,6 +185,8 @@ class KnowledgeWindow(QWidget):
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.query.returnPressed.connect(self._on_query_return_pressed)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.vectors.toggled.connect(self._on_vectors_toggled)
 
     # -- what is shown -----------------------------------------------------------------------
 
@@ -160,8 +200,9 @@ class KnowledgeWindow(QWidget):
         self.bases.blockSignals(True)
         self.bases.clear()
         for base in self.services.knowledge.bases():
+            vectors = " · vector search" if base.embedding_model else ""
             item = QListWidgetItem(
-                f"{base.name}\n{base.documents} documents · {base.chunks} passages"
+                f"{base.name}\n{base.documents} documents · {base.chunks} passages{vectors}"
             )
             item.setData(Qt.ItemDataRole.UserRole, base.name)
             self.bases.addItem(item)
@@ -177,9 +218,17 @@ class KnowledgeWindow(QWidget):
         self.documents.setRowCount(0)
         has_base = name is not None
         busy = self._cancel is not None
-        for button in (self.add_files_button, self.add_folder_button, self.remove_button):
-            button.setEnabled(has_base and not busy)
+        for widget in (
+            self.add_files_button,
+            self.add_folder_button,
+            self.remove_button,
+            self.delete_button,
+            self.vectors,
+            self.embedding_model,
+        ):
+            widget.setEnabled(has_base and not busy)
         self.query.setEnabled(has_base)
+        self._show_vectors(name)
         if name is None:
             self.status.setText("Create a knowledge base, then add documents or a folder to it.")
             return
@@ -239,7 +288,7 @@ class KnowledgeWindow(QWidget):
     def _on_cancel_button_clicked(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
-            self.status.setText("Cancelling after the current file…")
+            self.status.setText("Cancelling after the current step…")
 
     def _on_escape(self) -> None:
         if self._cancel is not None:
@@ -247,12 +296,22 @@ class KnowledgeWindow(QWidget):
         else:
             self.close()
 
-    def _on_query_return_pressed(self) -> None:
+    @async_slot
+    async def _on_query_return_pressed(self) -> None:
         name = self.current_base()
         self.results.clear()
         if name is None or not self.query.text().strip():
             return
-        passages = self.services.knowledge.search(name, self.query.text(), limit=8)
+        self.results.addItem("Searching…")
+        try:
+            passages = await self.services.runner.run(
+                self.services.knowledge.search, name, self.query.text(), 8
+            )
+        except Exception as exc:  # the provider's embeddings, or the store: one sentence
+            self.results.clear()
+            self.status.setText(describe(exc))
+            return
+        self.results.clear()
         if not passages:
             self.results.addItem("Nothing in this knowledge base matches.")
         for number, passage in enumerate(passages, start=1):
@@ -260,6 +319,79 @@ class KnowledgeWindow(QWidget):
             item = QListWidgetItem(f"[{number}] {citation_label(passage)}\n{snippet[:300]}")
             item.setToolTip(passage.text)
             self.results.addItem(item)
+
+    @async_slot
+    async def _on_delete_button_clicked(self) -> None:
+        name = self.current_base()
+        if name is None:
+            return
+        answer = await ask_question(
+            self,
+            "Delete knowledge base",
+            f'Delete the knowledge base "{name}" and its index? The documents themselves '
+            "are not touched; conversations that used it keep their replies and sources.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.services.knowledge.delete(name)
+        self.results.clear()
+        self.refresh()
+        self.status.setText(f'Deleted the knowledge base "{name}".')
+
+    # -- vector search -----------------------------------------------------------------------
+
+    def _show_vectors(self, name: str | None) -> None:
+        model = self.services.knowledge.store.get(name).embedding_model if name else None
+        self.vectors.blockSignals(True)
+        self.vectors.setChecked(bool(model))
+        self.vectors.blockSignals(False)
+        if model:
+            self.embedding_model.setText(model)
+        self.embedding_model.setReadOnly(bool(model))
+
+    @async_slot
+    async def _on_vectors_toggled(self, on: bool) -> None:
+        name = self.current_base()
+        if name is None or self._cancel is not None:
+            return
+        if not on:
+            await self.services.runner.run(self.services.knowledge.use_embeddings, name, None)
+            self.refresh()
+            self.status.setText("Vector search is off; searches use the keywords alone.")
+            return
+        await self.switch_vectors_on(name, self.embedding_model.text().strip())
+
+    async def switch_vectors_on(self, name: str, model: str) -> bool:
+        """Embed every passage of ``name`` with ``model`` (the default when empty), with
+        progress and Cancel; on failure or cancel vector search stays off."""
+        model = model or DEFAULT_EMBEDDING_MODEL
+        failure = ""
+        with self._busy(self._show_embedding_progress) as (cancel, progress):
+            self.status.setText(f"Asking {model} for the vectors of every passage…")
+            try:
+                await self.services.runner.run(
+                    self.services.knowledge.use_embeddings,
+                    name,
+                    model,
+                    progress=progress,
+                    cancelled=cancel,
+                )
+            except EmbeddingCancelled as exc:
+                failure = str(exc)
+            except Exception as exc:
+                failure = f"Vector search stays off: {describe(exc)}"
+        self.refresh()
+        self.status.setText(
+            failure or f"Vector search is on with {model}: searches join meaning to keywords."
+        )
+        return not failure
+
+    def _show_embedding_progress(self, done: int, total: int) -> None:
+        if self._cancel is None:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.status.setText(f"Embedding passages: {done} of {total}…")
 
     # -- adding ------------------------------------------------------------------------------
 
@@ -285,25 +417,31 @@ class KnowledgeWindow(QWidget):
         name = self.current_base()
         if name is None or self._cancel is not None:
             return None
+        with self._busy(self._show_progress) as (cancel, progress):
+            report = await self.services.runner.run(
+                self.services.knowledge.add, name, paths, progress=progress, cancelled=cancel
+            )
+        self.refresh()
+        self.status.setText(self._summary(report, cancelled=cancel.is_set()))
+        return report
+
+    @contextmanager
+    def _busy(self, report: Callable[..., None]) -> Iterator[tuple[threading.Event, LoopCallback]]:
+        """Progress bar and Cancel shown, the buttons off, while a step runs on a worker;
+        yields its cancel event and a progress callback that ``report``s on the UI thread."""
         cancel = self._cancel = threading.Event()
-        progress = tied_to(self, self._show_progress)
+        progress = tied_to(self, report)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self._show_documents()
-
         try:
-            report = await self.services.runner.run(
-                self.services.knowledge.add, name, paths, progress=progress, cancelled=cancel
-            )
+            yield cancel, progress
         finally:
             progress.close()
             self._cancel = None
             self.progress.setVisible(False)
             self.cancel_button.setVisible(False)
-        self.refresh()
-        self.status.setText(self._summary(report, cancelled=cancel.is_set()))
-        return report
 
     def _show_progress(self, file_name: str, done: int, total: int) -> None:
         if self._cancel is None:

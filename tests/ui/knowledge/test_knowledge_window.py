@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QWidget
 
 from app.ui.knowledge.window import KnowledgeWindow
 from tests.documents_factory import write_docx, write_pdf
@@ -70,7 +70,8 @@ def test_a_knowledge_base_is_created_filled_searched_and_emptied(
     query = knowledge.findChild(QLineEdit, "knowledgeQuery")
     qtbot.keyClicks(query, "apple harvest")
     qtbot.keyClick(query, Qt.Key.Key_Return)
-    assert knowledge.results.item(0).text().startswith("[1] report.pdf, page 2\nThe apple harvest")
+    qtbot.waitUntil(lambda: _first_result(knowledge).startswith("[1] "))
+    assert _first_result(knowledge).startswith("[1] report.pdf, page 2\nThe apple harvest")
 
     knowledge.documents.selectRow(0)
     qtbot.mouseClick(knowledge.remove_button, Qt.MouseButton.LeftButton)
@@ -89,3 +90,92 @@ def test_a_duplicate_name_is_one_sentence_in_the_window(
 
     assert knowledge.status.text() == 'A knowledge base named "orchard" already exists.'
     assert name.text() == "orchard"  # kept, to correct
+
+
+def _first_result(knowledge: KnowledgeWindow) -> str:
+    item = knowledge.results.item(0)
+    return item.text() if item is not None else ""
+
+
+def _orchard(knowledge: KnowledgeWindow, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Orchard\n\nBees from two hives pollinate the apple blossom.", "utf-8")
+    knowledge.services.knowledge.create("Orchard")
+    knowledge.services.knowledge.add("Orchard", [notes])
+    knowledge.refresh(select="Orchard")
+
+
+def test_vector_search_is_switched_on_with_progress_and_searches_join_it(
+    qtbot: Any, knowledge: KnowledgeWindow, fake_api: Any, tmp_path: Path
+) -> None:
+    _orchard(knowledge, tmp_path)
+    vectors = knowledge.findChild(QCheckBox, "knowledgeVectors")
+    model = knowledge.findChild(QLineEdit, "knowledgeEmbeddingModel")
+    assert not vectors.isChecked() and model.placeholderText() == "text-embedding-3-small"
+
+    qtbot.mouseClick(vectors, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: knowledge.status.text().startswith("Vector search is on"), timeout=8000)
+    assert knowledge.status.text().startswith("Vector search is on with text-embedding-3-small")
+    assert vectors.isChecked() and model.text() == "text-embedding-3-small" and model.isReadOnly()
+    assert knowledge.bases.currentItem().text().endswith("· vector search")
+    embedded = [r.json for r in fake_api.requests if r.path.endswith("/embeddings")]
+    assert embedded and embedded[0]["model"] == "text-embedding-3-small"
+
+    query = knowledge.findChild(QLineEdit, "knowledgeQuery")
+    qtbot.keyClicks(query, "who pollinates the blossom")
+    qtbot.keyClick(query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _first_result(knowledge).startswith("[1] notes.md"))
+    asked = [r.json["input"] for r in fake_api.requests if r.path.endswith("/embeddings")]
+    assert asked[-1] == ["who pollinates the blossom"]  # the question joined by its vector
+
+    qtbot.mouseClick(vectors, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: knowledge.status.text().startswith("Vector search is off"))
+    assert knowledge.services.knowledge.store.get("Orchard").embedding_model is None
+    assert not model.isReadOnly()
+
+
+def test_vector_search_the_provider_refuses_stays_off_with_one_sentence(
+    qtbot: Any, knowledge: KnowledgeWindow, fake_api: Any, tmp_path: Path
+) -> None:
+    from tests.fake_api import Fault
+
+    _orchard(knowledge, tmp_path)
+    fake_api.script("/v1/embeddings", Fault.error(404, "Model not found"))
+    vectors = knowledge.findChild(QCheckBox, "knowledgeVectors")
+    knowledge.findChild(QLineEdit, "knowledgeEmbeddingModel").setText("no/such-model")
+    qtbot.mouseClick(vectors, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: knowledge.status.text().startswith("Vector search stays off"))
+    assert "\n" not in knowledge.status.text() and "Traceback" not in knowledge.status.text()
+    assert not vectors.isChecked() and vectors.isEnabled()
+    assert knowledge.services.knowledge.store.get("Orchard").embedding_model is None
+    assert not knowledge.progress.isVisible() and not knowledge.cancel_button.isVisible()
+
+
+def test_a_knowledge_base_is_deleted_after_asking(
+    qtbot: Any, knowledge: KnowledgeWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    _orchard(knowledge, tmp_path)
+    knowledge.services.knowledge.create("Garden")
+    knowledge.refresh(select="Orchard")
+
+    def asked() -> QMessageBox | None:
+        boxes = [box for box in knowledge.findChildren(QMessageBox) if box.isVisible()]
+        return boxes[-1] if boxes else None
+
+    for answer, left in (
+        (QMessageBox.StandardButton.No, ["Garden", "Orchard"]),
+        (QMessageBox.StandardButton.Yes, ["Garden"]),
+    ):
+        qtbot.mouseClick(knowledge.delete_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: asked() is not None)
+        box = asked()
+        assert box is not None and '"Orchard"' in box.text()
+        box.button(answer).click()
+        qtbot.waitUntil(lambda: asked() is None)
+        qtbot.waitUntil(
+            lambda left=left: [b.name for b in knowledge.services.knowledge.bases()] == left
+        )
+    qtbot.waitUntil(lambda: knowledge.status.text() == 'Deleted the knowledge base "Orchard".')
+    assert knowledge.current_base() == "Garden"
