@@ -135,6 +135,7 @@ class MathRenderer:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._helpers = helpers or helper_count()
+        self._closed = False
 
     def lookup(self, tex: str, *, display: bool, colour: str, size: float) -> MathImage | None:
         request = (tex, display, colour, size)
@@ -142,6 +143,8 @@ class MathRenderer:
             if request in self._done:
                 return self._result(self._done[request], tex)
             background = self.background
+            if background and self._closed:
+                return None  # the window is closing: its source is shown
             if background:
                 if request in self._waiting:
                     self._waiting.move_to_end(request)
@@ -196,6 +199,8 @@ class MathRenderer:
 
     def _helper_pool(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the formula helpers are stopped")
             if self._pool is None:
                 import multiprocessing  # loaded with the first formula
                 from concurrent.futures import ProcessPoolExecutor
@@ -211,10 +216,11 @@ class MathRenderer:
         return self._by_key.get(key)
 
     def close(self) -> None:
-        """Stop the helpers; formulas looked up from now on are drawn at once."""
+        """Stop the helpers (a formula each is left to finish); in the background, formulas
+        not drawn yet stay source from now on."""
         with self._lock:
             pool, self._pool = self._pool, None
-            self.background = False
+            self._closed = True
             self._waiting.clear()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -239,7 +245,7 @@ class MathRenderer:
         else:
             self._keep_result(request, image)
         with self._lock:
-            handed = self._hand_out() if self.background else []
+            handed = self._hand_out() if self.background and not self._closed else []
         self._submit(handed)
         if self.on_ready is not None:
             self.on_ready()

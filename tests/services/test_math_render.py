@@ -141,3 +141,5 @@ def test_in_the_background_the_newest_formulas_and_those_on_screen_are_drawn_fir
     assert order == [requests[i] for i in (0, 1, 3, 7, 6, 5, 4, 2)]
     assert not math.busy
     assert all(math.lookup(r[0], display=False, colour="#000", size=16) for r in requests)
+    assert math.lookup("y^2", display=False, colour="#000", size=16) is None  # closed: source
+    assert not math.busy

@@ -1123,6 +1123,7 @@ class ChatTab(QWidget):
         """Stop a running reply, keeping what arrived (written at once)."""
         self._closed = True
         self._start_timer.stop()
+        self.renderer.math.close()
         self.voice_input.shutdown()
         self.session.close()
         self.stop()
