@@ -120,6 +120,8 @@ class MathRenderer:
     the formula is still being drawn; ``on_ready`` (called on a thread of the pool) says that
     formulas looked up before are now done. Waiting formulas are drawn newest first; each
     helper has one formula at a time (and one more handed to it), so the order can still change.
+    A thread of its own hands them to the helpers: starting the helpers (and loading the
+    modules for it) takes tens of milliseconds, never spent on the caller's thread.
     """
 
     def __init__(
@@ -133,6 +135,8 @@ class MathRenderer:
         self._waiting: OrderedDict[_Request, None] = OrderedDict()  # drawn from the end
         self._drawing: set[_Request] = set()  # handed to a helper
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # formulas to hand out, or a helper free
+        self._feeder: threading.Thread | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._helpers = helpers or helper_count()
         self._closed = False
@@ -150,11 +154,14 @@ class MathRenderer:
                     self._waiting.move_to_end(request)
                 elif request not in self._drawing:
                     self._waiting[request] = None
-                handed = self._hand_out()
-        if not background:
-            return self._result(self._draw(request), tex)
-        self._submit(handed)
-        return None
+                    self._wake.notify()
+                if self._feeder is None:
+                    self._feeder = threading.Thread(
+                        target=self._feed, name="formula feeder", daemon=True
+                    )
+                    self._feeder.start()
+                return None
+        return self._result(self._draw(request), tex)
 
     def prefer(self, requests: tuple[MathRequest, ...] | list[MathRequest]) -> None:
         """Draw these waiting formulas (of text on screen) before the others."""
@@ -178,10 +185,24 @@ class MathRenderer:
         with self._lock:
             return bool(self._waiting or self._drawing)
 
+    def _feed(self) -> None:
+        """The feeder thread: hands the newest waiting formulas to free helpers."""
+        while True:
+            with self._lock:
+                while not self._closed and not self._can_hand_out():
+                    self._wake.wait()
+                if self._closed:
+                    return
+                handed = self._hand_out()
+            self._submit(handed)
+
+    def _can_hand_out(self) -> bool:
+        return bool(self._waiting) and len(self._drawing) < 2 * self._helpers
+
     def _hand_out(self) -> list[_Request]:
         """The newest waiting formulas that the helpers can take now (called with the lock)."""
         handed = []
-        while self._waiting and len(self._drawing) < 2 * self._helpers:
+        while self._can_hand_out():
             request, _ = self._waiting.popitem(last=True)
             self._drawing.add(request)
             handed.append(request)
@@ -222,6 +243,7 @@ class MathRenderer:
             pool, self._pool = self._pool, None
             self._closed = True
             self._waiting.clear()
+            self._wake.notify_all()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -245,8 +267,7 @@ class MathRenderer:
         else:
             self._keep_result(request, image)
         with self._lock:
-            handed = self._hand_out() if self.background and not self._closed else []
-        self._submit(handed)
+            self._wake.notify()  # a helper is free
         if self.on_ready is not None:
             self.on_ready()
 
