@@ -28,6 +28,7 @@ FIGURES = {
     "ratio": re.compile(r"ratio ([\d.]+)"),
     "all laid out": re.compile(r"all laid out ([\d.]+) ms"),
     "formulas on screen drawn": re.compile(r"formulas on screen drawn ([\d.]+) ms"),
+    "UI thread CPU": re.compile(r"UI thread CPU ([\d.]+) ms"),
 }
 
 
