@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from app.api.embeddings import Embeddings
 from app.api.types import (
     Balance,
     ChatChunk,
@@ -32,6 +31,7 @@ from app.services.usage_report import UsageReport, build_report, day_bounds, usa
 from app.storage.usage_store import BalanceSample, UsageRecord, UsageStore
 
 if TYPE_CHECKING:
+    from app.api.embeddings import Embeddings  # its transport loads requests: not at start
     from app.services.service_context import ServiceContext
 
 log = logging.getLogger(__name__)
