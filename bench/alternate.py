@@ -27,6 +27,7 @@ FIGURES = {
     "worst p99 gap": re.compile(r"worst p99 gap ([\d.]+) ms"),
     "ratio": re.compile(r"ratio ([\d.]+)"),
     "all laid out": re.compile(r"all laid out ([\d.]+) ms"),
+    "most UI work in a gap": re.compile(r"most UI work in a gap ([\d.]+) ms"),
     "formulas on screen drawn": re.compile(r"formulas on screen drawn ([\d.]+) ms"),
     "UI thread CPU": re.compile(r"UI thread CPU ([\d.]+) ms"),
 }
