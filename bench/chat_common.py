@@ -158,7 +158,9 @@ class TickMonitor:
             self.longest, self.longest_ran = gap, own
 
 
-def _serve(reply: str, stream_delay: float, connection: Any) -> None:
+def _serve(reply: str, stream_delay: float, nice: int, connection: Any) -> None:
+    if nice:
+        os.nice(nice)
     from tests.fake_api import FakeApi
 
     api = FakeApi()
@@ -174,13 +176,15 @@ def _serve(reply: str, stream_delay: float, connection: Any) -> None:
 
 class StandInProcess:
     """The stand-in gateway in its own process (its own interpreter lock), as a real server
-    would be; ``url`` is its address."""
+    would be; ``url`` is its address. ``nice``: run it that much nicer than the benchmark, so
+    it takes the CPUs the app leaves, as a gateway on another machine takes none of them (it
+    streams flat out and takes about one core of this machine's two)."""
 
-    def __init__(self, reply: str, stream_delay: float = 0.0) -> None:
+    def __init__(self, reply: str, stream_delay: float = 0.0, nice: int = 0) -> None:
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(reply, stream_delay, child), daemon=True
+            target=_serve, args=(reply, stream_delay, nice, child), daemon=True
         )
         self._process.start()
         self.url: str = self._connection.recv()

@@ -91,9 +91,16 @@ def main() -> None:
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
     )
+    parser.add_argument(
+        "--stand-in-nice",
+        type=int,
+        default=0,
+        help="run the stand-in gateway this much nicer (10: it no longer competes with the "
+        "app for the CPUs, as a gateway on another machine)",
+    )
     args = parser.parse_args()
     replies = [markdown_text(random.Random(run + 7), args.tokens) for run in range(args.runs)]
-    api = StandInProcess(replies[0], args.delay)
+    api = StandInProcess(replies[0], args.delay, nice=args.stand_in_nice)
     _app, loop = qt_loop()
     services = Services(Settings(provider="custom", base_url=api.url, max_retries=0))
     window = CompareWindow(services, MODELS, default_models=MODELS[: args.columns])

@@ -185,6 +185,13 @@ def main() -> None:
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
     )
+    parser.add_argument(
+        "--stand-in-nice",
+        type=int,
+        default=0,
+        help="run the stand-in gateway this much nicer (10: it no longer competes with the "
+        "app for the CPUs, as a gateway on another machine)",
+    )
     parser.add_argument("--code", action="store_true", help="one long code block")
     parser.add_argument("--math", action="store_true", help="a reply dense with formulas")
     parser.add_argument(
@@ -203,7 +210,7 @@ def main() -> None:
         for run in range(args.runs)
     ]
     reply = replies[0]
-    api = StandInProcess(reply, args.delay)
+    api = StandInProcess(reply, args.delay, nice=args.stand_in_nice)
     app, loop = qt_loop()
     services = Services(Settings(provider="custom", base_url=api.url, max_retries=0))
     bar = MessageBar()
