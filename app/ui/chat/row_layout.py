@@ -242,6 +242,7 @@ class RowLayoutCache:
         self._pixmaps: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
         self.heights: dict[int, int] = {}
         self.incomplete: OrderedDict[tuple[int, str], int] = OrderedDict()
+        self.last_realize = 0.0
         self.font = QFont()
         self.code_font = QFont("monospace")
         self.code_font.setStyleHint(QFont.StyleHint.Monospace)
@@ -272,7 +273,13 @@ class RowLayoutCache:
         return groups
 
     def realize(self, group: TextGroup, width: int, muted: bool) -> None:
-        """Render (once) and lay out ``group`` at ``width``."""
+        """Render (once) and lay out ``group`` at ``width``; ``last_realize`` is the time it
+        took."""
+        started = time.perf_counter()
+        self._realize(group, width, muted)
+        self.last_realize = time.perf_counter() - started
+
+    def _realize(self, group: TextGroup, width: int, muted: bool) -> None:
         if group.doc is None:
             part = group.part
             rendered = self.renderer.render_group(

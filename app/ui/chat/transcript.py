@@ -417,7 +417,9 @@ class MessageDelegate(QStyledItemDelegate):
         layout = self.layout_for(index)
         visible = visible.translated(-origin)
         deadline = time.perf_counter() + PAINT_BUDGET_S - self._spent_before_paint
-        last = 0.0  # the time the last group took: another starts only if that still fits
+        # The time the last group took: another starts only if that still fits. In a frame
+        # that has laid text out already (the render tick, an idle step), even the first one.
+        last = self.layouts.last_realize if self._spent_before_paint else 0.0
         for _attempt in range(LAYOUT_PASSES):  # laying out a group moves the ones below it
             groups = [
                 piece.group

@@ -162,9 +162,11 @@ def test_code_above_the_screen_is_laid_out_a_chunk_a_step_when_idle(qtbot, chat_
     qtbot.waitUntil(lambda: "body" in on_screen(chat_tab, 1), timeout=5000)
     layouts = chat_tab.delegate.layouts
     message_id = messages(chat_tab)[1].id
+    assert pending_pieces(chat_tab, 1) > 3  # a long code block: its end is laid out first
 
+    chat_tab.transcript.verticalScrollBar().setValue(0)  # the top on screen, the end off it
+    qtbot.waitUntil(lambda: "pending" not in on_screen(chat_tab, 1), timeout=5000)
     waiting = pending_pieces(chat_tab, 1)
-    assert waiting > 3  # a long code block: only its end, on screen, is laid out at once
     while waiting > 2:
         layouts.complete_step(deadline=0.0)  # a step whose time is up still lays out a chunk
         layouts.drop_layout(message_id)
