@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserInputError
-from app.services.chat import prepare_for_replies
 from app.services.chat_history import (
     Attachment,
     ChatHistory,
@@ -118,6 +117,8 @@ _start_up_objects_frozen = False
 def _warm_up() -> str:
     """Import the Markdown and highlighting machinery and the API client before the first reply
     needs them; returns sample HTML for warming up the text layout."""
+    from app.services.chat import prepare_for_replies  # it loads requests: not before the paint
+
     prepare_for_replies()
     return MarkdownRenderer().render(
         "# x\n\nSome *text*.\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n"
