@@ -5,6 +5,10 @@ column has ended (target: longest ≤ 30 ms), and the time until all four replie
 against four bare ``requests`` clients reading the same replies on four threads at once.
 
     python bench/chat_compare.py [--tokens 5000] [--runs 5] [--columns 4] [--delay 0]
+                                 [--stand-in-nice 10]
+
+Also printed: the most the UI thread itself ran in one gap (the rest of a gap is waiting for a
+CPU); ``--stand-in-nice 10`` keeps the stand-in from competing with the app for the CPUs.
 """
 
 from __future__ import annotations

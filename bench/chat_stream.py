@@ -16,6 +16,7 @@ Every run streams a different reply (and starts a fresh stand-in), so no Markdow
 an earlier run is reused.
 
     python bench/chat_stream.py [--tokens 20000] [--runs 7] [--delay 0.0002] [--code]
+                                [--stand-in-nice 10]
 
 ``--code``: the reply is one long Python code block (a model writing out a whole file)
 instead of mixed Markdown. ``--math``: prose dense with formulas; "all laid out" then also
