@@ -301,20 +301,26 @@ class RowLayoutCache:
                     group.width = -1
         self._layouts.pop(message_id, None)
 
-    def math_drawn(self) -> list[int]:
+    def math_drawn(self, deadline: float | None = None) -> list[int]:
         """Formulas were drawn: the text groups that showed the source of any of them are
-        rendered again (not those whose formulas are all still being drawn). Returns the ids
-        of the messages whose rows change."""
+        rendered again (not those whose formulas are all still being drawn). Until
+        ``deadline`` (``time.perf_counter()``; none while a reply streams) they are laid out
+        again at once, at their width, the last ones first; the others are left pending (laid
+        out when painted or at idle time). Returns the ids of the messages whose rows change."""
         math = self.renderer.math
         changed: list[int] = []
-        for (message_id, _kind), groups in self._groups.items():
-            for group in groups:
-                if group.doc is not None and math.any_settled(group.math_waiting):
-                    group.estimate = (group.width, group.height)  # until laid out again
-                    group.doc = None
-                    group.width = -1
-                    if message_id not in changed:
-                        changed.append(message_id)
+        for (message_id, kind), groups in reversed(self._groups.items()):
+            for group in reversed(groups):
+                if group.doc is None or not math.any_settled(group.math_waiting):
+                    continue
+                width = group.width
+                group.estimate = (width, group.height)  # until laid out again
+                group.doc = None
+                group.width = -1
+                if deadline is not None and width >= 0 and time.perf_counter() < deadline:
+                    self.realize(group, width, muted=kind == "reasoning")
+                if message_id not in changed:
+                    changed.append(message_id)
         for message_id in changed:
             self._layouts.pop(message_id, None)
         return changed

@@ -287,9 +287,15 @@ class MessageDelegate(QStyledItemDelegate):
             self._math_timer.start()
 
     def _on_math_timer_timeout(self) -> None:
+        # At idle time the text whose formulas arrived is laid out again here, in one step
+        # (not left for an idle step: the row is then laid out and painted once, not twice).
+        started = time.perf_counter()
+        deadline = None if self._defer_idle else started + IDLE_STEP_SECONDS
+        changed = self.layouts.math_drawn(deadline)
+        self.work_seconds += time.perf_counter() - started
         model = self.view.model()
         if isinstance(model, TranscriptModel):
-            for message_id in self.layouts.math_drawn():
+            for message_id in changed:
                 model.touch(message_id)
 
     def _on_repaint_timer_timeout(self) -> None:
