@@ -5,11 +5,11 @@ the TeX does not parse (the caller then shows the source with a quiet mark). zia
 of milliseconds a formula, so the window uses :class:`MathRenderer`: a look-up never waits; a
 formula not drawn yet is drawn in a helper process (pure-Python drawing on a thread would hold
 the interpreter lock the window and the stream need), and ``on_ready`` is called when some are
-done, so the text showing their source can be rendered again. The helpers run at a lower CPU
-priority than the window, so drawing formulas takes only time the window and the stream leave
-over. Formulas wait in a queue drawn newest first: the end of a streaming reply, which is what
-is on screen, gets its formulas before those scrolled out of sight, and ``prefer`` puts the
-formulas of text being painted first. Results are kept: a reply that streams in draws each
+done, so the text showing their source can be rendered again. The helpers run at the lowest
+CPU priority, so drawing formulas takes only time the window and the stream leave over.
+Formulas wait in a queue drawn newest first: the end of a streaming reply, which is what is on
+screen, gets its formulas before those scrolled out of sight, and ``prefer`` puts the formulas
+of text being painted first. Results are kept: a reply that streams in draws each
 formula once. ziamath is imported on the first formula.
 """
 
@@ -100,7 +100,7 @@ def render_math(tex: str, *, display: bool, colour: str, size: float) -> MathIma
 
 MathRequest = tuple[str, bool, str, float]  # (tex, display, colour, size)
 _Request = MathRequest
-HELPER_NICENESS = 10  # how much lower than the window's the helpers' CPU priority is
+HELPER_NICENESS = 19  # the helpers' CPU priority below the window's: the lowest there is
 
 
 def math_request(tex: str, *, display: bool, colour: str, size: float) -> MathRequest:
