@@ -20,6 +20,7 @@ import functools
 import hashlib
 import os
 import re
+import sys
 import threading
 import warnings
 from collections import OrderedDict
@@ -187,6 +188,7 @@ class MathRenderer:
 
     def _feed(self) -> None:
         """The feeder thread: hands the newest waiting formulas to free helpers."""
+        _lower_thread_priority()  # the helpers it starts begin at that priority too
         while True:
             with self._lock:
                 while not self._closed and not self._can_hand_out():
@@ -294,6 +296,18 @@ class MathRenderer:
                 _, dropped = self._done.popitem(last=False)
                 if dropped is not None:
                     self._by_key.pop(dropped.key, None)
+
+
+def _lower_thread_priority() -> None:
+    """Lower the calling thread's priority, where a priority is a thread's (Linux).
+
+    A helper process started from that thread then runs at the lower priority from its first
+    instruction, so its start (a new interpreter importing the renderer, 100 ms and more of
+    CPU) does not compete with the window either. Elsewhere ``nice`` would lower the whole
+    window, so there only the helpers lower themselves once they run (``_lower_priority``)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.nice(HELPER_NICENESS)
 
 
 def _lower_priority() -> None:

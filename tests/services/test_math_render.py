@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
 
 import pytest
 
 from app.services.markdown_render import MarkdownRenderer
-from app.services.math_render import InvalidMath, MathRenderer, math_request, render_math
+from app.services.math_render import (
+    HELPER_NICENESS,
+    InvalidMath,
+    MathRenderer,
+    math_request,
+    render_math,
+)
 
 IMG = re.compile(r'<img src="math:(\w+)" width="(\d+)" height="(\d+)"')
 
@@ -146,3 +154,27 @@ def test_in_the_background_the_newest_formulas_and_those_on_screen_are_drawn_fir
     assert all(math.lookup(r[0], display=False, colour="#000", size=16) for r in requests)
     assert math.lookup("y^2", display=False, colour="#000", size=16) is None  # closed: source
     assert not math.busy
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's priority is Linux's")
+def test_formula_helpers_run_below_the_window_and_the_window_keeps_its_priority() -> None:
+    import multiprocessing
+
+    window_priority = os.getpriority(os.PRIO_PROCESS, 0)
+    math = MathRenderer(background=True, helpers=1)
+    drawn = threading.Event()
+    math.on_ready = drawn.set
+    assert math.lookup("e^{i\\pi}", display=False, colour="#000", size=16) is None
+    assert drawn.wait(30)
+    helpers = multiprocessing.active_children()
+    try:
+        assert helpers
+        assert {os.getpriority(os.PRIO_PROCESS, h.pid) for h in helpers} == {HELPER_NICENESS}
+        assert os.getpriority(os.PRIO_PROCESS, 0) == window_priority  # this thread: unchanged
+        # the thread that starts the helpers is lowered, so they start at that priority
+        feeders = [t for t in threading.enumerate() if t.name == "formula feeder"]
+        assert [os.getpriority(os.PRIO_PROCESS, t.native_id or 0) for t in feeders] == [
+            HELPER_NICENESS
+        ]
+    finally:
+        math.close()
