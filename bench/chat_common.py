@@ -3,6 +3,7 @@ Markdown, and a monitor of the longest gap between event-loop ticks."""
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import random
@@ -172,6 +173,21 @@ def _serve(reply: str, stream_delay: float, nice: int, connection: Any) -> None:
         api.options.chat_reply = command
         connection.send("ok")
     api.stop()
+
+
+def add_stand_in_options(parser: argparse.ArgumentParser) -> None:
+    """The stand-in gateway's options of the chat benchmarks: ``--delay`` and
+    ``--stand-in-nice``."""
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
+    )
+    parser.add_argument(
+        "--stand-in-nice",
+        type=int,
+        default=0,
+        help="run the stand-in gateway this much nicer (10: it no longer competes with the "
+        "app for the CPUs, as a gateway on another machine)",
+    )
 
 
 class StandInProcess:

@@ -22,7 +22,13 @@ import time
 
 import requests
 
-from chat_common import StandInProcess, TickMonitor, markdown_text, qt_loop  # isort: skip
+from chat_common import (  # isort: skip
+    StandInProcess,
+    TickMonitor,
+    add_stand_in_options,
+    markdown_text,
+    qt_loop,
+)
 
 from app.services.context import Services
 from app.storage.settings import Settings
@@ -92,16 +98,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--columns", type=int, default=4)
-    parser.add_argument(
-        "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
-    )
-    parser.add_argument(
-        "--stand-in-nice",
-        type=int,
-        default=0,
-        help="run the stand-in gateway this much nicer (10: it no longer competes with the "
-        "app for the CPUs, as a gateway on another machine)",
-    )
+    add_stand_in_options(parser)
     args = parser.parse_args()
     replies = [markdown_text(random.Random(run + 7), args.tokens) for run in range(args.runs)]
     api = StandInProcess(replies[0], args.delay, nice=args.stand_in_nice)

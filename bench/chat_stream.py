@@ -34,7 +34,14 @@ import statistics
 import sys
 import time
 
-from chat_common import CODE, StandInProcess, TickMonitor, markdown_text, qt_loop  # isort: skip
+from chat_common import (  # isort: skip
+    CODE,
+    StandInProcess,
+    TickMonitor,
+    add_stand_in_options,
+    markdown_text,
+    qt_loop,
+)
 
 import requests
 
@@ -183,16 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tokens", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument(
-        "--delay", type=float, default=0.0, help="seconds between SSE events (0: flat out)"
-    )
-    parser.add_argument(
-        "--stand-in-nice",
-        type=int,
-        default=0,
-        help="run the stand-in gateway this much nicer (10: it no longer competes with the "
-        "app for the CPUs, as a gateway on another machine)",
-    )
+    add_stand_in_options(parser)
     parser.add_argument("--code", action="store_true", help="one long code block")
     parser.add_argument("--math", action="store_true", help="a reply dense with formulas")
     parser.add_argument(

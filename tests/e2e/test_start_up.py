@@ -40,11 +40,10 @@ sys.exit(main(["--self-test"]))
 """
 
 
-def _self_test_watching_the_paint(last_tab: int) -> list[str]:
-    settings_path().parent.mkdir(parents=True, exist_ok=True)
-    settings_path().write_text(json.dumps({"last_tab": last_tab}), encoding="utf-8")
+def _run_offscreen(script: str, *args: str) -> list[str]:
+    """Run ``script`` in a fresh offscreen Python; its output lines (it must succeed)."""
     done = subprocess.run(
-        [sys.executable, "-c", WATCH_PAINT],
+        [sys.executable, "-c", script, *args],
         cwd=REPO,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
@@ -53,6 +52,12 @@ def _self_test_watching_the_paint(last_tab: int) -> list[str]:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
+
+
+def _self_test_watching_the_paint(last_tab: int) -> list[str]:
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text(json.dumps({"last_tab": last_tab}), encoding="utf-8")
+    return _run_offscreen(WATCH_PAINT)
 
 
 @pytest.mark.parametrize("last_tab", [0, 1, 2, 3], ids=["chat", "images", "stt", "tts"])
@@ -113,15 +118,6 @@ def test_a_chat_window_loads_what_a_first_reply_needs_before_anything_is_sent(wi
     needed = ["app.services.conversation", "app.api.client", "keyring"]
     if window == "chat":
         needed += ["markdown_it", "pygments"]
-    done = subprocess.run(
-        [sys.executable, "-c", WATCH_WARM_UP, window, *needed],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    lines = _run_offscreen(WATCH_WARM_UP, window, *needed)
     assert not any(name in lines[0] for name in ("app.api.client", "keyring")), lines
     assert f"loaded before a first send: {','.join(needed)}" in lines, lines

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from app.storage.assistants import AssistantLibrary
-from app.storage.chat_store import ChatStore
+from app.storage.chat_store import ChatStore, Message
 from app.storage.history import HistoryDatabase
 from app.storage.image_store import ImageStore
 from app.storage.knowledge_store import KnowledgeStore
@@ -145,6 +145,14 @@ def gateway(fake_api: FakeApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake
     yield fake_api
 
 
+def _finished_replies_are_whole(store: ChatStore, finished: dict[int, int]) -> list[Message]:
+    """Each reply a writer reported finished (id: length) is stored complete and whole."""
+    messages = [store.message(message_id) for message_id in finished]
+    for message, length in zip(messages, finished.values(), strict=True):
+        assert (message.status, len(message.content)) == ("complete", length)
+    return messages
+
+
 @pytest.mark.parametrize("scenario", ["chat", "tools"])
 def test_chat_and_tool_rounds_survive_a_kill(gateway: FakeApi, scenario: str) -> None:
     gateway.options.chat_reply = " ".join(f"token{i}" for i in range(60))
@@ -159,12 +167,10 @@ def test_chat_and_tool_rounds_survive_a_kill(gateway: FakeApi, scenario: str) ->
         assert_sound(history_db_path())
         db = HistoryDatabase(history_db_path())
         store = ChatStore(db)
-        for message_id, length in finished.items():
-            message = store.message(message_id)
-            assert (message.status, len(message.content)) == ("complete", length)
+        for message in _finished_replies_are_whole(store, finished):
             if scenario == "tools":  # the turn before the answer holds the finished call
                 thread = store.messages(message.conversation_id)
-                caller = thread[[m.id for m in thread].index(message_id) - 1]
+                caller = thread[[m.id for m in thread].index(message.id) - 1]
                 [call] = caller.meta["tool_calls"]
                 assert (call["name"], call["result"]) == ("get_weather", "18 °C, sunny")
         db.close()
@@ -198,9 +204,7 @@ def test_the_window_killed_mid_reply_keeps_the_history(gateway: FakeApi) -> None
         assert_sound(history_db_path())
     db = HistoryDatabase(history_db_path())
     store = ChatStore(db)
-    for message_id, length in finished.items():
-        message = store.message(message_id)
-        assert (message.status, len(message.content)) == ("complete", length)
+    _finished_replies_are_whole(store, finished)
     store.mark_interrupted()  # what the next window does when it opens
     for conversation in store.conversations():
         assert {m.status for m in store.messages(conversation.id)} <= {"complete", "stopped"}

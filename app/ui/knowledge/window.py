@@ -228,12 +228,13 @@ class KnowledgeWindow(QWidget):
         ):
             widget.setEnabled(has_base and not busy)
         self.query.setEnabled(has_base)
-        self._show_vectors(name)
-        if name is None:
+        store = self.services.knowledge.store
+        base = store.get(name) if name is not None else None
+        self._show_vectors(base.embedding_model if base is not None else None)
+        if base is None:
             self.status.setText("Create a knowledge base, then add documents or a folder to it.")
             return
-        store = self.services.knowledge.store
-        for document in store.documents(store.get(name)):
+        for document in store.documents(base):
             row = self.documents.rowCount()
             self.documents.insertRow(row)
             values = (
@@ -340,8 +341,8 @@ class KnowledgeWindow(QWidget):
 
     # -- vector search -----------------------------------------------------------------------
 
-    def _show_vectors(self, name: str | None) -> None:
-        model = self.services.knowledge.store.get(name).embedding_model if name else None
+    def _show_vectors(self, model: str | None) -> None:
+        """The vector switch as the knowledge base has it (``model`` when it is on)."""
         self.vectors.blockSignals(True)
         self.vectors.setChecked(bool(model))
         self.vectors.blockSignals(False)
