@@ -211,10 +211,7 @@ class MessageDelegate(QStyledItemDelegate):
                 self._shown_end(index) if lay_out_end else 0,
                 hurry=self._defer_idle,
             )
-            spent = time.perf_counter() - started
-            self.work_seconds += spent
-            if not self._painting:
-                self._spent_before_paint += spent
+            self._count_layout(started)
             if not layout.complete:
                 self._schedule_idle(IDLE_START_MS)
         return layout
@@ -249,9 +246,7 @@ class MessageDelegate(QStyledItemDelegate):
             return
         started = time.perf_counter()
         changed = self.layouts.complete_step(started + IDLE_STEP_SECONDS)
-        spent = time.perf_counter() - started
-        self.work_seconds += spent
-        self._spent_before_paint += spent
+        self._count_layout(started)
         model = self.view.model()
         if isinstance(model, TranscriptModel):
             for message_id in changed:
@@ -292,7 +287,7 @@ class MessageDelegate(QStyledItemDelegate):
         started = time.perf_counter()
         deadline = None if self._defer_idle else started + IDLE_STEP_SECONDS
         changed = self.layouts.math_drawn(deadline)
-        self.work_seconds += time.perf_counter() - started
+        self._count_layout(started)
         model = self.view.model()
         if isinstance(model, TranscriptModel):
             for message_id in changed:
@@ -309,6 +304,14 @@ class MessageDelegate(QStyledItemDelegate):
                 model.set_parts(message_id, parts)
 
     # -- painting -----------------------------------------------------------------------
+
+    def _count_layout(self, started: float) -> None:
+        """Count the layout work since ``started``: in all, and outside a paint also against
+        the budget of the paint that follows in the same frame."""
+        spent = time.perf_counter() - started
+        self.work_seconds += spent
+        if not self._painting:
+            self._spent_before_paint += spent
 
     def painted(self) -> None:
         """The view was painted: the next frame's layout budget starts afresh."""
