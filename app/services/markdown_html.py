@@ -14,6 +14,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -181,6 +182,23 @@ class _SafeHtmlRenderer(RendererHTML):
 _CLOSERS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 
 
+def _bracket_display_in_a_line(state: StateInline, silent: bool) -> bool:
+    """``\\[…\\]`` in the middle of a paragraph: a display formula in the line (the texmath
+    plugin takes it only at the start of a line)."""
+    start = state.pos
+    if not state.src.startswith("\\[", start):
+        return False
+    end = state.src.find("\\]", start + 2)
+    if end < 0 or not state.src[start + 2 : end].strip():
+        return False
+    if not silent:
+        token = state.push("math_inline_double", "math", 0)
+        token.content = state.src[start + 2 : end].strip()
+        token.markup = "\\["
+    state.pos = end + 2
+    return True
+
+
 def markdown_parser(math: MathRenderer) -> MarkdownIt:
     """A CommonMark parser (tables, strikethrough, TeX math) whose renderer is the safe one,
     drawing formulas with ``math``."""
@@ -195,5 +213,6 @@ def markdown_parser(math: MathRenderer) -> MarkdownIt:
         double_inline=True,
     )
     parser.use(texmath_plugin, delimiters="brackets")
+    parser.inline.ruler.before("escape", "math_bracket_display", _bracket_display_in_a_line)
     parser.renderer = _SafeHtmlRenderer(parser, math)
     return parser

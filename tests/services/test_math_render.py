@@ -59,6 +59,21 @@ def test_every_delimiter_becomes_a_formula(text: str) -> None:
     assert renderer.math_image(formulas(html)[0]) is not None
 
 
+def test_bracket_display_math_in_the_middle_of_a_line_is_a_formula() -> None:
+    html = MarkdownRenderer().render("The sum \\[ \\sum_k k \\] grows, and \\[x^2\\] too.")
+
+    assert len(formulas(html)) == 2
+    assert "\\sum" not in html and "[" not in html
+    assert html.startswith("<p>The sum <img") and "grows, and <img" in html
+
+
+def test_escaped_or_empty_brackets_stay_text() -> None:
+    html = MarkdownRenderer().render("A list \\\\[x\\\\] and \\[\\] and a\\[b, unclosed \\[ y")
+
+    assert formulas(html) == []
+    assert "[x" in html and "[]" in html and "unclosed [ y" in html
+
+
 def test_display_math_is_centred_on_its_own_line() -> None:
     html = MarkdownRenderer().render("Before\n\n$$\nx^2\n$$\n\nAfter")
 
