@@ -353,7 +353,8 @@ def linked_citations(text: str, sources: dict[int, Source]) -> str:
 
     def link(match: re.Match[str]) -> str:
         number = int(match.group(1))
-        return f"[\\[{number}\\]]({CITE_SCHEME}:{number})" if number in sources else match[0]
+        # the brackets as entities: "\[…\]" would read as a display formula
+        return f"[&#91;{number}&#93;]({CITE_SCHEME}:{number})" if number in sources else match[0]
 
     pieces, last = [], 0
     for code in _CODE.finditer(text):
