@@ -32,13 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from app.api.errors import ApiError, describe
 from app.api.types import ChatCompletion
-from app.services.chat import (
-    ReplyRecorder,
-    auto_title,
-    completion_details,
-    request_messages,
-    request_params,
-)
 from app.services.chat_history import (
     Attachment,
     ChatHistory,
@@ -48,14 +41,6 @@ from app.services.chat_history import (
 )
 from app.services.chat_history import saved as _saved
 from app.services.empty_reply import empty_reply_sentence, is_empty
-from app.services.grounding import (
-    Grounding,
-    build_grounding,
-    knowledge_bases_of,
-    needs_grounding,
-)
-from app.services.message_documents import KNOWLEDGE_KEY, MessageDocument, stored_parts
-from app.services.tool_calls import ToolCallRecord, ToolCallRunner, tool_call_from
 from app.services.tool_types import (
     DEFAULT_MAX_ROUNDS,
     Approver,
@@ -66,7 +51,11 @@ from app.services.tool_types import (
 
 if TYPE_CHECKING:
     from app.api.types import ToolCallPart
+    from app.services.chat import ReplyRecorder
     from app.services.context import Services
+    from app.services.grounding import Grounding
+    from app.services.message_documents import MessageDocument
+    from app.services.tool_calls import ToolCallRecord, ToolCallRunner
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +254,8 @@ class ChatSession:
     def knowledge_bases(self) -> tuple[str, ...]:
         """The knowledge bases each question of the open conversation (or the next one to
         start) is answered from."""
+        from app.services.grounding import knowledge_bases_of
+
         if self.conversation is None:
             return self._next_knowledge or ()
         return knowledge_bases_of(self.conversation)
@@ -272,6 +263,8 @@ class ChatSession:
     def use_knowledge_bases(self, names: Sequence[str]) -> None:
         """Answer from these knowledge bases from now on (stored with the conversation; for
         a conversation not started yet, when it starts). No names: none."""
+        from app.services.message_documents import KNOWLEDGE_KEY
+
         chosen = tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
         conversation = self.conversation
         if conversation is None:
@@ -286,6 +279,8 @@ class ChatSession:
 
     def set_tools(self, toolbox: ToolBox | None, approver: Approver | None = None) -> None:
         """The tools the model may call from now on (None: none) and who approves calls."""
+        from app.services.tool_calls import ToolCallRunner
+
         self.tools = ToolCallRunner(toolbox, approver) if toolbox is not None else None
 
     @property
@@ -372,6 +367,9 @@ class ChatSession:
         Raises:
             HistoryWriteError: the message could not be stored (nothing was changed).
         """
+        from app.services.chat import auto_title
+        from app.services.message_documents import stored_parts
+
         conversation = self.start_conversation(**new_settings)
         store = self.history.store
         files, stored = stored_parts(documents)
@@ -523,6 +521,8 @@ class ChatSession:
         a turn that calls tools has its calls run and their results sent back in the next
         turn. After ``max_rounds`` such turns the model is told to answer (``tool_choice:
         "none"``); calls it still makes are refused and the reply ends with a sentence."""
+        from app.services.chat import request_params
+
         specs = await self._tool_specs(model_id)
         grounding = await self._grounding(conversation, model_id)
         limit, rounds = self.max_rounds, 0
@@ -554,6 +554,8 @@ class ChatSession:
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The messages a turn sends, with its sources when it has any, and the meta its
         reply starts with (the sources it may cite)."""
+        from app.services.chat import request_messages
+
         payload = request_messages(conversation, self._history_for_request(conversation))
         if grounding is None:
             return payload, {}
@@ -568,6 +570,8 @@ class ChatSession:
         runs_tools: bool = False,
         grounding: Grounding | None = None,
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
+        from app.services.chat import ReplyRecorder
+
         payload, meta = self._request(conversation, grounding)
         store = self.history.store
         reply = _saved(
@@ -612,6 +616,8 @@ class ChatSession:
     ) -> Message:
         """Run (or refuse) each call of ``reply`` in turn, storing each outcome with it;
         returns the reply with every outcome in its meta."""
+        from app.services.tool_calls import tool_call_from
+
         runner = self.tools
         assert runner is not None
         by_name = {spec.name: spec for spec in specs}
@@ -661,6 +667,8 @@ class ChatSession:
     async def _grounding(self, conversation: Conversation, model_id: str) -> Grounding | None:
         """The knowledge-base passages and the documents of the question, as numbered
         sources (blocking work, on the worker pool); None when there are neither."""
+        from app.services.grounding import build_grounding, needs_grounding
+
         history = self._history_for_request(conversation)
         if not needs_grounding(conversation, history):
             return None
@@ -679,6 +687,8 @@ class ChatSession:
         return ""
 
     async def _completion_reply(self, conversation: Conversation, model_id: str) -> Message:
+        from app.services.chat import request_params
+
         prompt = self._last_user_text(conversation)
         params = {
             key: value for key, value in request_params(conversation).items() if key != "max_tokens"
@@ -723,6 +733,8 @@ class ChatSession:
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
         """A reply that arrives in one piece, stored once it is there (or failed), with the
         tool calls it makes (when tools were offered)."""
+        from app.services.chat import completion_details
+
         store = self.history.store
         try:
             result, fell_back = await fetch()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,6 @@ from app.services.chat_history import (
     HistoryWriteError,
     Message,
 )
-from app.services.chat_images import ChatPictures, pictures_of
 from app.services.conversation import (
     ChatEvent,
     ChatSession,
@@ -54,12 +54,9 @@ from app.services.conversation import (
     ToolCallRequested,
 )
 from app.services.defaults import DEFAULT_MODELS
-from app.services.grounding import document_budget
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
-from app.services.message_documents import documents_of, images_of, sources_of
 from app.services.tool_types import ApprovalDecision, Approver, ToolBox, ToolCall, ToolSpec
 from app.ui.asyncutils import async_slot, start_task
-from app.ui.chat.citation_popup import CitationPopup
 from app.ui.chat.composer import (
     AttachmentStrip,
     ChatInput,
@@ -72,7 +69,6 @@ from app.ui.chat.document_chips import DocumentTray
 from app.ui.chat.knowledge_picker import KnowledgePicker
 from app.ui.chat.settings_panel import FIELDS, ConversationSettingsPanel
 from app.ui.chat.sidebar import ConversationSidebar
-from app.ui.chat.tool_approval import ask_tool_approval
 from app.ui.chat.transcript import MessageDelegate, TranscriptView
 from app.ui.chat.transcript_model import TranscriptModel
 from app.ui.events import after_first_paint, app_events, notify_paid_request
@@ -119,6 +115,8 @@ def _warm_up() -> str:
     needs them; returns sample HTML for warming up the text layout."""
     from app.services.chat import prepare_for_replies  # it loads requests: not before the paint
 
+    for first_question_needs in ("app.services.grounding", "app.services.tool_calls"):
+        importlib.import_module(first_question_needs)
     prepare_for_replies()
     return MarkdownRenderer().render(
         "# x\n\nSome *text*.\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n"
@@ -690,6 +688,8 @@ class ChatTab(QWidget):
 
     def _show_document_budget(self) -> None:
         """Chips say "too big … will use retrieval" against the chosen model's context."""
+        from app.services.grounding import document_budget
+
         self.documents.set_budget(document_budget(self.services, self.current_model()))
 
     # -- tools ----------------------------------------------------------------------------
@@ -703,6 +703,8 @@ class ChatTab(QWidget):
         self._show_tools_switch()
 
     async def approve_tool_call(self, call: ToolCall, spec: ToolSpec | None) -> ApprovalDecision:
+        from app.ui.chat.tool_approval import ask_tool_approval
+
         note = self.services.tool_settings.restart_note(spec)
         return await ask_tool_approval(self, call, spec, note)
 
@@ -934,6 +936,8 @@ class ChatTab(QWidget):
 
     def edit_message(self, message: Message) -> None:
         """Put a sent message back in the input; sending replaces it and the later messages."""
+        from app.services.message_documents import documents_of, images_of
+
         if self.streaming or message.role != "user":
             return
         self._editing = message
@@ -986,6 +990,9 @@ class ChatTab(QWidget):
         global position; where the pointer is when none is given)."""
         from PySide6.QtGui import QCursor
 
+        from app.services.message_documents import sources_of
+        from app.ui.chat.citation_popup import CitationPopup
+
         message = self._message(message_id)
         source = sources_of(message.meta).get(number) if message is not None else None
         if source is None:
@@ -1007,6 +1014,8 @@ class ChatTab(QWidget):
     def message_menu(self, row: int, where: QPoint | None = None) -> QMenu:
         """The context menu of the message in ``row`` (opened at the global ``where``); a
         reply with sources lists them, each opening its passage."""
+        from app.services.chat_images import pictures_of
+
         message = self.transcript_model.message(row)
         is_last_reply = self.transcript_model.last_reply_id() == message.id
         entries = [("copy", "Copy", True)]
@@ -1036,6 +1045,8 @@ class ChatTab(QWidget):
         return menu
 
     def _add_sources_menu(self, menu: QMenu, message: Message, where: QPoint | None) -> None:
+        from app.services.message_documents import sources_of
+
         sources = sources_of(message.meta)
         if not sources:
             return
@@ -1050,6 +1061,8 @@ class ChatTab(QWidget):
             )
 
     def _pictures_to_images(self, message: Message, *, edit: bool) -> None:
+        from app.services.chat_images import ChatPictures, pictures_of
+
         pictures = pictures_of(message)
         if pictures:
             self.pictures_to_images_requested.emit(ChatPictures(pictures, edit=edit))
