@@ -195,7 +195,7 @@ class ChatSession:
     ) -> None:
         self.services = services
         self.on_event = on_event
-        self.history = history if history is not None else services.chat_history
+        self._history = history  # None: the services' saved history, opened on first use
         self.conversation: Conversation | None = None
         self.tools: ToolCallRunner | None = None
         self._next_tools: bool | None = None  # the tools switch for a conversation to come
@@ -204,6 +204,12 @@ class ChatSession:
             self.set_tools(toolbox, approver)
         self._recorder: ReplyRecorder | None = None
         self._task: asyncio.Task[Any] | None = None
+
+    @property
+    def history(self) -> ChatHistory:
+        """The conversations this session reads and writes (the database opens on first use,
+        so a window's session costs nothing before it is painted)."""
+        return self._history if self._history is not None else self.services.chat_history
 
     # -- which conversation ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ previous run left unfinished come back as "interrupted" and can be retried.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -91,11 +92,15 @@ class SttQueue:
 
     def __init__(self, services: Services, on_change: Callable[[int], None] | None = None) -> None:
         self._services = services
-        self.store = TranscriptionStore(services.history)
         self.on_change = on_change
         self._jobs: dict[int, SttJob] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._closing = False
+
+    @functools.cached_property
+    def store(self) -> TranscriptionStore:
+        """The stored queue (the history database opens on first use)."""
+        return TranscriptionStore(self._services.history)
 
     # -- contents --------------------------------------------------------------------------
 

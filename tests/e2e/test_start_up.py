@@ -26,11 +26,13 @@ HEAVY = (
 WATCH_PAINT = f"""
 import linecache
 import sys
+from app.storage.paths import history_db_path
 from app.ui.events import app_events
 
 def painted():
     loaded = [name for name in {HEAVY!r} if name in sys.modules]
     print("loaded at first paint: " + ",".join(loaded), flush=True)
+    print(f"history database opened by the first paint: {{history_db_path().exists()}}")
     kept = [name for name in linecache.cache if not name.startswith("<")]
     print(f"source files kept at first paint: {{len(kept)}}", flush=True)
 
@@ -65,6 +67,8 @@ def test_no_heavy_module_is_loaded_before_the_first_paint(last_tab: int) -> None
     lines = _self_test_watching_the_paint(last_tab)
     painted = [line for line in lines if line.startswith("loaded at first paint:")]
     assert painted == ["loaded at first paint: "], lines
+    # the self-test opens it afterwards, on a worker
+    assert "history database opened by the first paint: False" in lines, lines
     # PySide6's import hook no longer keeps the source of every module imported after it
     # (only of the two it reads while PySide6 itself is imported: enum, shiboken6).
     kept = [line for line in lines if line.startswith("source files kept at first paint: ")]
@@ -117,7 +121,7 @@ def test_a_chat_window_loads_what_a_first_reply_needs_before_anything_is_sent(wi
     # window while it shows that reply's first frames.
     needed = ["app.services.conversation", "app.api.client", "keyring"]
     if window == "chat":
-        needed += ["markdown_it", "pygments"]
+        needed += ["markdown_it", "pygments", "app.services.grounding", "app.services.tool_calls"]
     lines = _run_offscreen(WATCH_WARM_UP, window, *needed)
     assert not any(name in lines[0] for name in ("app.api.client", "keyring")), lines
     assert f"loaded before a first send: {','.join(needed)}" in lines, lines

@@ -437,9 +437,8 @@ class ChatTab(QWidget):
     async def start(self) -> None:
         """Open the history, mark replies a crash left unfinished, show the newest chat."""
 
-        history = self.history
-
         def load() -> list[Conversation]:
+            history = self.history  # opening the database is work for the worker too
             interrupted = history.mark_interrupted()
             if interrupted:
                 log.info("%d unfinished replies from an earlier run marked stopped", interrupted)

@@ -48,7 +48,7 @@ from app.services.images import StoredGeneration
 from app.storage.image_store import ImageRecord
 from app.storage.paths import cache_dir, media_dir
 from app.ui.asyncutils import ask_question, start_task
-from app.ui.events import app_events, notify_paid_request
+from app.ui.events import after_first_paint, app_events, notify_paid_request
 from app.ui.images.card import RESULT_SIDE, GenerationCard
 from app.ui.images.codec import QtImageCodec
 from app.ui.images.decode import decode_file, forget_thumbnail
@@ -261,7 +261,11 @@ class ImagesTab(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        self.gallery_model  # noqa: B018 - opens the gallery on first show
+        if self._gallery_model is None:  # opens the gallery on first show, after the paint
+            after_first_paint(self._open_gallery)
+
+    def _open_gallery(self) -> None:
+        self.gallery_model  # noqa: B018 - built on first use
 
     def _update_gallery_title(self, *_args: Any) -> None:
         total = self.gallery_model.total()

@@ -100,7 +100,7 @@ class SpeechTab(QWidget):
         self._refresh_voices()
         after_first_paint(self._check_sound)
         QTimer.singleShot(0, self, self._refresh_voices)  # after the window restored the last model
-        QTimer.singleShot(0, self, self._load_history)
+        after_first_paint(lambda: QTimer.singleShot(0, self, self._load_history))
 
     # -- building ------------------------------------------------------------------------
 

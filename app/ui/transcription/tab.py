@@ -36,7 +36,7 @@ from app.services.transcript_formats import render, to_txt
 from app.services.transcription import SUPPORTED_SUFFIXES
 from app.storage.atomic import write_text_atomic
 from app.ui.asyncutils import async_slot
-from app.ui.events import notify_paid_request
+from app.ui.events import after_first_paint, notify_paid_request
 from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
 from app.ui.transcription.options_panel import SttOptionsPanel
@@ -136,7 +136,7 @@ class TranscriptionTab(QWidget):
         self._build()
         self.model_combo.set_current_model_id(services.default_model("stt"))
         self.options.set_model(self.model_combo.current_model_id())
-        self._load_queue()
+        after_first_paint(self._load_queue)
 
         self._tick = QTimer(self)
         self._tick.setInterval(ELAPSED_TICK_MS)
