@@ -100,7 +100,7 @@ class SpeechTab(QWidget):
         self._refresh_voices()
         after_first_paint(self._check_sound)
         QTimer.singleShot(0, self, self._refresh_voices)  # after the window restored the last model
-        after_first_paint(lambda: QTimer.singleShot(0, self, self._load_history))
+        after_first_paint(self._load_history_soon)
 
     # -- building ------------------------------------------------------------------------
 
@@ -418,6 +418,9 @@ class SpeechTab(QWidget):
         path = await ask_save_file_name(self, "Save audio", name, SAVE_FILTERS)
         if path:
             await self.save_to(path, chosen)
+
+    def _load_history_soon(self) -> None:
+        QTimer.singleShot(0, self, self._load_history)
 
     def _load_history(self) -> None:
         start_task(self._fill_history(), owner=self, name="speech history")
