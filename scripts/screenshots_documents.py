@@ -22,7 +22,7 @@ $$
 s = \sqrt{\frac{1}{n-1}\sum_{i=1}^{n} \left(y_i - \bar{y}\right)^2}
 $$
 
-and a row counts as strong when \(y_i > \bar{y} + s\).
+and a row counts as strong when \(y_i > \bar{y} + s\), and weak when \[ y_i < \bar{y} - s. \]
 """
 
 REPORT_PAGES = [

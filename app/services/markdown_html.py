@@ -58,14 +58,14 @@ class _SafeHtmlRenderer(RendererHTML):
     def math_inline_double(
         self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
-        return self._math(tokens[idx], display=True)
+        return self._math(tokens[idx], display=True, in_line=True)
 
     def math_block(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         return f'<p align="center">{self._math(tokens[idx], display=True)}</p>\n'
 
-    def _math(self, token: Token, *, display: bool) -> str:
+    def _math(self, token: Token, *, display: bool, in_line: bool = False) -> str:
         """An image of the formula (``math:KEY``, sized in pixels); while it is being drawn,
         its source in the muted colour; with a small question mark when it does not parse."""
         closer = _CLOSERS.get(token.markup, token.markup)
@@ -79,7 +79,7 @@ class _SafeHtmlRenderer(RendererHTML):
         if image is None:
             self.math_waiting.append(math_request(tex, display=display, colour=colour, size=size))
             return source
-        align = "middle" if not display else "baseline"
+        align = "middle" if in_line or not display else "baseline"
         return (
             f'<img src="{MATH_SCHEME}:{image.key}" width="{round(image.width)}" '
             f'height="{round(image.height)}" style="vertical-align:{align}" />'

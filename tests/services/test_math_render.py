@@ -65,6 +65,7 @@ def test_bracket_display_math_in_the_middle_of_a_line_is_a_formula() -> None:
     assert len(formulas(html)) == 2
     assert "\\sum" not in html and "[" not in html
     assert html.startswith("<p>The sum <img") and "grows, and <img" in html
+    assert html.count("vertical-align:middle") == 2  # centred on the line it sits in
 
 
 def test_escaped_or_empty_brackets_stay_text() -> None:
