@@ -41,6 +41,14 @@ from app.services.chat_history import (
 )
 from app.services.chat_history import saved as _saved
 from app.services.empty_reply import empty_reply_sentence, is_empty
+from app.services.grounding import (
+    Grounding,
+    build_grounding,
+    knowledge_bases_of,
+    needs_grounding,
+)
+from app.services.message_documents import KNOWLEDGE_KEY, MessageDocument, stored_parts
+from app.services.tool_calls import ToolCallRecord, ToolCallRunner, tool_call_from
 from app.services.tool_types import (
     DEFAULT_MAX_ROUNDS,
     Approver,
@@ -53,9 +61,6 @@ if TYPE_CHECKING:
     from app.api.types import ToolCallPart
     from app.services.chat import ReplyRecorder
     from app.services.context import Services
-    from app.services.grounding import Grounding
-    from app.services.message_documents import MessageDocument
-    from app.services.tool_calls import ToolCallRecord, ToolCallRunner
 
 log = logging.getLogger(__name__)
 
@@ -260,8 +265,6 @@ class ChatSession:
     def knowledge_bases(self) -> tuple[str, ...]:
         """The knowledge bases each question of the open conversation (or the next one to
         start) is answered from."""
-        from app.services.grounding import knowledge_bases_of
-
         if self.conversation is None:
             return self._next_knowledge or ()
         return knowledge_bases_of(self.conversation)
@@ -269,8 +272,6 @@ class ChatSession:
     def use_knowledge_bases(self, names: Sequence[str]) -> None:
         """Answer from these knowledge bases from now on (stored with the conversation; for
         a conversation not started yet, when it starts). No names: none."""
-        from app.services.message_documents import KNOWLEDGE_KEY
-
         chosen = tuple(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
         conversation = self.conversation
         if conversation is None:
@@ -285,8 +286,6 @@ class ChatSession:
 
     def set_tools(self, toolbox: ToolBox | None, approver: Approver | None = None) -> None:
         """The tools the model may call from now on (None: none) and who approves calls."""
-        from app.services.tool_calls import ToolCallRunner
-
         self.tools = ToolCallRunner(toolbox, approver) if toolbox is not None else None
 
     @property
@@ -374,7 +373,6 @@ class ChatSession:
             HistoryWriteError: the message could not be stored (nothing was changed).
         """
         from app.services.chat import auto_title
-        from app.services.message_documents import stored_parts
 
         conversation = self.start_conversation(**new_settings)
         store = self.history.store
@@ -622,8 +620,6 @@ class ChatSession:
     ) -> Message:
         """Run (or refuse) each call of ``reply`` in turn, storing each outcome with it;
         returns the reply with every outcome in its meta."""
-        from app.services.tool_calls import tool_call_from
-
         runner = self.tools
         assert runner is not None
         by_name = {spec.name: spec for spec in specs}
@@ -673,8 +669,6 @@ class ChatSession:
     async def _grounding(self, conversation: Conversation, model_id: str) -> Grounding | None:
         """The knowledge-base passages and the documents of the question, as numbered
         sources (blocking work, on the worker pool); None when there are neither."""
-        from app.services.grounding import build_grounding, needs_grounding
-
         history = self._history_for_request(conversation)
         if not needs_grounding(conversation, history):
             return None

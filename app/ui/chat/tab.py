@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -54,9 +53,12 @@ from app.services.conversation import (
     ToolCallRequested,
 )
 from app.services.defaults import DEFAULT_MODELS
+from app.services.grounding import document_budget
 from app.services.markdown_render import MarkdownRenderer, is_safe_link
+from app.services.message_documents import documents_of, images_of, sources_of
 from app.services.tool_types import ApprovalDecision, Approver, ToolBox, ToolCall, ToolSpec
 from app.ui.asyncutils import async_slot, start_task
+from app.ui.chat.citation_popup import CitationPopup
 from app.ui.chat.composer import (
     AttachmentStrip,
     ChatInput,
@@ -115,8 +117,6 @@ def _warm_up() -> str:
     needs them; returns sample HTML for warming up the text layout."""
     from app.services.chat import prepare_for_replies  # it loads requests: not before the paint
 
-    for first_question_needs in ("app.services.grounding", "app.services.tool_calls"):
-        importlib.import_module(first_question_needs)
     prepare_for_replies()
     return MarkdownRenderer().render(
         "# x\n\nSome *text*.\n\n```python\nprint(1)\n```\n\n| a |\n|---|\n| b |\n"
@@ -687,8 +687,6 @@ class ChatTab(QWidget):
 
     def _show_document_budget(self) -> None:
         """Chips say "too big … will use retrieval" against the chosen model's context."""
-        from app.services.grounding import document_budget
-
         self.documents.set_budget(document_budget(self.services, self.current_model()))
 
     # -- tools ----------------------------------------------------------------------------
@@ -935,8 +933,6 @@ class ChatTab(QWidget):
 
     def edit_message(self, message: Message) -> None:
         """Put a sent message back in the input; sending replaces it and the later messages."""
-        from app.services.message_documents import documents_of, images_of
-
         if self.streaming or message.role != "user":
             return
         self._editing = message
@@ -988,9 +984,6 @@ class ChatTab(QWidget):
         """Show the passage behind citation ``number`` of reply ``message_id`` at ``at`` (a
         global position; where the pointer is when none is given)."""
         from PySide6.QtGui import QCursor
-
-        from app.services.message_documents import sources_of
-        from app.ui.chat.citation_popup import CitationPopup
 
         message = self._message(message_id)
         source = sources_of(message.meta).get(number) if message is not None else None
@@ -1044,8 +1037,6 @@ class ChatTab(QWidget):
         return menu
 
     def _add_sources_menu(self, menu: QMenu, message: Message, where: QPoint | None) -> None:
-        from app.services.message_documents import sources_of
-
         sources = sources_of(message.meta)
         if not sources:
             return
