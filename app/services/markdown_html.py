@@ -189,11 +189,12 @@ def _bracket_display_in_a_line(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("\\[", start):
         return False
     end = state.src.find("\\]", start + 2)
-    if end < 0 or not state.src[start + 2 : end].strip():
+    tex = state.src[start + 2 : end].strip() if end >= 0 else ""
+    if not tex:
         return False
     if not silent:
         token = state.push("math_inline_double", "math", 0)
-        token.content = state.src[start + 2 : end].strip()
+        token.content = tex
         token.markup = "\\["
     state.pos = end + 2
     return True
