@@ -180,6 +180,13 @@ class MathRenderer:
                 for request in requests
             )
 
+    def all_settled(self, requests: tuple[MathRequest, ...] | list[MathRequest]) -> bool:
+        """True if none of these formulas is still being drawn."""
+        with self._lock:
+            return not any(
+                request in self._waiting or request in self._drawing for request in requests
+            )
+
     @property
     def busy(self) -> bool:
         """True while formulas looked up are still being drawn."""

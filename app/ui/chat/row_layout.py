@@ -71,18 +71,21 @@ THUMB = 96
 LAYOUT_CACHE = 300
 EAGER_CHARS = 8000  # a row with at most this much text is laid out whole
 END_BUDGET_S = 0.010  # layout time for the end of a row the view follows, per build
+SHOWN_RECENTLY_S = 0.5  # text painted this recently is on screen (for its formulas)
 ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
 STATUS_LABELS = {"streaming": "writing…", "stopped": "stopped", "error": "failed"}
 
 
 class SafeTextDocument(QTextDocument):
     """A text document that loads no resource but the formulas its renderer drew (no images,
-    no remote anything). ``math_waiting``: its formulas still being drawn (shown as source)."""
+    no remote anything). ``math_waiting``: its formulas still being drawn (shown as source);
+    ``painted_at``: when the transcript last painted it (set while formulas wait)."""
 
     def __init__(self, renderer: MarkdownRenderer | None = None) -> None:
         super().__init__()
         self._renderer = renderer
         self.math_waiting: tuple[MathRequest, ...] = ()
+        self.painted_at = -math.inf  # time.perf_counter() of its last paint
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         url = name if isinstance(name, QUrl) else QUrl(name)
@@ -302,16 +305,18 @@ class RowLayoutCache:
         self._layouts.pop(message_id, None)
 
     def math_drawn(self, deadline: float | None = None) -> list[int]:
-        """Formulas were drawn: the text groups that showed the source of any of them are
-        rendered again (not those whose formulas are all still being drawn). Until
+        """Formulas were drawn: the text groups that showed the source of them are rendered
+        again. A group painted in the last ``SHOWN_RECENTLY_S`` (on screen) is rendered as soon
+        as any of its formulas is drawn; one out of sight only once all of them are, so a
+        paragraph of twenty formulas is not laid out again for every few that arrive. Until
         ``deadline`` (``time.perf_counter()``; none while a reply streams) they are laid out
         again at once, at their width, the last ones first; the others are left pending (laid
         out when painted or at idle time). Returns the ids of the messages whose rows change."""
-        math = self.renderer.math
+        shown_since = time.perf_counter() - SHOWN_RECENTLY_S
         changed: list[int] = []
         for (message_id, kind), groups in reversed(self._groups.items()):
             for group in reversed(groups):
-                if group.doc is None or not math.any_settled(group.math_waiting):
+                if group.doc is None or not self._formulas_to_show(group, shown_since):
                     continue
                 width = group.width
                 group.estimate = (width, group.height)  # until laid out again
@@ -324,6 +329,15 @@ class RowLayoutCache:
         for message_id in changed:
             self._layouts.pop(message_id, None)
         return changed
+
+    def _formulas_to_show(self, group: TextGroup, shown_since: float) -> bool:
+        """True if ``group`` shows the source of formulas drawn since it was rendered, and is
+        on screen or has none left to wait for."""
+        math = self.renderer.math
+        on_screen = getattr(group.doc, "painted_at", -1.0) >= shown_since
+        if on_screen:
+            return math.any_settled(group.math_waiting)
+        return bool(group.math_waiting) and math.all_settled(group.math_waiting)
 
     def group_height(self, group: TextGroup, width: int) -> int:
         """The laid-out height of ``group``, or an estimate while it is pending."""

@@ -465,6 +465,7 @@ class MessageDelegate(QStyledItemDelegate):
         if piece.doc is not None:
             if isinstance(piece.doc, SafeTextDocument) and piece.doc.math_waiting:
                 self.layouts.renderer.math.prefer(piece.doc.math_waiting)  # on screen: first
+                piece.doc.painted_at = time.perf_counter()
             painter.save()
             painter.translate(target.topLeft())
             context = QAbstractTextDocumentLayout.PaintContext()

@@ -134,3 +134,7 @@ def test_a_long_reply_with_many_formulas_ends_with_every_formula_drawn(
     # A group is rendered again only when some of its formulas were drawn since the last time.
     for renders in waiting_at.values():
         assert all(len(later) < len(earlier) for earlier, later in pairwise(renders))
+    # The first paragraphs, out of sight above, are rendered again once: all formulas drawn.
+    top = next(source for source in waiting_at if source.startswith("Step 0:"))
+    assert len(waiting_at[top]) == 2
+    assert waiting_at[top][0] and not waiting_at[top][1]
