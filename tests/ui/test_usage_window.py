@@ -6,6 +6,7 @@ import csv
 from datetime import date, datetime, timedelta
 
 import pytest
+from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,6 +59,12 @@ def _open_usage(qtbot, window):
     return usage
 
 
+def _visible_chart(usage):
+    return next(
+        (view for view in usage.findChildren(QChartView, "usageChart") if view.isVisible()), None
+    )
+
+
 def _usage(window):
     from app.ui.usage.window import UsageWindow
 
@@ -78,8 +85,9 @@ def test_balance_opens_usage_with_totals_chart_and_models(qtbot, open_window, ke
         "1 request(s) came back without a cost figure"
         in usage.findChild(QLabel, "usageNote").text()
     )
-    chart = usage.findChild(object, "usageChart")
-    assert chart is not None and chart.isVisible()
+    # A chart added to a window on screen is shown on the next turn of the event loop.
+    qtbot.waitUntil(lambda: _visible_chart(usage) is not None, timeout=3000)
+    chart = _visible_chart(usage)
     series = chart.chart().series()[0]
     assert [bar.label() for bar in series.barSets()] == ["Chat", "Images", "Text to speech"]
     table = usage.findChild(QTableWidget, "usageModels")
