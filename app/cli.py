@@ -7,7 +7,6 @@ Errors print one line, ``aiml-desktop: error: <sentence>``, on stderr and exit n
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import dataclasses
 import functools
@@ -790,6 +789,8 @@ def _interrupt_on_ctrl_c() -> None:
 
 
 def _run_command(args: argparse.Namespace) -> int:
+    import asyncio
+
     from app.services.context import Services
 
     _interrupt_on_ctrl_c()

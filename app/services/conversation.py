@@ -22,7 +22,6 @@ async iterator instead::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import sqlite3
@@ -58,6 +57,8 @@ from app.services.tool_types import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.api.types import ToolCallPart
     from app.services.chat import ReplyRecorder
     from app.services.context import Services
@@ -425,6 +426,8 @@ class ChatSession:
         when the reply has ended (an error ``send`` raises is raised here). ``on_event``, when
         set, still sees every event. Closing the iterator early (``contextlib.aclosing``)
         stops the reply; what arrived stays, marked stopped."""
+        import asyncio
+
         queue: asyncio.Queue[ChatEvent | None] = asyncio.Queue()
         previous = self.on_event
 
@@ -472,6 +475,8 @@ class ChatSession:
         whole reply at once. The reply can be stopped with ``stop()``; what arrived stays,
         marked stopped.
         """
+        import asyncio
+
         conversation = self.conversation
         if conversation is None or self.replying:
             return None
@@ -574,6 +579,8 @@ class ChatSession:
         runs_tools: bool = False,
         grounding: Grounding | None = None,
     ) -> tuple[Message, tuple[ToolCallPart, ...]]:
+        import asyncio
+
         from app.services.chat import ReplyRecorder
 
         payload, meta = self._request(conversation, grounding)

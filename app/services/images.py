@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 import time
@@ -260,6 +259,8 @@ class ImageService:
         cancel: threading.Event | None = None,
     ) -> Generation:
         """``generate``, also returning the inputs as they were sent."""
+        import asyncio
+
         prompt = body.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             raise InvalidInputError("The prompt is empty. Describe the image to generate.")

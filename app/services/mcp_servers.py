@@ -12,7 +12,6 @@ then SIGKILL, the SDK's shutdown order) and ends the thread, so no child outlive
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -31,6 +30,8 @@ from app import APP_NAME, __version__
 from app.storage.tool_config import HTTP, McpServerConfig
 
 if TYPE_CHECKING:
+    import asyncio
+
     import mcp_types
     from mcp import Client
 
@@ -222,6 +223,8 @@ class ServerConnection:
         notify: Callable[[str, ServerStatus], None],
         start_timeout: float,
     ) -> None:
+        import asyncio
+
         self.config = config
         self.status = ServerStatus()
         self._notify = notify
@@ -248,6 +251,8 @@ class ServerConnection:
         Raises:
             ServerFailed: it could not be started; the status says why.
         """
+        import asyncio
+
         if self._client is not None and self.status.state is ServerState.READY:
             return self._client
         if self._ready is None or self._ready.done():
@@ -290,6 +295,8 @@ class ServerConnection:
         return stdio_client(params, errlog=self._stderr.handle)
 
     async def _serve(self, ready: asyncio.Future[None]) -> None:
+        import asyncio
+
         import mcp_types
         from mcp import Client
 
@@ -322,6 +329,8 @@ class ServerConnection:
 
     async def call(self, name: str, arguments: dict[str, Any], timeout: float) -> CallResult:
         """Runs one tool; a failure of the server itself raises ServerFailed."""
+        import asyncio
+
         import mcp_types
         from mcp.shared.exceptions import MCPError
 
@@ -357,6 +366,8 @@ class ServerConnection:
             self._set(ServerStatus(ServerState.STOPPED, self.status.tools))
 
     async def _finish_task(self, *, cancel: bool = False) -> None:
+        import asyncio
+
         task, self._task = self._task, None
         if task is None:
             return
@@ -368,6 +379,8 @@ class ServerConnection:
 
 
 async def _first_of(*waits: Coroutine[Any, Any, Any]) -> None:
+    import asyncio
+
     tasks = [asyncio.ensure_future(w) for w in waits]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -430,6 +443,8 @@ class McpHost:
     # -- the thread ------------------------------------------------------------------------
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
+        import asyncio
+
         with self._lock:
             if self._closed:
                 raise ServerFailed("The app is closing, so no MCP server can be started.")
@@ -438,6 +453,8 @@ class McpHost:
                 started = threading.Event()
 
                 def run() -> None:
+                    import asyncio
+
                     asyncio.set_event_loop(loop)
                     loop.call_soon(started.set)
                     loop.run_forever()
@@ -454,6 +471,8 @@ class McpHost:
         return self._thread
 
     async def _on_host(self, coro: Coroutine[Any, Any, T]) -> T:
+        import asyncio
+
         future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self._running_loop())
         return await asyncio.wrap_future(future)
 
@@ -474,6 +493,8 @@ class McpHost:
     # -- work ------------------------------------------------------------------------------
 
     def _connection(self, config: McpServerConfig) -> ServerConnection:
+        import asyncio
+
         connection = self._connections.get(config.id)
         if connection is None or connection.config != config:
             if connection is not None:
@@ -543,6 +564,8 @@ class McpHost:
 
     def close(self, timeout: float = _CLOSE_TIMEOUT) -> None:
         """Stops every server and ends the thread; safe to call more than once, from any thread."""
+        import asyncio
+
         with self._lock:
             self._closed = True
             loop, self._loop = self._loop, None
@@ -551,6 +574,8 @@ class McpHost:
             return
 
         async def stop_all() -> None:
+            import asyncio
+
             connections = list(self._connections.values())
             self._connections.clear()
             await asyncio.gather(*(c.stop() for c in connections), return_exceptions=True)

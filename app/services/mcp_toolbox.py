@@ -9,7 +9,6 @@ sentence the model and the person can read.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -106,6 +105,8 @@ class McpToolBox:
 
     async def list_tools(self) -> list[ToolSpec]:
         """Every tool that is on; starts the servers that are needed (in parallel)."""
+        import asyncio
+
         results = await asyncio.gather(
             *(self._host.tools(server) for server in self._servers), return_exceptions=True
         )
@@ -189,6 +190,8 @@ class McpToolBox:
         )
 
     async def _run(self, route: _Route, call: ToolCall, timeout: float) -> tuple[str, bool]:
+        import asyncio
+
         arguments = call.arguments or {}
         title = route.spec.title or route.spec.name
         try:

@@ -9,7 +9,6 @@ Nothing here runs on the loop's default executor.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import itertools
 import logging
@@ -125,6 +124,8 @@ class Runner:
         Cancelling the awaiting task stops waiting at once; a job that has not started yet is
         dropped, one already running finishes in the background.
         """
+        import asyncio
+
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 

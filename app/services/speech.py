@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import inspect
 import json
@@ -229,6 +228,8 @@ class SpeechService:
         parts before it are ready, so playback can start with the first. Cancelling the
         awaiting task cancels the parts still waiting.
         """
+        import asyncio
+
         texts = request.parts()
         limit = asyncio.Semaphore(max(family_for(request.model).parallel, 1))
         results: list[SpeechAudio | None] = [None] * len(texts)

@@ -23,7 +23,6 @@ destroyed.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
@@ -31,7 +30,10 @@ import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Executor
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,8 @@ _clocks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FrameClock] = (
 
 def frame_clock(loop: asyncio.AbstractEventLoop | None = None) -> FrameClock:
     """The clock of ``loop`` (the running loop by default); call it on the loop's thread."""
+    import asyncio
+
     loop = loop or asyncio.get_running_loop()
     clock = _clocks.get(loop)
     if clock is None:
@@ -267,6 +271,8 @@ class ThreadStream(Generic[T]):
         self._done = False
 
     def _start(self, by_batch: bool) -> None:
+        import asyncio
+
         ready = self._ready = asyncio.Event()
         handoff = self._handoff = Handoff(ready.set)
         self._executor.submit(self._producer.produce, handoff, by_batch)
@@ -371,6 +377,8 @@ class LoopCallback:
         self._handoff.put(args)
 
     def _run(self) -> None:
+        import asyncio
+
         calls, _ended, _error = self._handoff.take()
         for args in calls:
             if self._handoff.closed:

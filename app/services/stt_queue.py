@@ -8,7 +8,6 @@ previous run left unfinished come back as "interrupted" and can be retried.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import time
@@ -26,6 +25,8 @@ from app.storage import transcription_store as store_module
 from app.storage.transcription_store import TranscriptionRecord, TranscriptionStore
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.services.context import Services
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,8 @@ class SttQueue:
 
     def pump(self) -> None:
         """Start queued rows, oldest first, while fewer than ``parallel`` run."""
+        import asyncio
+
         for job in self.jobs():
             if self.running_count() >= self.parallel:
                 return
@@ -206,6 +209,8 @@ class SttQueue:
         )
 
     async def _run(self, job: SttJob) -> None:
+        import asyncio
+
         job.started = time.monotonic()
         job.progress = None
         self._set_status(job, store_module.UPLOADING)

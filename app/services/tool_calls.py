@@ -8,7 +8,6 @@ a result the model is told in one sentence, so the conversation goes on.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -155,6 +154,8 @@ class ToolCallRunner:
         return decision
 
     async def _call(self, call: ToolCall, spec: ToolSpec) -> ToolOutcome:
+        import asyncio
+
         started = self._clock()
         try:
             # the toolbox keeps its own time limit; this one catches a toolbox that does not

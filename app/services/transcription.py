@@ -9,7 +9,6 @@ offer ``/v1/stt/create`` (404/405), the legacy synchronous ``/v1/stt`` is used i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import mimetypes
 import shutil
@@ -415,6 +414,8 @@ class TranscriptionService:
             InvalidInputError: before any request, when the input cannot be transcribed.
             MediaError: FFmpeg is needed for this file and missing.
         """
+        import asyncio
+
         if (file is None) == (url is None):
             raise InvalidInputError("Give either an audio file or a URL to transcribe.")
         stop = cancel or threading.Event()
@@ -440,6 +441,8 @@ class TranscriptionService:
         progress: ProgressCallback | None,
         poll_interval: float | None,
     ) -> Transcript:
+        import asyncio
+
         runner = self._services.runner
         request = SttRequest(model=model, options=options or None)
         interval = self.poll_interval if poll_interval is None else poll_interval

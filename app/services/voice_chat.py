@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import array
-import asyncio
 import io
 import logging
 import math
@@ -266,6 +265,8 @@ class VoiceLoop:
 
     async def turn(self) -> bool:
         """One turn; False when the loop should end."""
+        import asyncio
+
         self.on_state(LISTENING)
         take = await self.steps.listen()
         if take is None:

@@ -1,12 +1,12 @@
-"""Start the GUI: QApplication, one qasync event loop, the crash notice, a clean shutdown.
+"""Start the GUI: QApplication, the window painted first, the crash notice.
 
-PySide6 is imported before qasync so that qasync binds to it. The window is shown before
-anything touches the keyring or the network; that work starts once the loop runs.
+The window is built, shown and painted by Qt's own event loop; only then does
+``app.ui.app_loop`` load asyncio and qasync and run the window under one qasync event loop
+until it closes. Nothing touches the keyring or the network before that loop runs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import signal
@@ -15,30 +15,20 @@ import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-import qasync  # isort: skip  (after PySide6, so qasync binds to it)
-
 from app import APP_ID, APP_NAME, __version__
 from app.storage.logging_setup import redact, setup_logging
-from app.ui.asyncutils import cancel_all_tasks, running_tasks
-from app.ui.events import expect_first_paint, first_paint_done
+from app.ui.events import expect_first_paint
+from app.ui.first_paint import FirstPaint, show_and_paint
 from app.ui.theme import ThemeManager, app_icon
 from app.ui.ui_thread_gc import collect_on_the_ui_thread
 
-if TYPE_CHECKING:
-    pass
-
-
 log = logging.getLogger(__name__)
-
-SHOWN_TIMEOUT_S = 20.0
-SHUTDOWN_GRACE_S = 0.5
-SELF_TEST_OK = "self-test ok"
 
 
 # -- crash notice -----------------------------------------------------------------------------
@@ -93,17 +83,6 @@ class CrashReporter:
     def notice(self) -> Any:
         return self._notice if self._notice is not None and _alive(self._notice) else None
 
-    def loop_exception_handler(
-        self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
-    ) -> None:
-        exc = context.get("exception")
-        if isinstance(exc, asyncio.CancelledError):
-            return
-        if isinstance(exc, BaseException):
-            self(type(exc), exc, exc.__traceback__)
-        else:
-            log.error("event loop: %s", redact(str(context.get("message", context))))
-
 
 def _alive(widget: QWidget) -> bool:
     try:
@@ -156,18 +135,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-async def wait_until_shown(window: QWidget, timeout: float = SHOWN_TIMEOUT_S) -> bool:
-    """Wait (on the running loop) until ``window`` is visible and exposed on screen."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        handle = window.windowHandle()
-        if window.isVisible() and handle is not None and handle.isExposed():
-            await asyncio.sleep(0)
-            return True
-        await asyncio.sleep(0.01)
-    return False
-
-
 def _install_signal_handlers(close: Callable[[], object]) -> QTimer:
     """Ctrl+C / SIGTERM close the window; a timer lets Python see signals during Qt's loop."""
 
@@ -186,99 +153,6 @@ def _install_signal_handlers(close: Callable[[], object]) -> QTimer:
     return ticker
 
 
-async def _until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() >= deadline:
-            return False
-        await asyncio.sleep(0.005)
-    return True
-
-
-class _FirstPaint:
-    """What the self-test needs of the first paint, taken the moment it happens (before the
-    work that waited for it runs): the report figures and whether the current tab was built
-    and visible."""
-
-    def __init__(self, window: Any) -> None:
-        self.figures: dict[str, Any] | None = None
-        self.tab_ready = False
-        self._window = window
-        window.first_painted.connect(self._on_painted)
-
-    def _on_painted(self) -> None:
-        from app.ui import self_test
-
-        window = self._window
-        self.figures = self_test.snapshot("painted")
-        page = window.tabs.currentWidget()
-        current = window.tab_pages.kind_at(window.tabs.currentIndex())
-        self.tab_ready = page is window.tab_pages.built(current) and page.isVisible()
-
-
-async def _self_test(window: Any, first_paint: _FirstPaint) -> int:
-    """Wait for the first paint with the current tab built, check the parts off the UI
-    thread, print the verdict; with a report file, open every tab once before exiting."""
-    from app.ui import self_test
-
-    painted = await _until(lambda: first_paint.figures is not None, SHOWN_TIMEOUT_S)
-    if not painted or not first_paint.tab_ready or first_paint.figures is None:
-        print(
-            f"self-test failed: the window was not painted within {SHOWN_TIMEOUT_S:.0f} s",
-            file=sys.stderr,
-            flush=True,
-        )
-        return 1
-    self_test.report(first_paint.figures)
-    notes = await window.services.runner.run(lambda: self_test.check_parts(window.services))
-    for note in notes:
-        print(f"self-test note: {note}", flush=True)
-    print(SELF_TEST_OK, flush=True)
-    if self_test.report_wanted():
-        for index in range(window.tabs.count()):
-            window.tabs.setCurrentIndex(index)
-            await asyncio.sleep(0)
-        await asyncio.sleep(0.05)
-        self_test.report("all tabs")
-    return 0
-
-
-async def _run_window(window: Any, *, self_test: bool) -> int:
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(closed.set)
-    first_paint = _FirstPaint(window)  # connected first: it sees the paint before later work
-    window.first_painted.connect(_after_first_paint(window))
-    window.show()
-    if self_test:
-        code = await _self_test(window, first_paint)
-        window.close()
-        return code
-    await wait_until_shown(window)
-    window.start()
-    await closed.wait()
-    return 0
-
-
-def _after_first_paint(window: Any) -> Callable[[], None]:
-    def painted() -> None:
-        first_paint_done()
-        QTimer.singleShot(0, window, window.build_remaining_tabs)
-
-    return painted
-
-
-async def _finish(services: Any) -> None:
-    cancel_all_tasks()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SHUTDOWN_GRACE_S
-    while running_tasks() and loop.time() < deadline:
-        await asyncio.sleep(0.01)
-    services.close()
-
-
 def run_gui(
     argv: list[str] | None = None,
     *,
@@ -290,8 +164,8 @@ def run_gui(
 
     Args:
         argv: extra Qt arguments (without the program name).
-        self_test: open the window, wait until it is shown and the loop runs, print
-            "self-test ok" and exit.
+        self_test: open the window, wait until it is painted with its current tab built
+            and the loop runs, check the parts it relies on, print "self-test ok" and exit.
         base_url, dialect: the command line's connection overrides (as for every subcommand).
 
     Returns:
@@ -314,19 +188,17 @@ def run_gui(
     theme = ThemeManager(app, services.settings.theme)
     theme.apply()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    loop.set_exception_handler(reporter.loop_exception_handler)
     expect_first_paint()
     window = MainWindow(services, theme=theme, lazy_tabs=True)
     reporter.attach(window)
+    first_paint = FirstPaint(window)  # connected first: it sees the paint before later work
+    show_and_paint(window)
     ticker = _install_signal_handlers(window.close)
+    from app.ui.app_loop import run_window_loop  # asyncio and qasync: after the paint
+
     try:
-        with loop:
-            code = loop.run_until_complete(_run_window(window, self_test=self_test))
-            loop.run_until_complete(_finish(services))
+        code = run_window_loop(app, window, first_paint, reporter, self_test=self_test)
     finally:
         ticker.stop()
-        asyncio.set_event_loop(None)
     log.info("%s closed (exit code %d)", APP_NAME, code)
     return code

@@ -11,19 +11,21 @@ unexpected goes to ``sys.excepthook`` (logged, then shown as a crash notice).
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import logging
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.errors import is_expected, retry_makes_sense
 from app.services.stream_bridge import LoopCallback
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ _tasks: set[asyncio.Task[Any]] = set()
 
 
 def _loop() -> asyncio.AbstractEventLoop:
+    import asyncio
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
@@ -77,6 +81,8 @@ def start_task(
 
 
 async def _guarded(coro: Coroutine[Any, Any, T], owner: QObject | None) -> T | None:
+    import asyncio
+
     busy_target = _find_upwards(owner, "set_busy")
     _change_busy(busy_target, +1)
     try:
@@ -175,6 +181,8 @@ def async_slot(fn: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., asy
             return wrapper(*args, **kwargs)
 
         async def run() -> Any:
+            import asyncio
+
             try:
                 return await fn(*args, **kwargs)
             except asyncio.CancelledError:
@@ -198,6 +206,8 @@ async def await_dialog(dialog: QDialog) -> int:
         The dialog's result code (``QDialog.DialogCode.Accepted`` is 1). If the awaiting task
         is cancelled the dialog is rejected.
     """
+    import asyncio
+
     future: asyncio.Future[int] = _loop().create_future()
 
     def on_finished(result: int) -> None:

@@ -3,7 +3,6 @@ and the account balance, reflected in the status bar and the message bar."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -25,6 +24,8 @@ from app.ui.asyncutils import await_dialog, start_task
 from app.ui.events import app_events
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.services.account import AccountService
     from app.services.api_key import KeyChange, KeyService
     from app.services.models import ModelService

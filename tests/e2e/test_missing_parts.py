@@ -34,7 +34,7 @@ sys.meta_path.insert(0, _NoQtMultimedia())
 SELF_TEST_AND_LOOK = f"""
 import asyncio, sys
 from PySide6.QtWidgets import QWidget
-from app.ui import app as gui
+from app.ui import app_loop as gui
 
 checked = gui._self_test
 

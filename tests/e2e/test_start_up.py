@@ -22,12 +22,15 @@ HEAVY = (
     "PySide6.QtMultimedia",
     "PIL",
     "keyring",
+    "asyncio",
+    "qasync",
+    "ssl",
 )
 WATCH_PAINT = f"""
 import linecache
 import sys
 from app.storage.paths import history_db_path
-from app.ui.events import app_events
+from app.ui.main_window import MainWindow
 
 def painted():
     loaded = [name for name in {HEAVY!r} if name in sys.modules]
@@ -36,7 +39,13 @@ def painted():
     kept = [name for name in linecache.cache if not name.startswith("<")]
     print(f"source files kept at first paint: {{len(kept)}}", flush=True)
 
-app_events().window_painted.connect(painted)
+built = MainWindow.__init__
+
+def watched(self, *args, **kwargs):
+    built(self, *args, **kwargs)
+    self.first_painted.connect(painted)  # the moment of the paint, before the loop runs
+
+MainWindow.__init__ = watched
 from app.cli import main
 sys.exit(main(["--self-test"]))
 """

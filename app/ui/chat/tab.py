@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 from collections.abc import Callable
@@ -85,6 +84,8 @@ from app.ui.widgets.unsaved_banner import UnsavedHistoryBanner
 from app.ui.widgets.voice_input import VoiceInput, insert_words
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.services.context import Services
 
 log = logging.getLogger(__name__)
@@ -436,6 +437,7 @@ class ChatTab(QWidget):
     @async_slot
     async def start(self) -> None:
         """Open the history, mark replies a crash left unfinished, show the newest chat."""
+        import asyncio
 
         def load() -> list[Conversation]:
             history = self.history  # opening the database is work for the worker too
@@ -782,6 +784,8 @@ class ChatTab(QWidget):
         return user
 
     async def _run_reply(self, work: Any) -> Any:
+        import asyncio
+
         self._reply_task = asyncio.current_task()
         self._set_replying(True)
         try:

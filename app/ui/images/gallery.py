@@ -3,7 +3,6 @@ decoded on worker threads only when a row is shown."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import weakref
 from collections.abc import Callable, Sequence
@@ -220,6 +219,8 @@ class GalleryModel(QAbstractListModel):
             start_task(self._load(image_id, path), name="thumbnail")
 
     async def _load(self, image_id: int, path: str) -> None:
+        import asyncio
+
         try:
             if self.is_wanted(image_id):
                 image = await self._runner.run(load_thumbnail, image_id, path)

@@ -7,11 +7,10 @@ The panel says why when the model takes no reference, and why the mask is unavai
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
@@ -38,6 +37,9 @@ from app.ui.images.codec import QtImageCodec, encode
 from app.ui.images.decode import decode_file
 from app.ui.style.controls import decorate
 from app.ui.style.tokens import SPACE
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@ the gallery of every stored image with viewer, save, copy, reuse and delete."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +64,8 @@ from app.ui.widgets.empty_hint import EmptyHint
 from app.ui.widgets.model_combo import ModelCombo
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.services.context import Services
 
 
@@ -482,6 +483,8 @@ class ImagesTab(QWidget):
         return card
 
     async def _run(self, card: GenerationCard, body: dict[str, Any], inputs: EditInputs) -> None:
+        import asyncio
+
         try:
             stored = await self.services.images.generate_and_keep(body, inputs or None)
             thumbnails = await self.services.runner.run(_card_thumbnails, stored)

@@ -4,8 +4,8 @@ image an edit was made from and forward to its newest edit (Alt+Up / Alt+Down)."
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
@@ -32,6 +32,9 @@ from app.ui.images.decode import decode_file, load_thumbnail
 from app.ui.images.gallery import GalleryModel, describe_record
 from app.ui.style.controls import decorate
 from app.ui.style.icons import icon
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 

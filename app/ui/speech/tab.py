@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,8 @@ from app.ui.widgets.model_combo import ModelCombo
 from app.ui.widgets.qt_audio import unavailable_reason
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.services.context import Services
 
 
@@ -307,6 +308,8 @@ class SpeechTab(QWidget):
         )
 
     async def _speak(self, request: SpeechRequest) -> None:
+        import asyncio
+
         count = len(request.parts())
         self._speak_task = asyncio.current_task()
         self._set_speaking(True)

@@ -21,6 +21,7 @@ from app.services.tool_settings import (
     unknown_tools_sentence,
 )
 from app.ui.asyncutils import start_task
+from app.ui.events import after_first_paint
 from app.ui.tools.conversation_menu import ConversationToolsButton
 
 if TYPE_CHECKING:
@@ -63,7 +64,10 @@ class ConversationTools(QObject):
         )
         session.set_tools(self.toolbox, RememberingApprover(ask, tool_settings))
         if not tool_settings.loaded:
-            self.loading = start_task(self._load(), owner=self, name="chat-tools-load")
+            after_first_paint(self._start_loading)  # the event loop runs by then
+
+    def _start_loading(self) -> None:
+        start_task(self._load(), owner=self, name="chat-tools-load")
 
     async def _load(self) -> None:
         await self.tool_settings.load()

@@ -9,7 +9,6 @@ or (when asked for) once the speaker has gone quiet after speaking.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from pathlib import Path
@@ -268,6 +267,8 @@ class Recorder(QObject):
         Raises:
             RecordingError: no input, the input failed, or nothing was recorded.
         """
+        import asyncio
+
         future: asyncio.Future[Path] = asyncio.get_running_loop().create_future()
 
         def done(path: object) -> None:

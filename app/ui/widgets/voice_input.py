@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -48,6 +47,8 @@ from app.ui.widgets.audio_player import PLAYING, AudioPlayer
 from app.ui.widgets.recorder import RecordControl, Recorder
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.services.context import Services
 
 
@@ -226,6 +227,8 @@ class VoiceInput(QWidget):
         self._update_buttons()
 
     async def _run(self, loop: VoiceLoop) -> None:
+        import asyncio
+
         try:
             await loop.run()
         except EXPECTED_ERRORS as exc:
@@ -236,6 +239,8 @@ class VoiceInput(QWidget):
                 self.voice_button.setChecked(False)
 
     def _on_loop_state(self, state: str) -> None:
+        import asyncio
+
         if self._loop_task is not None and self._loop_task is asyncio.current_task():
             self._set_state(state)
 
@@ -252,6 +257,8 @@ class VoiceInput(QWidget):
         return await self.ask(text)
 
     async def _speak(self, reply: str) -> None:
+        import asyncio
+
         words = spoken_text(reply)
         if not words:
             return
