@@ -30,6 +30,10 @@ FIGURES = {
     "most UI work in a gap": re.compile(r"most UI work in a gap ([\d.]+) ms"),
     "formulas on screen drawn": re.compile(r"formulas on screen drawn ([\d.]+) ms"),
     "UI thread CPU": re.compile(r"UI thread CPU ([\d.]+) ms"),
+    "longest gap while streaming": re.compile(r"worst UI gap while streaming ([\d.]+) ms"),
+    "most UI work in a gap while streaming": re.compile(
+        r"most UI work in a gap while streaming ([\d.]+) ms"
+    ),
 }
 
 

@@ -10,7 +10,9 @@ with every part of it that is on screen laid out. The part above the screen is l
 the stream, in short idle steps; the time until the whole reply is laid out is printed too.
 Also prints the longest and the 99th-percentile gap between UI event-loop ticks from sending
 until the whole reply is laid out, and the CPU time the UI thread spent in that time (which,
-unlike the times, hardly moves with the load of other processes on the machine).
+unlike the times, hardly moves with the load of other processes on the machine). The longest
+gap until the stream ended is printed beside it: with ``--math`` the formulas are drawn for
+tens of seconds after it, and a gap in that time is a wait at idle time, not a stalled stream.
 
 Every run streams a different reply (and starts a fresh stand-in), so no Markdown rendered in
 an earlier run is reused.
@@ -33,6 +35,7 @@ import random
 import statistics
 import sys
 import time
+from typing import NamedTuple
 
 from chat_common import (  # isort: skip
     CODE,
@@ -100,6 +103,17 @@ def math_reply(run: int, tokens: int) -> str:
     )
 
 
+class AppRun(NamedTuple):
+    shown: float  # send → the whole reply painted, what is on screen laid out
+    whole: float  # send → all of it laid out (and, with formulas, drawn)
+    on_screen: float  # send → the formulas on screen drawn
+    cpu: float  # the UI thread's CPU time from send to ``whole``
+    longest: float  # the longest tick gap from send to ``whole``
+    p99: float
+    stream_longest: float  # the longest tick gap from send until the stream ended
+    stream_work: float  # the most the UI thread ran in one gap until then
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -144,9 +158,7 @@ def on_screen_laid_out(tab: ChatTab, option, index) -> bool:  # type: ignore[no-
     )
 
 
-async def app_run(
-    tab: ChatTab, app, reply: str, monitor: TickMonitor
-) -> tuple[float, float, float, float, float, float]:
+async def app_run(tab: ChatTab, app, reply: str, monitor: TickMonitor) -> AppRun:
     painted = {"at": 0.0, "formulas": 0.0}
     delegate = tab.delegate
     original_paint = delegate.paint
@@ -176,14 +188,26 @@ async def app_run(
     while not painted["at"]:
         await asyncio.sleep(0.002)
     shown = painted["at"] - started
-    while tab.streaming or delegate.layouts.incomplete or formulas_waiting(tab):
+    while tab.streaming:
+        await asyncio.sleep(0.002)
+    stream_longest, stream_work = monitor.longest, monitor.most_ran
+    while delegate.layouts.incomplete or formulas_waiting(tab):
         await asyncio.sleep(0.005)
     whole = time.perf_counter() - started
     cpu = time.thread_time() - cpu_started
     longest = monitor.stop()
     delegate.paint = original_paint  # type: ignore[method-assign]
     on_screen = (painted["formulas"] or time.perf_counter()) - started
-    return shown, whole, on_screen, cpu, longest, percentile(monitor.gaps, 0.99)
+    return AppRun(
+        shown,
+        whole,
+        on_screen,
+        cpu,
+        longest,
+        percentile(monitor.gaps, 0.99),
+        stream_longest,
+        stream_work,
+    )
 
 
 def main() -> None:
@@ -222,10 +246,11 @@ def main() -> None:
     tokens = len(reply.split())
     print(f"replies of about {tokens:,} tokens, {len(reply):,} characters, one SSE event per token")
 
-    baseline, raw, app_times, wholes, stalls, p99s = [], [], [], [], [], []
-    drawn, cpus = [], []
+    baseline: list[float] = []
+    raw: list[float] = []
+    runs: list[AppRun] = []
     works: list[float] = []  # the most the UI thread itself ran in one gap, per run
-    for run, reply in enumerate(replies):
+    for number, reply in enumerate(replies, 1):
         api.set_reply(reply)
         seconds, text = bare_requests(api.url)
         if text != reply:
@@ -233,42 +258,42 @@ def main() -> None:
         baseline.append(seconds)
         raw_seconds, size = raw_bytes(api.url)
         raw.append(raw_seconds)
-        shown, whole, on_screen, cpu, longest, p99 = loop.run_until_complete(
-            app_run(tab, app, reply, monitor)
-        )
-        app_times.append(shown)
-        wholes.append(whole)
-        drawn.append(on_screen)
-        cpus.append(cpu)
-        stalls.append(longest)
-        p99s.append(p99)
+        run = loop.run_until_complete(app_run(tab, app, reply, monitor))
+        runs.append(run)
         works.append(monitor.most_ran)
         print(
-            f"run {run + 1}: bare requests {seconds * 1000:6.0f} ms "
+            f"run {number}: bare requests {seconds * 1000:6.0f} ms "
             f"(raw bytes {raw_seconds * 1000:4.0f} ms, {size / 1e6:.1f} MB) | "
-            f"chat tab fully shown {shown * 1000:6.0f} ms | ratio {shown / seconds:.2f} | "
-            f"all laid out {whole * 1000:5.0f} ms | "
-            + (f"formulas on screen drawn {on_screen * 1000:5.0f} ms | " if args.math else "")
-            + f"UI thread CPU {cpu * 1000:5.0f} ms | "
-            f"UI gap longest {longest * 1000:5.1f} ms, p99 {p99 * 1000:4.1f} ms, "
-            f"UI thread's own work in one gap at most {monitor.most_ran * 1000:4.1f} ms"
+            f"chat tab fully shown {run.shown * 1000:6.0f} ms | "
+            f"ratio {run.shown / seconds:.2f} | all laid out {run.whole * 1000:5.0f} ms | "
+            + (f"formulas on screen drawn {run.on_screen * 1000:5.0f} ms | " if args.math else "")
+            + f"UI thread CPU {run.cpu * 1000:5.0f} ms | "
+            f"UI gap longest {run.longest * 1000:5.1f} ms, p99 {run.p99 * 1000:4.1f} ms, "
+            f"UI thread's own work in one gap at most {monitor.most_ran * 1000:4.1f} ms | "
+            f"while streaming: UI gap longest {run.stream_longest * 1000:5.1f} ms, "
+            f"own work in one gap at most {run.stream_work * 1000:4.1f} ms"
         )
+    app_times = [run.shown for run in runs]
     base, shown = statistics.median(baseline), statistics.median(app_times)
     paired = statistics.median(a / b for a, b in zip(app_times, baseline, strict=True))
     print(
         f"median: bare {base * 1000:.0f} ms (raw bytes {statistics.median(raw) * 1000:.0f} ms), "
         f"chat tab {shown * 1000:.0f} ms, ratio {shown / base:.2f} "
         f"(median of the runs' ratios {paired:.2f}; target ≤ 1.15), "
-        f"all laid out {statistics.median(wholes) * 1000:.0f} ms"
+        f"all laid out {statistics.median(run.whole for run in runs) * 1000:.0f} ms"
         + (
-            f", formulas on screen drawn {statistics.median(drawn) * 1000:.0f} ms; "
+            f", formulas on screen drawn "
+            f"{statistics.median(run.on_screen for run in runs) * 1000:.0f} ms; "
             if args.math
             else "; "
         )
-        + f"UI thread CPU {statistics.median(cpus) * 1000:.0f} ms; "
-        f"worst UI gap {max(stalls) * 1000:.1f} ms (target ≤ 30 ms), "
-        f"worst p99 gap {max(p99s) * 1000:.1f} ms; "
-        f"most UI work in a gap {max(works) * 1000:.1f} ms"
+        + f"UI thread CPU {statistics.median(run.cpu for run in runs) * 1000:.0f} ms; "
+        f"worst UI gap {max(run.longest for run in runs) * 1000:.1f} ms (target ≤ 30 ms), "
+        f"worst p99 gap {max(run.p99 for run in runs) * 1000:.1f} ms; "
+        f"most UI work in a gap {max(works) * 1000:.1f} ms; "
+        f"worst UI gap while streaming {max(run.stream_longest for run in runs) * 1000:.1f} ms, "
+        f"most UI work in a gap while streaming "
+        f"{max(run.stream_work for run in runs) * 1000:.1f} ms"
     )
     tab.shutdown()
     services.close()
