@@ -192,8 +192,8 @@ def run_gui(
     window = MainWindow(services, theme=theme, lazy_tabs=True)
     reporter.attach(window)
     first_paint = FirstPaint(window)  # connected first: it sees the paint before later work
-    show_and_paint(window)
     ticker = _install_signal_handlers(window.close)
+    show_and_paint(window)
     from app.ui.app_loop import run_window_loop  # asyncio and qasync: after the paint
 
     try:

@@ -35,16 +35,9 @@ SHUTDOWN_GRACE_S = 0.5
 SELF_TEST_OK = "self-test ok"
 
 
-async def wait_until_shown(window: QWidget, timeout: float = SHOWN_TIMEOUT_S) -> bool:
-    """Wait (on the running loop) until ``window`` is visible and exposed on screen."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        handle = window.windowHandle()
-        if window.isVisible() and handle is not None and handle.isExposed():
-            await asyncio.sleep(0)
-            return True
-        await asyncio.sleep(0.01)
-    return False
+def _exposed(window: QWidget) -> bool:
+    handle = window.windowHandle()
+    return window.isVisible() and handle is not None and handle.isExposed()
 
 
 async def _until(condition: Callable[[], bool], timeout: float) -> bool:
@@ -52,22 +45,23 @@ async def _until(condition: Callable[[], bool], timeout: float) -> bool:
     while not condition():
         if asyncio.get_running_loop().time() >= deadline:
             return False
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(0.01)
     return True
 
 
 async def _self_test(window: Any, first_paint: FirstPaint) -> int:
-    """Wait for the first paint with the current tab built, check the parts off the UI
+    """Check the first paint (with the current tab built), check the parts off the UI
     thread, print the verdict; with a report file, open every tab once before exiting."""
     from app.ui import self_test
 
-    painted = await _until(lambda: first_paint.figures is not None, SHOWN_TIMEOUT_S)
-    if not painted or not first_paint.tab_ready or first_paint.figures is None:
-        print(
-            f"self-test failed: the window was not painted within {SHOWN_TIMEOUT_S:.0f} s",
-            file=sys.stderr,
-            flush=True,
+    if first_paint.figures is None or not first_paint.tab_ready:
+        closed = not window.isVisible()
+        reason = (
+            "the window was closed before it was painted"
+            if closed
+            else f"the window was not painted within {SHOWN_TIMEOUT_S:.0f} s"
         )
+        print(f"self-test failed: {reason}", file=sys.stderr, flush=True)
         return 1
     self_test.report(first_paint.figures)
     notes = await window.services.runner.run(lambda: self_test.check_parts(window.services))
@@ -84,13 +78,14 @@ async def _self_test(window: Any, first_paint: FirstPaint) -> int:
 
 
 async def _run_window(window: Any, first_paint: FirstPaint, *, self_test: bool) -> int:
+    """Run ``window`` from its first paint until it closes (already closed: at once)."""
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(closed.set)
-    if not window.isVisible():  # closed before the loop ran
-        closed.set()
+    if not window.isVisible():  # closed before the loop ran (Ctrl+C or SIGTERM, say)
+        return await _self_test(window, first_paint) if self_test else 0
     if first_paint.figures is None:  # not painted yet (a slow display): when it is
         window.first_painted.connect(_after_first_paint(window))
     else:
@@ -99,7 +94,10 @@ async def _run_window(window: Any, first_paint: FirstPaint, *, self_test: bool) 
         code = await _self_test(window, first_paint)
         window.close()
         return code
-    await wait_until_shown(window)
+    await _until(lambda: closed.is_set() or _exposed(window), SHOWN_TIMEOUT_S)
+    if closed.is_set():
+        return 0
+    await asyncio.sleep(0)
     window.start()
     await closed.wait()
     return 0

@@ -33,8 +33,9 @@ class FirstPaint:
 
 
 def show_and_paint(window: QWidget, timeout: float = SHOWN_TIMEOUT_S) -> bool:
-    """Show ``window`` and run Qt's own event loop until its ``first_painted`` signal (or
-    ``timeout`` seconds). Returns True if it was painted."""
+    """Show ``window`` and run Qt's own event loop until its ``first_painted`` signal, until
+    it is closed (Ctrl+C, SIGTERM, the window manager) or for ``timeout`` seconds at most.
+    Returns True if it was painted."""
     painted: list[bool] = []
     waiting = QEventLoop()
     give_up = QTimer(waiting)
@@ -45,11 +46,15 @@ def show_and_paint(window: QWidget, timeout: float = SHOWN_TIMEOUT_S) -> bool:
         painted.append(True)
         waiting.quit()
 
-    window.first_painted.connect(on_painted)  # type: ignore[attr-defined]
+    signals = (window.first_painted, window.closed)  # type: ignore[attr-defined]
+    slots = (on_painted, waiting.quit)
+    for signal, slot in zip(signals, slots, strict=True):
+        signal.connect(slot)
     give_up.start(int(timeout * 1000))
     window.show()
-    if not painted:
+    if not painted and window.isVisible():
         waiting.exec()
     give_up.stop()
-    window.first_painted.disconnect(on_painted)  # type: ignore[attr-defined]
+    for signal, slot in zip(signals, slots, strict=True):
+        signal.disconnect(slot)
     return bool(painted)

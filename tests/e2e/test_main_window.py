@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.fake_api import Fault
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,6 +53,56 @@ def test_closing_while_a_request_hangs_ends_the_process_at_once(fake_api):
     elapsed = time.monotonic() - started
     assert process.returncode == 0, err
     assert elapsed < 2.0
+
+
+SIGNAL_BEFORE_THE_PAINT = """
+import os, signal, sys
+from app.ui import app as gui
+
+shown = gui.show_and_paint
+
+def signalled_then_shown(window, *args):
+    window.first_painted.connect(lambda: print("painted", flush=True))
+    os.kill(os.getpid(), getattr(signal, sys.argv[1]))  # before Qt's loop runs at all
+    return shown(window, *args)
+
+gui.show_and_paint = signalled_then_shown
+sys.exit(gui.run_gui(self_test="-t" in sys.argv))
+"""
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_a_signal_before_the_first_paint_closes_the_window_at_once(signum, isolated_user_dirs):
+    from app.storage.paths import settings_path
+
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_BEFORE_THE_PAINT, signum],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert settings_path().exists(), "closing did not save the settings"
+    assert elapsed < 15, f"took {elapsed:.1f} s to close"
+
+
+def test_a_self_test_closed_before_the_first_paint_fails_saying_so(isolated_user_dirs):
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_BEFORE_THE_PAINT, "SIGTERM", "-t"],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "self-test failed: the window was closed before it was painted" in done.stderr
+    assert "self-test ok" not in done.stdout
 
 
 def test_the_connection_flags_reach_the_window_process(fake_api, isolated_user_dirs):
