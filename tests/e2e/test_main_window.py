@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.processes import run_python
 from tests.fake_api import Fault
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,14 +77,7 @@ def test_a_signal_before_the_first_paint_closes_the_window_at_once(signum, isola
     from app.storage.paths import settings_path
 
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", SIGNAL_BEFORE_THE_PAINT, signum],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_python("-c", SIGNAL_BEFORE_THE_PAINT, signum)
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
@@ -92,14 +86,7 @@ def test_a_signal_before_the_first_paint_closes_the_window_at_once(signum, isola
 
 
 def test_a_self_test_closed_before_the_first_paint_fails_saying_so(isolated_user_dirs):
-    done = subprocess.run(
-        [sys.executable, "-c", SIGNAL_BEFORE_THE_PAINT, "SIGTERM", "-t"],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_python("-c", SIGNAL_BEFORE_THE_PAINT, "SIGTERM", "-t")
     assert done.returncode == 1, done.stderr
     assert "self-test failed: the window was closed before it was painted" in done.stderr
     assert "self-test ok" not in done.stdout
@@ -110,14 +97,7 @@ def test_the_connection_flags_reach_the_window_process(fake_api, isolated_user_d
     from app.storage.paths import log_dir
 
     url = fake_api.url + "/v1"
-    process = subprocess.run(
-        [sys.executable, "-m", "app", "--self-test", "--base-url", url, "--dialect", "openai"],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    process = run_python("-m", "app", "--self-test", "--base-url", url, "--dialect", "openai")
     assert process.returncode == 0, process.stderr
     logged = (log_dir() / LOG_FILE_NAME).read_text(encoding="utf-8")
     assert f"server {url} (custom, openai routes)" in logged

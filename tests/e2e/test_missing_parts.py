@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.e2e.processes import REPO, run_python
+
 SOUND_CONTROLS = ("chatDictate", "sttRecord", "ttsPreview", "playerPlay")
 # The loader's own words when libpulse0 is not installed.
 NO_LIBPULSE = "libpulse.so.0: cannot open shared object file: No such file or directory"
@@ -62,14 +62,7 @@ sys.exit(main(["--self-test"]))
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **env},
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    return run_python(*args, env=env, timeout=90)
 
 
 def _self_test(env: dict[str, str]) -> tuple[list[str], dict[str, list[tuple[bool, str]]]]:

@@ -4,16 +4,12 @@ and that the self-test waits for that paint with the last-used tab built."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from app.storage.paths import settings_path
+from tests.e2e.processes import run_python
 
-REPO = Path(__file__).resolve().parents[2]
 HEAVY = (
     "requests",
     "markdown_it",
@@ -53,14 +49,7 @@ sys.exit(main(["--self-test"]))
 
 def _run_offscreen(script: str, *args: str) -> list[str]:
     """Run ``script`` in a fresh offscreen Python; its output lines (it must succeed)."""
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_python("-c", script, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
