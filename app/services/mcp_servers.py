@@ -12,6 +12,7 @@ then SIGKILL, the SDK's shutdown order) and ends the thread, so no child outlive
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -22,16 +23,14 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app import APP_NAME, __version__
+from app.services.mcp_status import McpTool, ServerFailed, ServerState, ServerStatus
 from app.storage.tool_config import HTTP, McpServerConfig
 
 if TYPE_CHECKING:
-    import asyncio
-
     import mcp_types
     from mcp import Client
 
@@ -46,58 +45,6 @@ DEFAULT_START_TIMEOUT = 30.0
 STDERR_TAIL_LINES = 8
 _LIST_PAGE_CAP = 20
 _CLOSE_TIMEOUT = 10.0
-
-
-class ServerState(StrEnum):
-    STOPPED = "stopped"
-    STARTING = "starting"
-    READY = "ready"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class McpTool:
-    """One tool as its server describes it."""
-
-    name: str
-    description: str
-    parameters: dict[str, Any]
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class ServerStatus:
-    """Where one server is now, as the person sees it.
-
-    Attributes:
-        state: stopped, starting, ready or failed.
-        tools: the tools it offered when it was last ready.
-        reason: for a failed server, one sentence saying what happened.
-        stderr_tail: the last lines the server wrote to stderr.
-    """
-
-    state: ServerState = ServerState.STOPPED
-    tools: tuple[McpTool, ...] = ()
-    reason: str = ""
-    stderr_tail: tuple[str, ...] = ()
-
-    def summary(self) -> str:
-        if self.state is ServerState.READY:
-            count = len(self.tools)
-            return f"Ready with {count} tool{'s' if count != 1 else ''}"
-        if self.state is ServerState.STARTING:
-            return "Starting…"
-        if self.state is ServerState.FAILED:
-            return f"Failed: {self.reason}"
-        return "Not running (starts when a conversation needs it)"
-
-
-class ServerFailed(Exception):
-    """A server could not be started or stopped answering; ``str()`` is the sentence."""
-
-    def __init__(self, sentence: str, stderr_tail: tuple[str, ...] = ()) -> None:
-        super().__init__(sentence)
-        self.stderr_tail = stderr_tail
 
 
 @dataclass(frozen=True)
@@ -223,8 +170,6 @@ class ServerConnection:
         notify: Callable[[str, ServerStatus], None],
         start_timeout: float,
     ) -> None:
-        import asyncio
-
         self.config = config
         self.status = ServerStatus()
         self._notify = notify
@@ -251,8 +196,6 @@ class ServerConnection:
         Raises:
             ServerFailed: it could not be started; the status says why.
         """
-        import asyncio
-
         if self._client is not None and self.status.state is ServerState.READY:
             return self._client
         if self._ready is None or self._ready.done():
@@ -295,8 +238,6 @@ class ServerConnection:
         return stdio_client(params, errlog=self._stderr.handle)
 
     async def _serve(self, ready: asyncio.Future[None]) -> None:
-        import asyncio
-
         import mcp_types
         from mcp import Client
 
@@ -329,8 +270,6 @@ class ServerConnection:
 
     async def call(self, name: str, arguments: dict[str, Any], timeout: float) -> CallResult:
         """Runs one tool; a failure of the server itself raises ServerFailed."""
-        import asyncio
-
         import mcp_types
         from mcp.shared.exceptions import MCPError
 
@@ -366,8 +305,6 @@ class ServerConnection:
             self._set(ServerStatus(ServerState.STOPPED, self.status.tools))
 
     async def _finish_task(self, *, cancel: bool = False) -> None:
-        import asyncio
-
         task, self._task = self._task, None
         if task is None:
             return
@@ -379,8 +316,6 @@ class ServerConnection:
 
 
 async def _first_of(*waits: Coroutine[Any, Any, Any]) -> None:
-    import asyncio
-
     tasks = [asyncio.ensure_future(w) for w in waits]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -443,8 +378,6 @@ class McpHost:
     # -- the thread ------------------------------------------------------------------------
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
-        import asyncio
-
         with self._lock:
             if self._closed:
                 raise ServerFailed("The app is closing, so no MCP server can be started.")
@@ -453,8 +386,6 @@ class McpHost:
                 started = threading.Event()
 
                 def run() -> None:
-                    import asyncio
-
                     asyncio.set_event_loop(loop)
                     loop.call_soon(started.set)
                     loop.run_forever()
@@ -471,8 +402,6 @@ class McpHost:
         return self._thread
 
     async def _on_host(self, coro: Coroutine[Any, Any, T]) -> T:
-        import asyncio
-
         future: Future[T] = asyncio.run_coroutine_threadsafe(coro, self._running_loop())
         return await asyncio.wrap_future(future)
 
@@ -493,8 +422,6 @@ class McpHost:
     # -- work ------------------------------------------------------------------------------
 
     def _connection(self, config: McpServerConfig) -> ServerConnection:
-        import asyncio
-
         connection = self._connections.get(config.id)
         if connection is None or connection.config != config:
             if connection is not None:
@@ -564,8 +491,6 @@ class McpHost:
 
     def close(self, timeout: float = _CLOSE_TIMEOUT) -> None:
         """Stops every server and ends the thread; safe to call more than once, from any thread."""
-        import asyncio
-
         with self._lock:
             self._closed = True
             loop, self._loop = self._loop, None
@@ -574,8 +499,6 @@ class McpHost:
             return
 
         async def stop_all() -> None:
-            import asyncio
-
             connections = list(self._connections.values())
             self._connections.clear()
             await asyncio.gather(*(c.stop() for c in connections), return_exceptions=True)

@@ -9,33 +9,29 @@ sentence the model and the person can read.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.services.builtin_tools import BUILTIN_TOOLS, BuiltinTool, BuiltinToolError
-from app.services.mcp_servers import McpHost, McpTool, ServerFailed
+from app.services.mcp_servers import McpHost
+from app.services.mcp_status import McpTool, ServerFailed
 from app.services.runner import Runner
 from app.services.tool_types import (
     DEFAULT_CALL_TIMEOUT,
     DEFAULT_RESULT_LIMIT,
+    MAX_NAME,
     ToolCall,
     ToolOutcome,
     ToolSpec,
+    tool_name,
     truncate_result,
 )
 from app.storage.tool_config import McpServerConfig, ToolConfig, approval_key
 
 log = logging.getLogger(__name__)
-
-MAX_NAME = 64
-
-
-def tool_name(text: str) -> str:
-    """``text`` as a name the model accepts: letters, digits, ``_`` and ``-``, at most 64."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:MAX_NAME] or "tool"
 
 
 @dataclass(frozen=True)
@@ -105,8 +101,6 @@ class McpToolBox:
 
     async def list_tools(self) -> list[ToolSpec]:
         """Every tool that is on; starts the servers that are needed (in parallel)."""
-        import asyncio
-
         results = await asyncio.gather(
             *(self._host.tools(server) for server in self._servers), return_exceptions=True
         )
@@ -190,8 +184,6 @@ class McpToolBox:
         )
 
     async def _run(self, route: _Route, call: ToolCall, timeout: float) -> tuple[str, bool]:
-        import asyncio
-
         arguments = call.arguments or {}
         title = route.spec.title or route.spec.name
         try:

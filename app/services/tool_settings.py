@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from app.errors import UserInputError
 from app.services.mcp_import import ImportResult, parse_mcp_servers
-from app.services.mcp_servers import McpHost, ServerState, ServerStatus
-from app.services.mcp_toolbox import McpToolBox
+from app.services.mcp_status import ServerState, ServerStatus
 from app.services.tool_types import (
     DEFAULT_CALL_TIMEOUT,
     ApprovalDecision,
@@ -32,6 +31,8 @@ from app.storage.tool_config import (
 )
 
 if TYPE_CHECKING:
+    from app.services.mcp_servers import McpHost
+    from app.services.mcp_toolbox import McpToolBox
     from app.services.runner import Runner
 
 
@@ -53,11 +54,16 @@ class ToolSettings:
     """
 
     def __init__(self, services: ToolHost, store: ToolConfigStore | None = None) -> None:
+        self._services = services
         self._runner = services.runner
-        self.host: McpHost = services.mcp_host
         self.store = store or ToolConfigStore()
         self.config = ToolConfig()
         self.loaded = False
+
+    @property
+    def host(self) -> McpHost:
+        """The MCP host (made, with its module, when a server is first needed)."""
+        return self._services.mcp_host
 
     async def load(self) -> ToolConfig:
         self.config = await self._runner.run(self.store.load)
@@ -133,6 +139,8 @@ class ToolSettings:
         hidden_tools: Iterable[str] = (),
     ) -> McpToolBox:
         """A toolbox over the loaded config; see ``McpToolBox`` for the choices."""
+        from app.services.mcp_toolbox import McpToolBox
+
         return McpToolBox(
             self.host,
             self.config,

@@ -9,6 +9,7 @@ approver's. Nothing here imports Qt.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +21,13 @@ DEFAULT_RESULT_LIMIT = 20_000
 DEFAULT_CALL_TIMEOUT = 60.0
 # How many model rounds one question may take when each round asks for tools.
 DEFAULT_MAX_ROUNDS = 10
+# The longest tool name a model accepts.
+MAX_NAME = 64
+
+
+def tool_name(text: str) -> str:
+    """``text`` as a name the model accepts: letters, digits, ``_`` and ``-``, at most 64."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:MAX_NAME] or "tool"
 
 
 @dataclass(frozen=True)

@@ -46,15 +46,13 @@ def show_and_paint(window: QWidget, timeout: float = SHOWN_TIMEOUT_S) -> bool:
         painted.append(True)
         waiting.quit()
 
-    signals = (window.first_painted, window.closed)  # type: ignore[attr-defined]
-    slots = (on_painted, waiting.quit)
-    for signal, slot in zip(signals, slots, strict=True):
-        signal.connect(slot)
+    window.first_painted.connect(on_painted)  # type: ignore[attr-defined]
+    window.closed.connect(waiting.quit)  # type: ignore[attr-defined]
     give_up.start(int(timeout * 1000))
     window.show()
     if not painted and window.isVisible():
         waiting.exec()
     give_up.stop()
-    for signal, slot in zip(signals, slots, strict=True):
-        signal.disconnect(slot)
+    window.first_painted.disconnect(on_painted)  # type: ignore[attr-defined]
+    window.closed.disconnect(waiting.quit)  # type: ignore[attr-defined]
     return bool(painted)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.mcp_servers import McpHost, ServerState
+from app.services.mcp_servers import McpHost
+from app.services.mcp_status import ServerState
 from app.services.mcp_toolbox import McpToolBox
 from app.services.runner import Runner
 from app.services.tool_types import ToolCall

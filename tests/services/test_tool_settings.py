@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.services.context import Services
-from app.services.mcp_servers import ServerState
+from app.services.mcp_status import ServerState
 from app.services.tool_settings import RememberingApprover, ToolDraft, ToolSettings
 from app.services.tool_types import ApprovalDecision, ToolCall, ToolSpec
 from app.storage.settings import Settings

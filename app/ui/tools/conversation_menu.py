@@ -15,8 +15,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from app.services.builtin_tools import BUILTIN_TOOLS
-from app.services.mcp_toolbox import tool_name
 from app.services.tool_settings import ToolChoice, ToolSettings
+from app.services.tool_types import tool_name
 from app.storage.tool_config import McpServerConfig, approval_key
 from app.ui.style.controls import decorate
 

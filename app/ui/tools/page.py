@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.services.builtin_tools import BUILTIN_TOOLS, FETCH_PAGE
 from app.services.mcp_import import ImportProblem
-from app.services.mcp_servers import ServerState, ServerStatus
+from app.services.mcp_status import ServerState, ServerStatus
 from app.services.tool_settings import ToolDraft
 from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig
 from app.ui.asyncutils import ask_question, async_slot, await_dialog, start_task

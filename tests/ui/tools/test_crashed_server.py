@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel
 
-from app.services.mcp_servers import ServerState
+from app.services.mcp_status import ServerState
 from app.storage.tool_config import ToolConfig
 from tests.mcp_server import server_config
 from tests.ui.chat.conftest import chat_tab, type_and_send, wait_reply

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QSpinBox
 
 from app.services.conversation import ChatSession
-from app.services.mcp_servers import ServerState
+from app.services.mcp_status import ServerState
 from app.storage.settings import load_settings
 from app.storage.tool_config import ToolConfigStore, tools_config_path
 from tests.mcp_server import SERVER_SCRIPT, server_config
