@@ -111,7 +111,8 @@ def test_edit_new_duplicate_delete_and_undo(qtbot, open_window, keyed):
 
     qtbot.mouseClick(library.findChild(QPushButton, "assistantDelete"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "🤖 Haiku poet (copy)" not in _names(items), timeout=3000)
-    assert "Deleted" in library.message_bar._text.text()
+    # the list is shown again before the delete's notice, a turn of the event loop later
+    qtbot.waitUntil(lambda: "Deleted" in library.message_bar._text.text(), timeout=3000)
     library.message_bar._action_button.click()
     qtbot.waitUntil(lambda: "🤖 Haiku poet (copy)" in _names(items), timeout=3000)
 
