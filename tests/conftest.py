@@ -33,6 +33,18 @@ REAL_SERVICES_EXPECTED = os.environ.get("AIML_TEST_REAL_SERVICES") == "1"
 SPOKEN_TEXT = "open the settings tab"
 
 
+@pytest.fixture(scope="session")
+def qapp_cls(tmp_path_factory: pytest.TempPathFactory) -> type:
+    """pytest-qt's QApplication, made with Qt's plugin folders as the app makes them (without
+    the media backend)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.qt_plugin_folders import leave_out_media_backend
+
+    leave_out_media_backend(tmp_path_factory.mktemp("qt-plugins"))
+    return QApplication
+
+
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring that keeps passwords in a dict for the length of one test."""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import re
 import sys
@@ -89,6 +88,8 @@ def render_math(tex: str, *, display: bool, colour: str, size: float) -> MathIma
         raise InvalidMath(tex) from exc
     if "<merror" in mathml or _UNKNOWN_COMMAND.search(mathml):
         raise InvalidMath(tex)
+    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
+
     digest = hashlib.blake2s(f"{display}|{colour}|{size}|{source}".encode(), digest_size=10)
     return MathImage(
         key=digest.hexdigest(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -115,13 +114,14 @@ class ModelCache:
 
     def __init__(self, base_url: str, folder: Path | None = None) -> None:
         self.base_url = base_url
-        digest = hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:16]
         self._folder = folder
-        self._name = f"models-{digest}.json"
 
     @property
     def path(self) -> Path:
-        return (self._folder or cache_dir()) / self._name
+        import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
+
+        digest = hashlib.sha256(self.base_url.rstrip("/").encode()).hexdigest()[:16]
+        return (self._folder or cache_dir()) / f"models-{digest}.json"
 
     def load(self) -> _CachedList | None:
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 import time
@@ -171,6 +170,8 @@ def preview_key(model: str, voice: str, options: dict[str, object]) -> str:
     """A stable name for the preview of one (model, voice, options)."""
     body = build_body(model, PREVIEW_SENTENCE, voice, options)
     text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
+
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

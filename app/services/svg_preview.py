@@ -10,7 +10,6 @@ or its viewBox, scaled down to at most ``MAX_WIDTH`` pixels wide.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -114,10 +113,14 @@ def safe_svg(code: str) -> SvgPicture:
     ElementTree.register_namespace("", SVG_NS)
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     svg = ElementTree.tostring(root, encoding="utf-8")
+    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
+
     key = hashlib.blake2s(svg, digest_size=10).hexdigest()
     return SvgPicture(key=key, svg=svg, width=width, height=height)
 
 
 def code_key(code: str) -> str:
     """A short name for a code block's text (what its Preview link toggles)."""
+    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
+
     return hashlib.blake2s(code.strip().encode("utf-8"), digest_size=8).hexdigest()

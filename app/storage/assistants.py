@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from app.storage.atomic import write_text_atomic
+from app.storage.ids import random_id
 from app.storage.paths import data_dir
 
 FORMAT = "aiml-desktop-assistants"
@@ -159,7 +159,7 @@ class AssistantLibrary:
         now = time.time()
         return replace(
             assistant,
-            id=assistant.id or uuid.uuid4().hex[:12],
+            id=assistant.id or random_id(),
             created=assistant.created or now,
             updated=now,
         )

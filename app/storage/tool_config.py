@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from app import APP_ID
 from app.storage.atomic import set_aside, write_json_atomic
+from app.storage.ids import random_id
 from app.storage.logging_setup import register_secret
 from app.storage.paths import config_dir
 
@@ -37,7 +37,7 @@ def tools_config_path() -> Path:
 
 
 def new_server_id() -> str:
-    return uuid.uuid4().hex[:12]
+    return random_id()
 
 
 @dataclass(frozen=True)

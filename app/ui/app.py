@@ -25,6 +25,7 @@ from app import APP_ID, APP_NAME, __version__
 from app.storage.logging_setup import redact, setup_logging
 from app.ui.events import expect_first_paint
 from app.ui.first_paint import FirstPaint, show_and_paint
+from app.ui.qt_plugin_folders import leave_out_media_backend
 from app.ui.theme import ThemeManager, app_icon
 from app.ui.ui_thread_gc import collect_on_the_ui_thread
 
@@ -122,6 +123,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     paint_on_the_ui_thread_only()
+    leave_out_media_backend()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )

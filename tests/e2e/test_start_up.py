@@ -21,6 +21,7 @@ HEAVY = (
     "asyncio",
     "qasync",
     "ssl",
+    "_hashlib",  # OpenSSL's libcrypto
 )
 WATCH_PAINT = f"""
 import linecache

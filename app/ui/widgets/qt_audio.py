@@ -14,6 +14,8 @@ from app.services.system_parts import sound_unavailable
 
 log = logging.getLogger(__name__)
 
+NO_BACKEND_WARNING = "No QtMultimedia backends found."
+
 _module: ModuleType | None = None
 _reason: str | None = None
 
@@ -39,8 +41,32 @@ def multimedia() -> ModuleType:
         _reason = sound_unavailable(str(exc))
         log.warning("Qt Multimedia is not available: %s", exc)
         raise SoundUnavailable(_reason) from exc
+    _start_devices_quietly(QtMultimedia)
     _module = QtMultimedia
     return _module
+
+
+def _start_devices_quietly(module: ModuleType) -> None:
+    """Ask for the devices once, so Qt Multimedia starts, without its warning that it has no
+    media backend: the app leaves that plugin out on purpose (``app.ui.qt_plugin_folders``).
+    Qt's other messages meanwhile go to the log."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def to_log(kind: QtMsgType, _context: object, message: str) -> None:
+        if message.startswith(NO_BACKEND_WARNING):
+            return
+        level = (
+            logging.DEBUG
+            if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
+            else logging.WARNING
+        )
+        log.log(level, "Qt: %s", message)
+
+    previous = qInstallMessageHandler(to_log)
+    try:
+        module.QMediaDevices.audioOutputs()
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def unavailable_reason() -> str:

@@ -1,0 +1,65 @@
+"""The folder of links that stands for Qt's plugin folder without one of its entries."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.ui.qt_plugin_folders import folder_without
+
+
+@pytest.fixture
+def plugins(tmp_path: Path) -> Path:
+    root = tmp_path / "plugins"
+    for name in ("imageformats", "platforms", "multimedia"):
+        (root / name).mkdir(parents=True)
+        (root / name / f"lib{name}.so").write_bytes(b"\x7fELF")
+    return root
+
+
+def test_every_entry_but_the_left_out_one_is_linked(plugins: Path, tmp_path: Path) -> None:
+    view = folder_without(plugins, "multimedia", tmp_path / "views")
+    assert sorted(link.name for link in view.iterdir()) == ["imageformats", "platforms"]
+    assert (view / "imageformats" / "libimageformats.so").read_bytes() == b"\x7fELF"
+    assert os.readlink(view / "platforms") == str(plugins / "platforms")
+
+
+def test_links_follow_the_plugin_folder_as_it_changes(plugins: Path, tmp_path: Path) -> None:
+    views = tmp_path / "views"
+    view = folder_without(plugins, "multimedia", views)
+    (plugins / "platforms").rename(plugins / "platforms-old")
+    (plugins / "iconengines").mkdir()
+    (view / ".imageformats.99").symlink_to(plugins / "imageformats")  # left by a killed start
+    assert folder_without(plugins, "multimedia", views) == view
+    assert sorted(link.name for link in view.iterdir()) == [
+        "iconengines",
+        "imageformats",
+        "platforms-old",
+    ]
+
+
+def test_a_link_that_points_elsewhere_is_made_again(plugins: Path, tmp_path: Path) -> None:
+    views = tmp_path / "views"
+    view = folder_without(plugins, "multimedia", views)
+    (view / "platforms").unlink()
+    (view / "platforms").symlink_to(tmp_path)
+    folder_without(plugins, "multimedia", views)
+    assert os.readlink(view / "platforms") == str(plugins / "platforms")
+
+
+def test_each_plugin_folder_has_its_own_view(plugins: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other-plugins"
+    (other / "platforms").mkdir(parents=True)
+    views = tmp_path / "views"
+    assert folder_without(plugins, "multimedia", views) != folder_without(
+        other, "multimedia", views
+    )
+
+
+def test_a_views_folder_that_cannot_be_made_is_an_error(plugins: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "views"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OSError):
+        folder_without(plugins, "multimedia", blocked)
