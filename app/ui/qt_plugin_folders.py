@@ -12,6 +12,7 @@ PySide6 but ``multimedia``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import zlib
@@ -37,7 +38,8 @@ def folder_without(root: Path, left_out: str, views: Path) -> Path:
     wanted = {entry.name: entry.path for entry in os.scandir(root) if entry.name != left_out}
     for entry in os.scandir(view):
         if entry.name not in wanted:
-            os.unlink(entry.path)
+            with contextlib.suppress(FileNotFoundError):  # another start took it away
+                os.unlink(entry.path)
     for name, target in wanted.items():
         link = view / name
         try:
@@ -45,9 +47,11 @@ def folder_without(root: Path, left_out: str, views: Path) -> Path:
                 continue
         except OSError:  # missing, or not a link
             pass
-        made = view / f".{name}.{os.getpid()}"
+        # made beside the view, then moved in: another instance starting at the same time
+        # neither sees a half-made link nor takes this one for a stale entry
+        made = views / f".{view.name}-{name}.{os.urandom(4).hex()}"
         os.symlink(target, made)
-        os.replace(made, link)  # another instance may be making the same link
+        os.replace(made, link)
     return view
 
 

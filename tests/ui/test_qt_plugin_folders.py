@@ -31,7 +31,7 @@ def test_links_follow_the_plugin_folder_as_it_changes(plugins: Path, tmp_path: P
     view = folder_without(plugins, "multimedia", views)
     (plugins / "platforms").rename(plugins / "platforms-old")
     (plugins / "iconengines").mkdir()
-    (view / ".imageformats.99").symlink_to(plugins / "imageformats")  # left by a killed start
+    (view / "stale").symlink_to(plugins / "imageformats")  # a plugin folder no longer there
     assert folder_without(plugins, "multimedia", views) == view
     assert sorted(link.name for link in view.iterdir()) == [
         "iconengines",
@@ -63,3 +63,28 @@ def test_a_views_folder_that_cannot_be_made_is_an_error(plugins: Path, tmp_path:
     blocked.write_text("not a folder", encoding="utf-8")
     with pytest.raises(OSError):
         folder_without(plugins, "multimedia", blocked)
+
+
+def test_starts_at_the_same_time_each_get_the_whole_view(plugins: Path, tmp_path: Path) -> None:
+    import threading
+
+    views = tmp_path / "views"
+    made: list[Path] = []
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            made.append(folder_without(plugins, "multimedia", views))
+        except OSError as exc:
+            failed.append(exc)
+
+    for _round in range(20):
+        for link in views.glob("*/*"):
+            link.unlink()
+        starts = [threading.Thread(target=start) for _ in range(4)]
+        for thread in starts:
+            thread.start()
+        for thread in starts:
+            thread.join()
+    assert failed == []
+    assert sorted(link.name for link in made[0].iterdir()) == ["imageformats", "platforms"]
