@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.services.digests import blake2s_hex
+
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -88,11 +90,8 @@ def render_math(tex: str, *, display: bool, colour: str, size: float) -> MathIma
         raise InvalidMath(tex) from exc
     if "<merror" in mathml or _UNKNOWN_COMMAND.search(mathml):
         raise InvalidMath(tex)
-    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
-
-    digest = hashlib.blake2s(f"{display}|{colour}|{size}|{source}".encode(), digest_size=10)
     return MathImage(
-        key=digest.hexdigest(),
+        key=blake2s_hex(f"{display}|{colour}|{size}|{source}".encode(), 10),
         svg=svg.encode("utf-8"),
         width=float(width),
         height=float(height),

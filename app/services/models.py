@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from app.api.errors import ApiError
 from app.api.types import ModelInfo, ModelKind, ModelList
 from app.errors import describe
+from app.services.digests import sha256_hex
 from app.storage.atomic import write_json_atomic
 from app.storage.paths import cache_dir
 
@@ -116,12 +118,13 @@ class ModelCache:
         self.base_url = base_url
         self._folder = folder
 
+    @functools.cached_property
+    def _name(self) -> str:
+        return f"models-{sha256_hex(self.base_url.rstrip('/').encode())[:16]}.json"
+
     @property
     def path(self) -> Path:
-        import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
-
-        digest = hashlib.sha256(self.base_url.rstrip("/").encode()).hexdigest()[:16]
-        return (self._folder or cache_dir()) / f"models-{digest}.json"
+        return (self._folder or cache_dir()) / self._name
 
     def load(self) -> _CachedList | None:
         try:

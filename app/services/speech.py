@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import json
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app.api.audio_format import sniff_audio_format
 from app.api.errors import InvalidInputError, ResponseFormatError
 from app.api.types import Cost, SpeechAudio
+from app.services.digests import sha256_hex
 from app.services.text_chunks import split_text
 from app.services.usage import speech_record
 from app.services.voices import (
@@ -25,6 +25,7 @@ from app.services.voices import (
     family_for,
 )
 from app.storage.atomic import write_bytes_atomic
+from app.storage.ids import random_id
 from app.storage.paths import media_dir
 from app.storage.speech_store import SpeechRecord, SpeechStore
 
@@ -170,9 +171,7 @@ def preview_key(model: str, voice: str, options: dict[str, object]) -> str:
     """A stable name for the preview of one (model, voice, options)."""
     body = build_body(model, PREVIEW_SENTENCE, voice, options)
     text = json.dumps(body, sort_keys=True, ensure_ascii=False)
-    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
-
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return sha256_hex(text.encode())[:32]
 
 
 def cached_preview(model: str, voice: str, options: dict[str, object]) -> Path | None:
@@ -275,9 +274,7 @@ class SpeechService:
         """Write the audio under ``media_dir("tts")`` and add it to the history."""
         audio = joined.audio
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = (
-            media_dir("tts") / f"speech-{stamp}-{uuid.uuid4().hex[:6]}.{file_suffix(audio.format)}"
-        )
+        target = media_dir("tts") / f"speech-{stamp}-{random_id(3)}.{file_suffix(audio.format)}"
 
         def write() -> SpeechRecord:
             write_bytes_atomic(target, audio.data)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.services.digests import blake2s_hex
+
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ElementTree
 
@@ -113,14 +115,10 @@ def safe_svg(code: str) -> SvgPicture:
     ElementTree.register_namespace("", SVG_NS)
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     svg = ElementTree.tostring(root, encoding="utf-8")
-    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
-
-    key = hashlib.blake2s(svg, digest_size=10).hexdigest()
+    key = blake2s_hex(svg, 10)
     return SvgPicture(key=key, svg=svg, width=width, height=height)
 
 
 def code_key(code: str) -> str:
     """A short name for a code block's text (what its Preview link toggles)."""
-    import hashlib  # loads OpenSSL's libcrypto: not before the window's first paint
-
-    return hashlib.blake2s(code.strip().encode("utf-8"), digest_size=8).hexdigest()
+    return blake2s_hex(code.strip().encode("utf-8"), 8)

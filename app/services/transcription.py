@@ -13,7 +13,6 @@ import logging
 import mimetypes
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from app.api.types import Cost, Segment, Transcript, Word
 from app.services.stream_bridge import on_loop
 from app.services.stt_families import SttChoices, build_options
 from app.services.usage import transcription_record
+from app.storage.ids import random_id
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient
@@ -187,7 +187,7 @@ def prepare_upload(path: Path, max_bytes: int) -> PreparedUpload:
     if upload.stat().st_size <= max_bytes:
         prepared.parts = [media_audio.AudioPart(path=upload, start=0.0, duration=0.0)]
         return prepared
-    prepared.work_dir = cache_dir() / "stt-parts" / uuid.uuid4().hex
+    prepared.work_dir = cache_dir() / "stt-parts" / random_id(16)
     fmt = "wav" if upload.suffix.lower() == ".wav" else "mp3"
     try:
         prepared.parts = media_audio.split_for_upload(upload, max_bytes, prepared.work_dir, fmt)

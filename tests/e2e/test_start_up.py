@@ -22,6 +22,7 @@ HEAVY = (
     "qasync",
     "ssl",
     "_hashlib",  # OpenSSL's libcrypto
+    "uuid",  # and platform with it
 )
 WATCH_PAINT = f"""
 import linecache

@@ -15,9 +15,9 @@ import itertools
 import os
 
 import qasync
-from PySide6.QtWidgets import QApplication
 
 from app.services.context import Services
+from app.ui.app import create_application
 from app.ui.chat.tab import ChatTab
 from app.ui.main_window import MainWindow
 from tests.reliability.crash_child import stored
@@ -40,7 +40,7 @@ async def chat(window: MainWindow) -> None:
 
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication([])
+    app = create_application()
     services = Services()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -149,9 +149,9 @@ def test_without_a_sound_server_the_player_says_so(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication
+        from app.ui.app import create_application
         from app.ui.widgets.audio_player import AudioPlayer
-        app = QApplication([])
+        app = create_application()
         player = AudioPlayer()
         # A decode that ends before app.exec() starts emits loaded at once: quit must be queued.
         player.loaded.connect(lambda _d: (player.play(), QTimer.singleShot(0, app.quit)))

@@ -132,9 +132,9 @@ def test_without_an_input_the_button_says_why(qtbot: Any, tmp_path: Path) -> Non
 def test_without_a_sound_server_recording_is_unavailable(tmp_path: Path) -> None:
     script = textwrap.dedent(
         """
-        from PySide6.QtWidgets import QApplication
+        from app.ui.app import create_application
         from app.ui.widgets.recorder import RecordControl
-        app = QApplication([])
+        app = create_application()
         control = RecordControl("sttRecord")
         control.show()
         print(control.button.isEnabled())

@@ -49,20 +49,25 @@ def multimedia() -> ModuleType:
 def _start_devices_quietly(module: ModuleType) -> None:
     """Ask for the devices once, so Qt Multimedia starts, without its warning that it has no
     media backend: the app leaves that plugin out on purpose (``app.ui.qt_plugin_folders``).
-    Qt's other messages meanwhile go to the log."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    Qt's other messages meanwhile go where they would have gone: to the handler installed from
+    Python before, else to the log. (The app installs none from C++, which this would hide.)"""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
-    def to_log(kind: QtMsgType, _context: object, message: str) -> None:
+    def without_backend_warning(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if message.startswith(NO_BACKEND_WARNING):
             return
-        level = (
-            logging.DEBUG
-            if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
-            else logging.WARNING
-        )
-        log.log(level, "Qt: %s", message)
+        if previous is not None:
+            previous(kind, context, message)
+            return
+        log.log(levels.get(kind, logging.WARNING), "Qt (%s): %s", context.category, message)
 
-    previous = qInstallMessageHandler(to_log)
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    previous = qInstallMessageHandler(without_backend_warning)
     try:
         module.QMediaDevices.audioOutputs()
     finally:
