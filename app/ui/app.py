@@ -191,7 +191,8 @@ def run_gui(
     theme.apply()
 
     expect_first_paint()
-    window = MainWindow(services, theme=theme, lazy_tabs=True)
+    with theme.style_sheet_after_building():
+        window = MainWindow(services, theme=theme, lazy_tabs=True)
     reporter.attach(window)
     first_paint = FirstPaint(window)  # connected first: it sees the paint before later work
     ticker = _install_signal_handlers(window.close)

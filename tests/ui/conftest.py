@@ -63,7 +63,8 @@ def open_window(qtbot: Any, qapp: QApplication, qloop: Any) -> Iterator[Callable
         services.settings.max_retries = 0
         theme = ThemeManager(qapp, services.settings.theme)
         theme.apply()
-        window = MainWindow(services, theme=theme)
+        with theme.style_sheet_after_building():
+            window = MainWindow(services, theme=theme)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
