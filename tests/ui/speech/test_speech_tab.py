@@ -143,11 +143,14 @@ def test_preview_all_steps_through_voices(
     pick_model(speech_tab, "openai/tts-1")
     speech_tab.voice_combo.select_voice("alloy")
     qtbot.mouseClick(speech_tab.findChild(QPushButton, "ttsPreviewAll"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(tts_requests(fake_api)) == 1, timeout=WAIT_MS)
+    # each preview is heard before the next step: a preview is kept once it has arrived, so a
+    # voice stepped back to while its first preview is still on its way is asked for again
+    qtbot.waitUntil(lambda: speech_tab.now_playing.text() == "Preview: alloy", timeout=WAIT_MS)
     next_button = speech_tab.next_voice_button
     assert next_button.isVisible()
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(tts_requests(fake_api)) == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: speech_tab.now_playing.text() == "Preview: ash", timeout=WAIT_MS)
+    assert len(tts_requests(fake_api)) == 2
     qtbot.mouseClick(speech_tab.previous_voice_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: speech_tab.voice_combo.current_voice() == "alloy", timeout=WAIT_MS)
     qtbot.wait(300)
