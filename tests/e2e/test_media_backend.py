@@ -72,3 +72,19 @@ def test_a_cache_folder_that_cannot_hold_the_links_keeps_qt_as_it_is(tmp_path: P
     assert "media backend loaded: True" in lines, lines
     assert "image formats: gif jpeg png svg webp" in lines, lines
     assert "icon drawn: True" in lines, lines
+
+
+def test_a_plugin_folder_of_the_persons_own_gets_its_own_linked_folder(tmp_path: Path) -> None:
+    own = tmp_path / "my-plugins"
+    (own / "multimedia").mkdir(parents=True)
+    (own / "styles").mkdir()
+    cache = tmp_path / "cache"
+    done = run_python(
+        "-c", ASK_FOR_SOUND, env={"XDG_CACHE_HOME": str(cache), "QT_PLUGIN_PATH": str(own)}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "media backend loaded: False" in done.stdout.splitlines(), done.stdout
+    folders = list((cache / "aiml-desktop" / "qt-plugins").iterdir())
+    assert len(folders) == 2
+    mine = [folder for folder in folders if (folder / "styles").is_symlink()]
+    assert len(mine) == 1 and not (mine[0] / "multimedia").exists()
