@@ -36,10 +36,6 @@ def tools_config_path() -> Path:
     return config_dir() / "tools.json"
 
 
-def new_server_id() -> str:
-    return random_id()
-
-
 @dataclass(frozen=True)
 class McpServerConfig:
     """One MCP server as the person set it up.
@@ -62,7 +58,7 @@ class McpServerConfig:
     url: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     enabled: bool = True
-    id: str = field(default_factory=new_server_id)
+    id: str = field(default_factory=random_id)
 
     def problem(self) -> str | None:
         """A sentence saying what is missing, or None when the server can be started."""
@@ -158,7 +154,7 @@ def _server_from(data: dict[str, Any], secrets: dict[str, Any]) -> McpServerConf
     args = data.get("args")
     transport = data.get("transport")
     return McpServerConfig(
-        id=str(data.get("id") or new_server_id()),
+        id=str(data.get("id") or random_id()),
         name=data["name"],
         transport=transport if isinstance(transport, str) and transport in TRANSPORTS else STDIO,
         command=str(data.get("command") or ""),

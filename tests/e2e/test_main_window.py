@@ -7,14 +7,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import run_python
+from tests.e2e.processes import REPO, run_python
 from tests.fake_api import Fault
 
-REPO = Path(__file__).resolve().parents[2]
 START_GUI = (
     "import sys; from app.ui.app import run_gui; sys.exit(run_gui(self_test='-t' in sys.argv))"
 )

@@ -35,9 +35,11 @@ print("icon drawn:", not icon("send").pixmap(24, 24).isNull())
 """
 
 
-def _ask_for_sound(cache: Path) -> tuple[list[str], str]:
-    # without a plugin folder of the person's own (QT_PLUGIN_PATH), which would get its own
-    done = run_python("-c", ASK_FOR_SOUND, env={"XDG_CACHE_HOME": str(cache), "QT_PLUGIN_PATH": ""})
+def _ask_for_sound(cache: Path, own_plugins: Path | None = None) -> tuple[list[str], str]:
+    # QT_PLUGIN_PATH: a plugin folder of the person's own, which gets a linked folder of its own
+    plugin_path = str(own_plugins) if own_plugins is not None else ""
+    env = {"XDG_CACHE_HOME": str(cache), "QT_PLUGIN_PATH": plugin_path}
+    done = run_python("-c", ASK_FOR_SOUND, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines(), done.stderr
 
@@ -79,11 +81,8 @@ def test_a_plugin_folder_of_the_persons_own_gets_its_own_linked_folder(tmp_path:
     (own / "multimedia").mkdir(parents=True)
     (own / "styles").mkdir()
     cache = tmp_path / "cache"
-    done = run_python(
-        "-c", ASK_FOR_SOUND, env={"XDG_CACHE_HOME": str(cache), "QT_PLUGIN_PATH": str(own)}
-    )
-    assert done.returncode == 0, done.stderr
-    assert "media backend loaded: False" in done.stdout.splitlines(), done.stdout
+    lines, _errors = _ask_for_sound(cache, own)
+    assert "media backend loaded: False" in lines, lines
     folders = list((cache / "aiml-desktop" / "qt-plugins").iterdir())
     assert len(folders) == 2
     mine = [folder for folder in folders if (folder / "styles").is_symlink()]
