@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import dataclasses
 import functools
+import gc
 import getpass
 import inspect
 import json
@@ -744,6 +745,9 @@ def connection_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_gui(*, self_test: bool = False, **connection: Any) -> int:
+    # The window collects garbage on its UI thread from its first paint on
+    # (app/ui/ui_thread_gc.py): until then, collecting would only walk the modules loading.
+    gc.disable()
     from app.ui.app import run_gui
 
     return run_gui(self_test=self_test, **connection)

@@ -184,13 +184,13 @@ def run_gui(
     from app.services.context import Services
     from app.ui.main_window import MainWindow
 
+    expect_first_paint()
     app = create_application(argv)
     app.setQuitOnLastWindowClosed(False)
     services = Services(base_url=base_url, dialect=dialect)
     theme = ThemeManager(app, services.settings.theme)
     theme.apply()
 
-    expect_first_paint()
     with theme.style_sheet_after_building():
         window = MainWindow(services, theme=theme, lazy_tabs=True)
     reporter.attach(window)

@@ -6,6 +6,9 @@ holds a Qt object, and destroy that object off the UI thread, which Qt does not 
 crash some time later, anywhere. So the automatic collector is switched off and the UI thread
 collects on a short timer, each generation when its threshold says so, as Python would have.
 Objects without cycles are still freed at once by reference counting, on any thread.
+
+While the window starts, nothing is collected until it has been painted: the objects made by
+then are nearly all alive, and walking them would only delay the first paint.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+from app.ui.events import after_first_paint
+
 INTERVAL_MS = 100
 
 
 class UiThreadCollector(QObject):
     """Collects garbage cycles on the UI thread every ``INTERVAL_MS``, instead of Python's
-    automatic collector."""
+    automatic collector, from the window's first paint on (at once without a window)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -27,7 +32,7 @@ class UiThreadCollector(QObject):
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.collect_due)
         gc.disable()
-        self._timer.start()
+        after_first_paint(self._timer.start)
 
     def collect_due(self) -> None:
         """Collect the generations whose counts passed their thresholds."""
