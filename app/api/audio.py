@@ -12,6 +12,7 @@ from typing import Any
 import requests
 
 from app.api.audio_format import sniff_audio_format
+from app.api.audio_types import SpeechAudio, Transcript
 from app.api.errors import (
     ApiTimeoutError,
     CancelledByUser,
@@ -23,7 +24,6 @@ from app.api.multipart import MultipartFileBody
 from app.api.stt_parsing import JobState, generation_id_of, job_state, parse_transcript
 from app.api.transport import Transport, decode_json, quote_path_segment
 from app.api.tts_parsing import locate_audio
-from app.api.types import SpeechAudio, Transcript
 from app.api.values import parse_cost
 
 log = logging.getLogger(__name__)

@@ -23,6 +23,7 @@ from app.api.chat_parsing import (
     parse_chat_completion,
     parse_chat_event,
 )
+from app.api.chat_types import ChatChunk, ChatCompletion
 from app.api.chunked import chunked_reader
 from app.api.errors import (
     ApiConnectionError,
@@ -34,7 +35,6 @@ from app.api.errors import (
 from app.api.sampling import check_sampling
 from app.api.sse import SseDecoder, SseEvent
 from app.api.transport import Transport, decode_json
-from app.api.types import ChatChunk, ChatCompletion
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from app.api.chat_types import ChatChunk, ChatCompletion, ToolCallPart
 from app.api.errors import ResponseFormatError, StreamError
 from app.api.errors import parse_error_body as parse_error_message
-from app.api.types import ChatChunk, ChatCompletion, Cost, ToolCallPart, Usage
+from app.api.types import Cost, Usage
 from app.api.values import as_dict, as_int, as_list, as_str, cost_from_meta, parse_cost, parse_usage
 
 _fast_loads: Callable[[str], Any] | None

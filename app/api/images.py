@@ -23,9 +23,9 @@ from app.api.image_parsing import (
     image_seed,
     sniff_image_mime,
 )
+from app.api.image_types import GeneratedImage, ImageResult
 from app.api.multipart import form_value
 from app.api.transport import Transport, decode_json
-from app.api.types import GeneratedImage, ImageResult
 from app.api.values import parse_cost
 
 log = logging.getLogger(__name__)

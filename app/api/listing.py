@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.billing_types import Transaction, TransactionPage
 from app.api.errors import NotFoundError, ResponseFormatError
 from app.api.models_catalog import holds_model_list, parse_model, parse_model_list
 from app.api.transport import Transport, decode_json, quote_path_segment
-from app.api.types import Balance, ModelInfo, ModelList, Transaction, TransactionPage
+from app.api.types import Balance, ModelInfo, ModelList
 from app.api.values import CREDITS_PER_USD, as_dict, as_float, as_list, as_str
 
 MODELS_PATH = "/v1/models"

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from app.api.audio_types import Segment, Transcript, Word
 from app.api.errors import ResponseFormatError
-from app.api.types import Cost, Segment, Transcript, Word
+from app.api.types import Cost
 from app.api.values import (
     as_dict,
     as_float,

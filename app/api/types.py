@@ -1,14 +1,16 @@
-"""Frozen value types returned by the API client.
+"""Frozen value types returned by the API client: model kinds, the model list, costs, usage and
+the balance.
 
 Parsers build these tolerantly from the gateway's many shapes (API_NOTES §8): unknown keys are
 ignored, missing optional keys become ``None`` or empty, and nothing here knows about HTTP.
+The types of one kind of request live beside this module: ``chat_types``, ``image_types``,
+``audio_types`` and ``billing_types``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class ModelKind(StrEnum):
@@ -75,141 +77,6 @@ class ModelList:
 
 
 @dataclass(frozen=True, slots=True)
-class ToolCallPart:
-    """A tool call the model asked for, or (in a stream) a piece of one.
-
-    In a stream, the pieces with one ``index`` add up to a call: ``id`` and ``name`` come
-    once, ``arguments`` (JSON text) arrives in pieces. In a finished reply each part is whole.
-    """
-
-    index: int
-    id: str | None = None
-    name: str | None = None
-    arguments: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ChatCompletion:
-    """A finished (non-streamed, or assembled from a stream) chat or text completion."""
-
-    content: str
-    reasoning: str = ""
-    id: str | None = None
-    model: str | None = None
-    created: int | None = None
-    finish_reason: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    cost: Cost = field(default_factory=Cost)
-    tool_calls: tuple[ToolCallPart, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ChatChunk:
-    """One decoded streaming event. Empty-``choices`` usage chunks carry only usage/cost."""
-
-    content: str = ""
-    reasoning: str = ""
-    id: str | None = None
-    model: str | None = None
-    created: int | None = None
-    finish_reason: str | None = None
-    usage: Usage | None = None
-    cost: Cost | None = None
-    tool_calls: tuple[ToolCallPart, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class GeneratedImage:
-    """One image: its bytes once downloaded/decoded, and whatever the response said of it."""
-
-    data: bytes
-    mime_type: str
-    source_url: str | None = None
-    width: int | None = None
-    height: int | None = None
-    seed: int | None = None
-    revised_prompt: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImageResult:
-    images: tuple[GeneratedImage, ...]
-    cost: Cost = field(default_factory=Cost)
-    seed: int | None = None
-    description: str = ""
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    text: str
-    start: float
-    end: float
-    speaker: str | None = None
-    confidence: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A stretch of transcript; times in seconds."""
-
-    text: str
-    start: float
-    end: float
-    speaker: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    """Every STT result shape (Deepgram, AssemblyAI, OpenAI, MAI) normalised; times in seconds."""
-
-    text: str
-    segments: tuple[Segment, ...] = ()
-    words: tuple[Word, ...] = ()
-    language: str | None = None
-    duration: float | None = None
-    cost: Cost = field(default_factory=Cost)
-
-    @property
-    def speakers(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for seg in self.segments:
-            if seg.speaker is not None:
-                seen.setdefault(seg.speaker, None)
-        return tuple(seen)
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechAudio:
-    """Synthesised audio. ``format`` comes from the bytes' magic, never from a URL or request."""
-
-    data: bytes
-    format: str  # "wav" | "mp3" | "ogg" | "flac" | "aac" | "webm" | "pcm" | "unknown"
-    source_url: str | None = None
-    cost: Cost = field(default_factory=Cost)
-
-
-@dataclass(frozen=True, slots=True)
 class Balance:
     amount: float
     currency: str = "USD"
-
-
-@dataclass(frozen=True, slots=True)
-class Transaction:
-    """One row of ``/v2/billing/transactions``: a charge or a top-up of the account."""
-
-    created_at: str
-    direction: str  # "CHARGE" | "TOPUP"
-    type: str  # "MODEL_USAGE", "PAYMENT", "BONUS", "REFUND", …
-    usd: float | None = None
-    credits: float | None = None
-    model: str | None = None
-    reference_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionPage:
-    transactions: tuple[Transaction, ...]
-    next_cursor: str | None = None
-    has_more: bool = False

@@ -10,8 +10,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from app.api.chat_parsing import ChunkAccumulator
+from app.api.chat_types import ChatChunk, ChatCompletion
 from app.api.errors import BadRequestError, InvalidInputError, NotFoundError
-from app.api.types import ChatChunk, ChatCompletion
 from app.services.data_urls import data_url
 from app.services.usage import StreamTally, completion_record
 

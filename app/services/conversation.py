@@ -30,7 +30,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from app.api.errors import ApiError, describe
-from app.api.types import ChatCompletion
 from app.services.chat_history import (
     Attachment,
     ChatHistory,
@@ -59,7 +58,7 @@ from app.services.tool_types import (
 if TYPE_CHECKING:
     import asyncio
 
-    from app.api.types import ToolCallPart
+    from app.api.chat_types import ChatCompletion, ToolCallPart
     from app.services.chat import ReplyRecorder
     from app.services.context import Services
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from app.api.errors import ApiError, BadRequestError, UnprocessableEntityError
-from app.api.types import ImageResult
+from app.api.image_types import ImageResult
 
 REFUSAL_LEAD = "The model refused this prompt under its content policy"
 

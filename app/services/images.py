@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.api.errors import ApiError, ApiStatusError, InvalidInputError, ResponseFormatError
-from app.api.types import GeneratedImage, ImageResult
+from app.api.image_types import GeneratedImage, ImageResult
 from app.media.image_inputs import ImageCodec
 from app.media.images import (
     MAX_IMAGE_BYTES,

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.api.audio_format import sniff_audio_format
+from app.api.audio_types import SpeechAudio
 from app.api.errors import InvalidInputError, ResponseFormatError
-from app.api.types import Cost, SpeechAudio
+from app.api.types import Cost
 from app.services.digests import sha256_hex
 from app.services.text_chunks import split_text
 from app.services.usage import speech_record

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.api.audio_types import Transcript
 from app.api.errors import CancelledByUser
-from app.api.types import Transcript
 from app.errors import EXPECTED_ERRORS, UserInputError, describe
 from app.services import transcript_formats
 from app.services.transcription import check_url

@@ -13,9 +13,8 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.api.types import ToolCallPart
 from app.services.tool_types import (
     DEFAULT_CALL_TIMEOUT,
     DEFAULT_RESULT_LIMIT,
@@ -27,6 +26,9 @@ from app.services.tool_types import (
     ToolSpec,
     truncate_result,
 )
+
+if TYPE_CHECKING:
+    from app.api.chat_types import ToolCallPart
 
 log = logging.getLogger(__name__)
 

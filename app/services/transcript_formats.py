@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from app.api.types import Segment, Transcript, Word
+from app.api.audio_types import Segment, Transcript, Word
 from app.errors import UserInputError
 
 MAX_CUE_SECONDS = 7.0

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.api.audio_format import sniff_audio_format
+from app.api.audio_types import Segment, Transcript, Word
 from app.api.errors import ApiStatusError, InvalidInputError
-from app.api.types import Cost, Segment, Transcript, Word
+from app.api.types import Cost
 from app.services.stream_bridge import on_loop
 from app.services.stt_families import SttChoices, build_options
 from app.services.usage import transcription_record

@@ -16,22 +16,16 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from app.api.types import (
-    Balance,
-    ChatChunk,
-    ChatCompletion,
-    Cost,
-    ImageResult,
-    SpeechAudio,
-    Transaction,
-    Transcript,
-    Usage,
-)
+from app.api.types import Balance, Cost, Usage
 from app.services.usage_report import UsageReport, build_report, day_bounds, usage_csv
 from app.storage.usage_store import BalanceSample, UsageRecord, UsageStore
 
 if TYPE_CHECKING:
+    from app.api.audio_types import SpeechAudio, Transcript
+    from app.api.billing_types import Transaction
+    from app.api.chat_types import ChatChunk, ChatCompletion
     from app.api.embeddings import Embeddings  # its transport loads requests: not at start
+    from app.api.image_types import ImageResult
     from app.services.service_context import ServiceContext
 
 log = logging.getLogger(__name__)

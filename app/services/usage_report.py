@@ -9,10 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.api.types import Transaction
 from app.storage.usage_store import TABS, UsageRecord
+
+if TYPE_CHECKING:
+    from app.api.billing_types import Transaction
 
 USD_PER_CREDIT = 1 / 2_000_000
 GROUPINGS = ("day", "tab", "model")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
     from pydub import AudioSegment
 
-    from app.api.types import SpeechAudio
+    from app.api.audio_types import SpeechAudio
     from app.services.context import Services
 
 log = logging.getLogger(__name__)

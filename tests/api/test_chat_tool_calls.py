@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from app.api.chat_parsing import ChunkAccumulator, parse_chat_chunk
+from app.api.chat_types import ToolCallPart
 from app.api.client import ApiClient
-from app.api.types import ToolCallPart
 from tests.fake_api import FakeApi
 
 TOOLS = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]

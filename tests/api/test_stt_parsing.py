@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.api.audio_types import Word
 from app.api.errors import ResponseFormatError
 from app.api.stt_parsing import generation_id_of, group_words, job_state, parse_transcript
-from app.api.types import Cost, Word
+from app.api.types import Cost
 
 DEEPGRAM_RESULT = {
     "metadata": {

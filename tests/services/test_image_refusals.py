@@ -7,8 +7,9 @@ import json
 import pytest
 
 from app.api.errors import status_error
+from app.api.image_types import GeneratedImage, ImageResult
 from app.api.images import NoImageError
-from app.api.types import Cost, GeneratedImage, ImageResult
+from app.api.types import Cost
 from app.services.image_refusals import (
     REFUSAL_LEAD,
     refusal_for_error,

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from app.api.audio_format import sniff_audio_format
+from app.api.audio_types import SpeechAudio
 from app.api.errors import InvalidInputError
-from app.api.types import GeneratedImage, SpeechAudio
+from app.api.image_types import GeneratedImage
 from app.services.context import Services, client_config
 from app.services.images import save_image, sidecar_path
 from app.services.speech import save_audio, speech_body

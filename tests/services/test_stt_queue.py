@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.api.types import Segment
+from app.api.audio_types import Segment
 from app.services.context import Services
 from app.services.stt_queue import SttQueue
 from tests.fake_api import FakeApi, Fault

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from app.api.types import Segment, Transcript, Word
+from app.api.audio_types import Segment, Transcript, Word
 from app.errors import UserInputError
 from app.services.transcript_formats import (
     MAX_CUE_CHARS,

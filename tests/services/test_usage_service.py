@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.api.billing_types import Transaction
 from app.api.errors import AuthenticationError
-from app.api.types import Transaction
 from app.services.context import Services
 from app.services.image_families import cli_body
 from app.services.usage import UsageFilter

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.types import SpeechAudio
+from app.api.audio_types import SpeechAudio
 from app.media.audio import Pcm
 from app.services.speech import AUDIO_FORMATS, SpeechRequest, estimated_usd
 from app.services.system_parts import audio_decoder_missing

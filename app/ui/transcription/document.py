@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.api.types import Segment, Transcript, Word
+from app.api.audio_types import Segment, Transcript, Word
 from app.services.transcript_formats import cues, speaker_label
 
 

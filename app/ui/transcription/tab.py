@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.types import Transcript
+from app.api.audio_types import Transcript
 from app.errors import UserInputError, describe
 from app.services.stt_families import build_options
 from app.services.stt_queue import SttQueue

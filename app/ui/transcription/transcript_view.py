@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.types import Segment, Transcript
+from app.api.audio_types import Segment, Transcript
 from app.ui.transcription.document import clock, label_for, rebuild, shown_segments
 
 ANCHOR_PREFIX = "cue:"
