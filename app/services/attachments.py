@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.services.documents import ExtractedDocument
-from app.services.knowledge import context_block, passages_of
-from app.storage.knowledge_store import KnowledgeStore, Passage
+if TYPE_CHECKING:
+    from app.services.documents import ExtractedDocument
+    from app.storage.knowledge_store import Passage
 
 DEFAULT_CONTEXT_TOKENS = 100_000
 RETRIEVED_PASSAGES = 8
@@ -61,6 +62,10 @@ def attach(
     parts = [whole_text(document) for document in whole]
     passages: list[Passage] = []
     if too_big:
+        # retrieval's store and index: loaded only when a document does not fit
+        from app.services.knowledge import context_block, passages_of
+        from app.storage.knowledge_store import KnowledgeStore
+
         store = KnowledgeStore(":memory:")
         try:
             base = store.create("attachments")

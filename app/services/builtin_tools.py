@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 from app.api.errors import ApiError
@@ -33,84 +32,14 @@ class BuiltinTool:
     run: Callable[[dict[str, Any], Runner, ToolConfig], Awaitable[str]]
 
 
-_SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas"}
-_BLOCKS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "table",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "pre",
-    "blockquote",
-    "hr",
-    "dt",
-    "dd",
-    "figcaption",
-    "form",
-    "title",
-}
-
-
-class _TextOfHtml(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag in _SKIPPED:
-            self._skip += 1
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("• ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in _SKIPPED and self._skip:
-            self._skip -= 1
-        if tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(data)
-
-
 def html_to_text(html: str) -> str:
     """The readable text of an HTML page: no scripts or styles, one paragraph a line."""
-    parser = _TextOfHtml()
-    parser.feed(html)
-    parser.close()
-    lines = (
-        re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n")
-    )
+    from app.services.html_text import page_text  # html.parser: loaded for a first page
+
+    page = page_text(html)
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in page.body.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    title = " ".join(parser.title.split())
-    return f"# {title}\n\n{text}" if title else text
+    return f"# {page.title}\n\n{text}" if page.title else text
 
 
 async def _fetch_web_page(arguments: dict[str, Any], runner: Runner, config: ToolConfig) -> str:

@@ -15,8 +15,6 @@ and stops between pages when ``cancelled`` is set.
 
 from __future__ import annotations
 
-import csv
-import html.parser
 import io
 import math
 import threading
@@ -297,6 +295,8 @@ def _read_text(
 
 def _read_csv(name: str, data: bytes, progress: Progress, cancelled: threading.Event) -> list[Page]:
     del cancelled
+    import csv  # loaded for a first table, not with the window
+
     text = _decode(name, data)
     delimiter = "\t" if name.lower().endswith(".tsv") else ","
     try:
@@ -308,50 +308,15 @@ def _read_csv(name: str, data: bytes, progress: Progress, cancelled: threading.E
     return [Page(None, "\n".join(" | ".join(cell.strip() for cell in row) for row in rows))]
 
 
-class _HtmlText(html.parser.HTMLParser):
-    """Visible text of an HTML page: no scripts, styles or markup; blocks on their own lines."""
-
-    BLOCKS = frozenset(
-        {
-            "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-            "article", "header", "footer", "pre", "blockquote", "table", "ul", "ol", "dt", "dd",
-            "hr", "title",
-        }
-    )  # fmt: skip
-    HIDDEN = frozenset({"script", "style", "noscript", "template", "head"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        del attrs
-        if tag in self.HIDDEN and tag != "head":
-            self._hidden += 1
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN and tag != "head" and self._hidden:
-            self._hidden -= 1
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
 def _read_html(
     name: str, data: bytes, progress: Progress, cancelled: threading.Event
 ) -> list[Page]:
     del cancelled
-    parser = _HtmlText()
-    parser.feed(_decode(name, data))
-    parser.close()
+    from app.services.html_text import page_text  # html.parser: loaded for a first page
+
+    page = page_text(_decode(name, data))
     progress(1, 1)
-    lines = _tidy("".join(parser.parts)).splitlines()
+    lines = _tidy(f"{page.title}\n{page.body}").splitlines()
     return [Page(None, "\n".join(line for line in lines if line))]
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.services.attachments import DEFAULT_CONTEXT_TOKENS
-from app.services.knowledge import context_block
 from app.services.message_documents import (
     DOCUMENTS_KEY,
     KNOWLEDGE_KEY,
@@ -23,7 +22,6 @@ from app.services.message_documents import (
     passage_sources,
     user_content,
 )
-from app.storage.knowledge_store import KnowledgeError
 
 if TYPE_CHECKING:
     from app.services.chat_history import Conversation, Message
@@ -96,6 +94,8 @@ class Grounding:
 def _search(
     services: Services, names: Sequence[str], question: str
 ) -> tuple[list[Passage], list[str]]:
+    from app.storage.knowledge_store import KnowledgeError
+
     passages: list[Passage] = []
     notes: list[str] = []
     if not question.strip():
@@ -121,6 +121,9 @@ def build_grounding(
     conversation uses no knowledge base and the message has no documents."""
     if not needs_grounding(conversation, history):
         return None
+    # retrieval: loaded by the first reply that needs it, on that reply's worker
+    from app.services.knowledge import context_block
+
     question = last_user_message(history)
     grounding = Grounding()
     text = question.content if question is not None else ""

@@ -31,7 +31,6 @@ from app.services.documents import (
     estimate_tokens,
     format_size,
 )
-from app.services.knowledge import citation_label
 
 if TYPE_CHECKING:
     from app.storage.knowledge_store import Passage
@@ -196,6 +195,8 @@ class Source:
 
 
 def passage_sources(passages: Sequence[Passage], first_number: int = 1) -> list[Source]:
+    from app.services.knowledge import citation_label  # retrieval's: loaded once it is used
+
     return [
         Source(number, citation_label(passage), passage.text)
         for number, passage in enumerate(passages, start=first_number)

@@ -3,7 +3,6 @@ the local records and the gateway's own transactions disagree. Pure functions, n
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -149,6 +148,8 @@ CSV_COLUMNS = (
 
 def usage_csv(records: Iterable[UsageRecord]) -> str:
     """One line per record, local ISO times, empty cells for unknown figures."""
+    import csv  # loaded for a first export, not with the window
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

@@ -23,6 +23,9 @@ HEAVY = (
     "ssl",
     "_hashlib",  # OpenSSL's libcrypto
     "uuid",  # and platform with it
+    "app.services.knowledge",  # retrieval: its index and store
+    "html.parser",  # reading an HTML file or page
+    "csv",  # reading a table
 )
 # The API client's values of each kind of request: only those of the tab shown are made first.
 VALUES = {

@@ -60,7 +60,7 @@ def test_html_keeps_visible_text_only(tmp_path: Path) -> None:
         encoding="utf-8",
     )
 
-    assert extract(page).text == "T\nHeading\nFirst & bold\none\ntwo"
+    assert extract(page).text == "T\nHeading\nFirst & bold\n• one\n• two"
 
 
 def test_csv_markdown_and_code_come_through_as_text(tmp_path: Path) -> None:
