@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 import threading
 from pathlib import Path
@@ -68,13 +67,27 @@ class RedactingFormatter(logging.Formatter):
 
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+MAX_LOG_BYTES = 1_000_000
+KEPT_LOGS = 3
 _installed: list[logging.Handler] = []
 
 
-def setup_logging(level: int | str = logging.INFO, *, console: bool = False) -> Path:
+def _rotating_file(path: Path) -> logging.Handler:
+    import logging.handlers  # with socket and pickle: not before the window is painted
+
+    return logging.handlers.RotatingFileHandler(
+        path, maxBytes=MAX_LOG_BYTES, backupCount=KEPT_LOGS, encoding="utf-8"
+    )
+
+
+def setup_logging(
+    level: int | str = logging.INFO, *, console: bool = False, rotate: bool = True
+) -> Path:
     """Send log records to a rotating file in ``log_dir()`` (and stderr when ``console``).
 
-    Calling it again replaces the handlers it installed before.
+    With ``rotate`` False the file is only appended to until ``start_rotating()``: the window
+    starts without loading ``logging.handlers``. Calling it again replaces the handlers it
+    installed before.
 
     Returns:
         The path of the log file.
@@ -82,9 +95,7 @@ def setup_logging(level: int | str = logging.INFO, *, console: bool = False) -> 
     shutdown_logging()
     root = logging.getLogger()
     path = log_dir() / LOG_FILE_NAME
-    file_handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    file_handler = _rotating_file(path) if rotate else logging.FileHandler(path, encoding="utf-8")
     handlers: list[logging.Handler] = [file_handler]
     if console:
         handlers.append(logging.StreamHandler())
@@ -95,6 +106,30 @@ def setup_logging(level: int | str = logging.INFO, *, console: bool = False) -> 
         _installed.append(handler)
     root.setLevel(level)
     return path
+
+
+def start_rotating() -> None:
+    """Give the file appended to since ``setup_logging(rotate=False)`` its rotating handler.
+
+    The new handler takes the old one's place in the root logger's list in one step, so no
+    record is lost or written twice, whichever thread logs meanwhile.
+    """
+    root = logging.getLogger()
+    for index, handler in enumerate(_installed):
+        if type(handler) is not logging.FileHandler:
+            continue
+        rotating = _rotating_file(Path(handler.baseFilename))
+        for kept in handler.filters:
+            rotating.addFilter(kept)
+        rotating.setFormatter(handler.formatter)
+        rotating.setLevel(handler.level)
+        place = root.handlers.index(handler) if handler in root.handlers else None
+        if place is None:
+            root.addHandler(rotating)
+        else:
+            root.handlers[place] = rotating
+        _installed[index] = rotating
+        handler.close()
 
 
 def shutdown_logging() -> None:

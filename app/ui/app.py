@@ -22,7 +22,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_ID, APP_NAME, __version__
-from app.storage.logging_setup import redact, setup_logging
+from app.storage.logging_setup import redact, setup_logging, start_rotating
 from app.ui.events import expect_first_paint
 from app.ui.first_paint import FirstPaint, show_and_paint
 from app.ui.qt_plugin_folders import leave_out_media_backend
@@ -174,7 +174,7 @@ def run_gui(
         The process exit code.
     """
     try:
-        setup_logging()
+        setup_logging(rotate=False)  # rotating once the window is painted
     except OSError as exc:
         sys.stderr.write(f"Logging to a file is off: {exc}\n")
     reporter = CrashReporter()
@@ -197,6 +197,10 @@ def run_gui(
     first_paint = FirstPaint(window)  # connected first: it sees the paint before later work
     ticker = _install_signal_handlers(window.close)
     show_and_paint(window)
+    try:
+        start_rotating()
+    except OSError as exc:  # the file is still appended to
+        log.warning("The log file will not be rotated: %s", exc)
     from app.ui.app_loop import run_window_loop  # asyncio and qasync: after the paint
 
     try:

@@ -26,6 +26,7 @@ HEAVY = (
     "app.services.knowledge",  # retrieval: its index and store
     "html.parser",  # reading an HTML file or page
     "csv",  # reading a table
+    "logging.handlers",  # the log file's rotation, and socket and pickle with it
 )
 # The API client's values of each kind of request: only those of the tab shown are made first.
 VALUES = {
