@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -26,6 +25,7 @@ from app.storage.atomic import write_bytes_atomic
 from app.storage.paths import cache_dir
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Iterable, Sequence
 
     from pydub import AudioSegment
@@ -138,6 +138,8 @@ def require_ffmpeg() -> tuple[str, str]:
 
 
 def _run(command: Sequence[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # loaded for a first FFmpeg run, not with the window
+
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
         return subprocess.run(

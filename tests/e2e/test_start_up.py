@@ -27,6 +27,7 @@ HEAVY = (
     "html.parser",  # reading an HTML file or page
     "csv",  # reading a table
     "logging.handlers",  # the log file's rotation, and socket and pickle with it
+    "subprocess",  # FFmpeg's runs
 )
 # The API client's values of each kind of request: only those of the tab shown are made first.
 VALUES = {
