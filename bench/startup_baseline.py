@@ -34,7 +34,8 @@ def report(stage: str) -> None:
             if name in ("VmHWM", "VmRSS"):
                 memory[name] = int(value.split()[0])
     with open(path, "a", encoding="utf-8") as out:
-        line = {"stage": stage, "time": time.time(), "hwm_kb": memory["VmHWM"]}
+        line = {"stage": stage, "time": time.time(), "cpu_s": time.process_time()}
+        line["hwm_kb"] = memory["VmHWM"]
         out.write(json.dumps({**line, "rss_kb": memory["VmRSS"]}) + "\n")
 
 

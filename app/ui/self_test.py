@@ -23,7 +23,8 @@ def report_wanted() -> bool:
 
 
 def snapshot(stage: str) -> dict[str, Any]:
-    """The figures of ``stage`` now: the time, and the peak and current RSS of this process."""
+    """The figures of ``stage`` now: the time, the CPU time this process has used (since it
+    started), and its peak and current RSS."""
     memory: dict[str, int] = {}
     try:
         with open("/proc/self/status", encoding="ascii") as status:
@@ -36,6 +37,7 @@ def snapshot(stage: str) -> dict[str, Any]:
     return {
         "stage": stage,
         "time": time.time(),
+        "cpu_s": time.process_time(),
         "hwm_kb": memory.get("VmHWM", 0),
         "rss_kb": memory.get("VmRSS", 0),
     }
