@@ -28,6 +28,7 @@ HEAVY = (
     "csv",  # reading a table
     "logging.handlers",  # the log file's rotation, and socket and pickle with it
     "subprocess",  # FFmpeg's runs
+    "app.media.audio",  # decoding and converting sound
 )
 # The API client's values of each kind of request: only those of the tab shown are made first.
 VALUES = {

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.audio_types import SpeechAudio
-from app.media.audio import Pcm
 from app.services.speech import AUDIO_FORMATS, SpeechRequest, estimated_usd
 from app.services.system_parts import audio_decoder_missing
 from app.services.text_chunks import split_text
@@ -43,6 +42,7 @@ from app.ui.widgets.qt_audio import unavailable_reason
 if TYPE_CHECKING:
     import asyncio
 
+    from app.media.audio import Pcm
     from app.services.context import Services
 
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.media.audio import MediaError, Pcm, decode_pcm
+from app.errors import MediaError
 from app.services.runner import WorkerPool
 from app.services.system_parts import audio_decoder_missing
 from app.ui.events import after_first_paint
@@ -46,6 +46,8 @@ from app.ui.widgets.qt_audio import multimedia, unavailable_reason
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioFormat, QAudioSink
+
+    from app.media.audio import Pcm
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +222,8 @@ class AudioPlayer(QWidget):
         token = next(self._tokens)
         self._pending_token = token
         self._set_state(LOADING)
+        from app.media.audio import decode_pcm  # with the first sound played, not the window
+
         future = _decoder.submit(decode_pcm, source)
         future.add_done_callback(lambda done: self._bridge.decoded.emit(token, done))
 

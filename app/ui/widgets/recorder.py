@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QIODevice, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from app.media.audio import MediaError
+from app.errors import MediaError
 from app.services.runner import WorkerPool
 from app.services.voice_chat import (
     MAX_TAKE_SECONDS,
