@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-# Never shown: code, styles, pictures drawn in markup, frames and the page's head (its title
-# is kept apart).
-HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "canvas"})
+# Never shown: code, styles, pictures drawn in markup and frames. The head is not hidden as a
+# whole, since a page may leave out its closing tag; its title is kept apart.
+HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "canvas"})
 # Each starts and ends a line.
 BLOCKS = frozenset(
     {
         "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header",
-        "footer", "nav", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "hr", "dt",
-        "dd", "figcaption", "form", "title",
+        "footer", "nav", "aside", "main", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+        "blockquote", "hr", "dt", "dd", "figcaption", "form", "title",
     }
 )  # fmt: skip
 
@@ -38,7 +38,7 @@ class _TextCollector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         del attrs
-        if tag == "title":
+        if tag == "title" and not self._hidden:  # not an icon's title inside an <svg>
             self._in_title = True
         elif tag in HIDDEN:
             self._hidden += 1
@@ -56,9 +56,11 @@ class _TextCollector(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
         if self._in_title:
             self.title += data
-        elif not self._hidden:
+        else:
             self.parts.append(data)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from app.ui import ui_thread_gc
+from app.ui.events import expect_first_paint, first_paint_done
 from app.ui.ui_thread_gc import collect_on_the_ui_thread
 
 
@@ -41,3 +43,18 @@ def test_a_cycle_dropped_on_a_worker_is_collected_on_the_ui_thread(qtbot: Any, q
 
 def test_the_collector_is_started_once(qapp: Any) -> None:
     assert collect_on_the_ui_thread(qapp) is collect_on_the_ui_thread(qapp)
+
+
+def test_a_window_never_painted_still_gets_its_garbage_collected(
+    qtbot: Any, qapp: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(ui_thread_gc, "LATEST_START_MS", 300)
+    expect_first_paint()
+    try:
+        collector = ui_thread_gc.UiThreadCollector()  # as the app's, made while it starts
+        assert not collector._timer.isActive()
+        qtbot.waitUntil(collector._timer.isActive, timeout=3000)  # no paint came
+    finally:
+        first_paint_done()
+    assert collector._timer.isActive()
+    collector.deleteLater()
