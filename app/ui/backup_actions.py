@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app import APP_NAME
-from app.services.backup_flow import CANCELLED, DONE, PROGRESS_STEPS, BackupOutcome
 from app.ui.asyncutils import (
     ask_open_file_names,
     ask_question,
@@ -28,7 +27,7 @@ from app.ui.asyncutils import (
 )
 
 if TYPE_CHECKING:
-    from app.services.backup_flow import BackupService
+    from app.services.backup_flow import BackupOutcome, BackupService
     from app.ui.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
@@ -51,13 +50,19 @@ class BackupWindow(Protocol):
 class BackupActions(QObject):
     """The two menu actions of one window; ``back_up`` and ``restore`` are plain slots."""
 
-    def __init__(self, window: BackupWindow, backups: BackupService) -> None:
+    def __init__(self, window: BackupWindow, backups: Callable[[], BackupService]) -> None:
+        """``backups`` gives the backup service when a backup or restore starts (the archive
+        code loads then, not with the window)."""
         assert isinstance(window, QWidget), "the window is a widget: dialogs open on it"
         super().__init__(window)
         self.widget: QWidget = window
         self.window: BackupWindow = window
-        self.backups = backups
+        self._backups = backups
         self.progress_dialog: QProgressDialog | None = None
+
+    @property
+    def backups(self) -> BackupService:
+        return self._backups()
 
     # -- slots -----------------------------------------------------------------------------
 
@@ -98,6 +103,8 @@ class BackupActions(QObject):
             return
         tabs = self.window.tabs
         tabs.setEnabled(False)
+        from app.services.backup_flow import DONE  # loads with the first backup, not the window
+
         outcome = await self._with_progress(
             "Checking and restoring the backup…",
             lambda report, cancel: self.backups.restore(archive, progress=report, cancel=cancel),
@@ -111,6 +118,8 @@ class BackupActions(QObject):
         )
 
     def _show(self, outcome: BackupOutcome) -> None:
+        from app.services.backup_flow import CANCELLED, DONE
+
         bar = self.window.message_bar
         if outcome.result in (DONE, CANCELLED):
             bar.show_info(outcome.sentence)
@@ -139,6 +148,8 @@ class BackupActions(QObject):
             self.progress_dialog = None
 
     def _open_progress(self, label: str, cancel: threading.Event) -> QProgressDialog:
+        from app.services.backup_flow import PROGRESS_STEPS
+
         dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self.widget)
         dialog.setObjectName("backupProgress")
         dialog.setWindowTitle(APP_NAME)

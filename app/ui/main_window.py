@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self._action("API &key…", self.open_key_dialog, None, "actionApiKey"))
         file_menu.addSeparator()
-        self.backup_actions = BackupActions(self, self.services.backups)
+        self.backup_actions = BackupActions(self, lambda: self.services.backups)
         file_menu.addAction(
             self._action("&Back up everything…", self.backup_actions.back_up, None, "actionBackUp")
         )

@@ -29,6 +29,7 @@ HEAVY = (
     "logging.handlers",  # the log file's rotation, and socket and pickle with it
     "subprocess",  # FFmpeg's runs
     "app.media.audio",  # decoding and converting sound
+    "app.services.backup_flow",  # backing up and restoring
 )
 # The API client's values of each kind of request: only those of the tab shown are made first.
 VALUES = {
