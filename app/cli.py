@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
-from app.api.types import ModelKind
+from app.api.kinds import ModelKind
 from app.cli_shared import (
     PROG,
     CommandFailed,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.api.types import ModelInfo, ModelKind
+from app.api.kinds import ModelKind
+from app.api.types import ModelInfo
 from app.api.values import as_dict, as_int, as_list, as_str, first_present
 
 _CHAT_TYPES = frozenset(

@@ -1,5 +1,5 @@
-"""Frozen value types returned by the API client: model kinds, the model list, costs, usage and
-the balance.
+"""Frozen value types returned by the API client: the model list, costs, usage and the balance
+(and ``ModelKind``, from ``kinds``).
 
 Parsers build these tolerantly from the gateway's many shapes (API_NOTES §8): unknown keys are
 ignored, missing optional keys become ``None`` or empty, and nothing here knows about HTTP.
@@ -10,17 +10,10 @@ The types of one kind of request live beside this module: ``chat_types``, ``imag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from app.api.kinds import ModelKind
 
-class ModelKind(StrEnum):
-    """Which tab a model belongs to."""
-
-    CHAT = "chat"
-    IMAGE = "image"
-    STT = "stt"
-    TTS = "tts"
-    OTHER = "other"
+__all__ = ["Balance", "Cost", "ModelInfo", "ModelKind", "ModelList", "Usage"]
 
 
 @dataclass(frozen=True, slots=True)

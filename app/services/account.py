@@ -6,10 +6,10 @@ import threading
 from typing import TYPE_CHECKING
 
 from app.api.errors import NotFoundError
-from app.api.types import Balance
 
 if TYPE_CHECKING:
     from app.api.client import ApiClient
+    from app.api.types import Balance
     from app.services.service_context import ServiceContext
 
 NO_BALANCE = "This server does not report a balance."

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.api.errors import ApiError
-from app.api.types import ModelInfo, ModelKind, ModelList
+from app.api.kinds import ModelKind
 from app.errors import describe
 from app.services.digests import sha256_hex
 from app.storage.atomic import write_json_atomic
 from app.storage.paths import cache_dir
 
 if TYPE_CHECKING:
+    from app.api.types import ModelInfo, ModelList
     from app.services.service_context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ def _model_to_dict(model: ModelInfo) -> dict[str, Any]:
 
 
 def _model_from_dict(data: dict[str, Any]) -> ModelInfo | None:
+    from app.api.types import ModelInfo  # the cache is read after the first paint
+
     try:
         return ModelInfo(
             id=str(data["id"]),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.api.types import Balance, ModelKind
+from app.api.kinds import ModelKind
 from app.errors import (
     ApiConnectionError,
     ApiError,
@@ -26,6 +26,7 @@ from app.ui.events import app_events
 if TYPE_CHECKING:
     import asyncio
 
+    from app.api.types import Balance
     from app.services.account import AccountService
     from app.services.api_key import KeyChange, KeyService
     from app.services.models import ModelService

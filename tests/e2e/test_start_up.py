@@ -33,6 +33,7 @@ HEAVY = (
 )
 # The API client's values of each kind of request: only those of the tab shown are made first.
 VALUES = {
+    "shared": "app.api.types",  # the model list, cost, usage, balance
     "chat": "app.api.chat_types",
     "images": "app.api.image_types",
     "audio": "app.api.audio_types",
@@ -84,7 +85,7 @@ def _self_test_watching_the_paint(last_tab: int) -> list[str]:
 
 @pytest.mark.parametrize(
     ("last_tab", "values"),
-    [(0, ""), (1, "images"), (2, "audio"), (3, "audio")],
+    [(0, ""), (1, "shared,images"), (2, "shared,audio"), (3, "shared,audio")],
     ids=["chat", "images", "stt", "tts"],
 )
 def test_no_heavy_module_is_loaded_before_the_first_paint(last_tab: int, values: str) -> None:

@@ -4,6 +4,7 @@ accepting any typed model id."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QStandardItem, QStandardItemModel
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.types import ModelInfo
+if TYPE_CHECKING:
+    from app.api.types import ModelInfo
 
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _OTHER_GROUP = "Other"

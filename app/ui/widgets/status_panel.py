@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
-from app.api.types import Balance
 from app.services.account import balance_text
+
+if TYPE_CHECKING:
+    from app.api.types import Balance
 
 PROVIDER_NAMES = {"aimlapi": "AIML API", "openai": "OpenAI", "custom": "Custom"}
 
