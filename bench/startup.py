@@ -17,10 +17,12 @@ offscreen Qt platform and the null keyring. Both sides read cached bytecode, as 
 app does (pip and the bundle ship compiled modules): ``PYTHONDONTWRITEBYTECODE`` is dropped and
 ``PYTHONPYCACHEPREFIX`` names a folder of this run, filled by the warm-up runs.
 
-With ``--floor`` a third command joins the alternation: the same bare window run under a qasync
-event loop (``startup_baseline.py --with-loop``), shown against the bare window. It is the
-share of the ratios that the event loop alone takes (asyncio imports ``ssl`` with libcrypto),
-before any code of the app.
+With ``--floor`` two more commands join the alternation, each shown against the bare window:
+the same window run under a qasync event loop (``startup_baseline.py --with-loop``; asyncio
+imports ``ssl`` with libcrypto), and the same window using one value of Qt's namespace
+(``--with-qt-names``: PySide6 makes the Python enums of all of ``Qt`` on its first use, as in
+any app that aligns a label). They are shares of the ratios that come before any code of the
+app.
 
     python bench/startup.py [--runs 9] [--tab chat|image|stt|tts] [--no-cli] [--floor]
 """
@@ -144,14 +146,19 @@ def main() -> int:
     parser.add_argument("--tab", choices=TAB_INDEX, default="chat", help="the last-used tab")
     parser.add_argument("--no-cli", action="store_true", help="measure only the window")
     parser.add_argument(
-        "--floor", action="store_true", help="also the bare window under a qasync loop"
+        "--floor",
+        action="store_true",
+        help="also the bare window under a qasync loop, and using Qt's namespace",
     )
     args = parser.parse_args()
 
     app_command = ([PYTHON, "main.py", "--self-test"], "self-test ok")
     base_command = ([PYTHON, str(REPO / "bench" / "startup_baseline.py")], "baseline ok")
-    floor_command = ([*base_command[0], "--with-loop"], "baseline ok")
-    commands = [base_command, app_command, *([floor_command] if args.floor else [])]
+    floor_commands = [
+        ([*base_command[0], "--with-loop"], "baseline ok"),
+        ([*base_command[0], "--with-qt-names"], "baseline ok"),
+    ]
+    commands = [base_command, app_command, *(floor_commands if args.floor else [])]
     for command in commands:
         run_window(*command, args.tab)
     samples: list[list[Sample]] = [[] for _ in commands]
@@ -175,6 +182,12 @@ def main() -> int:
         lines += table(
             "floor: bare PySide6 window under a qasync loop vs bare PySide6 window",
             samples[2],
+            base_samples,
+            window_rows,
+        )
+        lines += table(
+            "floor: bare PySide6 window using Qt's namespace vs bare PySide6 window",
+            samples[3],
             base_samples,
             window_rows,
         )

@@ -4,10 +4,12 @@ No qasync and nothing of the app: create the QApplication, show a QMainWindow ho
 four-tab QTabWidget, wait for its first paint, then open each tab once (each painted), quit.
 With ``--with-loop`` the same window runs under a qasync event loop (asyncio and qasync imported
 first, as the app must): the floor that the app's event loop sets, before any code of the app.
+With ``--with-qt-names`` the window uses one value of Qt's namespace (``Qt.TextElideMode``) as
+any widget code does; PySide6 then makes the Python enums of the whole namespace at once.
 With ``AIML_SELF_TEST_REPORT=FILE`` it writes the same report lines as the app's self-test
 (see ``app/ui/self_test.py``): time, peak RSS and RSS at the first paint and after all tabs.
 
-    QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py [--with-loop]
+    QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py [--with-loop] [--with-qt-names]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import sys
 import time
 
+from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
@@ -67,6 +70,8 @@ def main() -> int:
     pages = [QWidget(tabs) for _ in TITLES]
     for page, title in zip(pages, TITLES, strict=True):
         tabs.addTab(page, title)
+    if "--with-qt-names" in sys.argv[1:]:
+        tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
     window.setCentralWidget(tabs)
     window.resize(1180, 780)
 
