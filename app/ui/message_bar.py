@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 
 from app.errors import describe
 from app.ui.style.icons import icon
+from app.ui.style.repolish import repolish
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +117,7 @@ class MessageBar(QFrame):
         self._action_button.setText(action_text)
         self._action_button.setToolTip(action_text or "Act on this message")
         self._action_button.setVisible(bool(action_text and action))
-        self.style().unpolish(self)
-        self.style().polish(self)
-        for child in (self._mark, self._text):
-            self.style().unpolish(child)
-            self.style().polish(child)
+        repolish(self, self._mark, self._text)
         self._expiry.stop()
         if level == "info":
             self._expiry.start(INFO_TIMEOUT_MS)

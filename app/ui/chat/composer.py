@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserInputError
 from app.services.chat_history import Attachment
+from app.ui.style.repolish import repolish
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -75,8 +76,7 @@ class ComposerFrame(QFrame):
         kind = event.type()
         if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
             self.setProperty("focused", kind == QEvent.Type.FocusIn)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            repolish(self)
         return False
 
 

@@ -23,6 +23,7 @@ from app.errors import UserInputError
 from app.services.api_key import ASKING, ENV_KEY_IN_USE
 from app.services.defaults import key_source_heading
 from app.ui.asyncutils import async_slot
+from app.ui.style.repolish import repolish
 from app.ui.widgets.password_field import PasswordField
 
 if TYPE_CHECKING:
@@ -101,8 +102,7 @@ class ApiKeyForm(QWidget):
     def show_result(self, text: str, role: str) -> None:
         self.result_label.setText(text)
         self.result_label.setProperty("role", role)
-        self.result_label.style().unpolish(self.result_label)
-        self.result_label.style().polish(self.result_label)
+        repolish(self.result_label)
         self.result_label.show()
 
     def set_busy(self, busy: bool) -> None:

@@ -36,6 +36,7 @@ from app.errors import ApiError, describe
 from app.storage.settings import Settings
 from app.ui.asyncutils import start_task
 from app.ui.dialogs.api_key import KEY_SOURCE_TEXTS, ApiKeyForm
+from app.ui.style.repolish import repolish
 from app.ui.theme import THEME_LABELS, THEME_MODES
 from app.ui.tools.page import ToolsPage
 from app.ui.widgets.model_combo import ModelCombo
@@ -500,8 +501,7 @@ class SettingsDialog(QDialog):
         message = error or warning
         self.base_url_message.setText(message or "")
         self.base_url_message.setProperty("role", "error" if error else "warning")
-        self.base_url_message.style().unpolish(self.base_url_message)
-        self.base_url_message.style().polish(self.base_url_message)
+        repolish(self.base_url_message)
         self.base_url_message.setVisible(bool(message))
 
     def _on_remove_key_button_clicked(self) -> None:

@@ -36,6 +36,7 @@ from app.ui.images.export import name_filters
 from app.ui.images.result_view import FitImage
 from app.ui.message_bar import MessageBar
 from app.ui.style.controls import decorate
+from app.ui.style.repolish import repolish
 from app.ui.style.tokens import SPACE
 
 if TYPE_CHECKING:
@@ -241,8 +242,7 @@ class ImageCompareWindow(QWidget):
         if outcome.stored is None:
             label.setProperty("role", "error")
             label.setText(f"<b>{outcome.model}</b><br>{outcome.error}")
-            label.style().unpolish(label)
-            label.style().polish(label)
+            repolish(label)
             self.placeholders[row].set_expected(None, None, "No image")
             return
         count = len(outcome.stored.records)

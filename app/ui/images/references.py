@@ -36,6 +36,7 @@ from app.ui.asyncutils import start_task
 from app.ui.images.codec import QtImageCodec, encode
 from app.ui.images.decode import decode_file
 from app.ui.style.controls import decorate
+from app.ui.style.repolish import repolish
 from app.ui.style.tokens import SPACE
 
 if TYPE_CHECKING:
@@ -146,8 +147,7 @@ class ReferenceSlot(QFrame):
     def show_problem(self, sentence: str) -> None:
         self.prepared = None
         self.summary.setProperty("role", "error")
-        self.summary.style().unpolish(self.summary)
-        self.summary.style().polish(self.summary)
+        repolish(self.summary)
         self.summary.setText(sentence)
 
 

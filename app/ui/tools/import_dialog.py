@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.services.mcp_import import ImportProblem, parse_mcp_servers
 from app.storage.tool_config import ToolConfig
 from app.ui.asyncutils import ask_open_file_names, async_slot
+from app.ui.style.repolish import repolish
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -101,8 +102,7 @@ class ImportDialog(QDialog):
     def _show(self, text: str, *, error: bool) -> None:
         self.preview.setText(text)
         self.preview.setProperty("role", "error" if error else "hint")
-        self.preview.style().unpolish(self.preview)
-        self.preview.style().polish(self.preview)
+        repolish(self.preview)
 
     @async_slot
     async def _on_file_button_clicked(self) -> None:

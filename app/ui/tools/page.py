@@ -36,6 +36,7 @@ from app.services.mcp_status import ServerState, ServerStatus
 from app.services.tool_settings import ToolDraft
 from app.storage.tool_config import HTTP, McpServerConfig, ToolConfig
 from app.ui.asyncutils import ask_question, async_slot, await_dialog, start_task
+from app.ui.style.repolish import repolish
 from app.ui.tools.import_dialog import ImportDialog
 from app.ui.tools.server_dialog import ServerDialog
 
@@ -333,8 +334,7 @@ class ToolsPage(QWidget):
         self.state_label.setProperty(
             "role", "error" if status.state is ServerState.FAILED else "heading"
         )
-        self.state_label.style().unpolish(self.state_label)
-        self.state_label.style().polish(self.state_label)
+        repolish(self.state_label)
         self.stderr_view.setPlainText("\n".join(status.stderr_tail))
         self.stderr_view.setVisible(bool(status.stderr_tail))
         for tool in status.tools:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.style.icons import icon
+from app.ui.style.repolish import repolish
 from app.ui.style.tokens import ICON, SPACE
 
 # The hint never grows wider than this, so its line wraps into a readable block.
@@ -89,8 +90,7 @@ class EmptyState(QFrame):
             self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         button.setText(action[0])
         button.setProperty("variant", "primary" if primary else None)
-        button.style().unpolish(button)
-        button.style().polish(button)
+        repolish(button)
         button.show()
         self.place()
 
