@@ -19,7 +19,7 @@ import os
 import sys
 import time
 
-from PySide6 import QtCore
+from PySide6 import QtCore  # Qt by attribute: importing its name would build its enums
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 

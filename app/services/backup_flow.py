@@ -71,6 +71,14 @@ class BackupOutcome:
     result: str
     sentence: str
 
+    @property
+    def done(self) -> bool:
+        return self.result == DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.result == FAILED
+
 
 class BackupService:
     """Backs up and restores the run's data.

@@ -103,13 +103,11 @@ class BackupActions(QObject):
             return
         tabs = self.window.tabs
         tabs.setEnabled(False)
-        from app.services.backup_flow import DONE  # loads with the first backup, not the window
-
         outcome = await self._with_progress(
             "Checking and restoring the backup…",
             lambda report, cancel: self.backups.restore(archive, progress=report, cancel=cancel),
         )
-        if outcome.result != DONE:
+        if not outcome.done:
             tabs.setEnabled(True)
             self._show(outcome)
             return
@@ -118,13 +116,11 @@ class BackupActions(QObject):
         )
 
     def _show(self, outcome: BackupOutcome) -> None:
-        from app.services.backup_flow import CANCELLED, DONE
-
         bar = self.window.message_bar
-        if outcome.result in (DONE, CANCELLED):
-            bar.show_info(outcome.sentence)
-        else:
+        if outcome.failed:
             bar.show_error(outcome.sentence)
+        else:
+            bar.show_info(outcome.sentence)
 
     # -- progress --------------------------------------------------------------------------
 
@@ -148,7 +144,7 @@ class BackupActions(QObject):
             self.progress_dialog = None
 
     def _open_progress(self, label: str, cancel: threading.Event) -> QProgressDialog:
-        from app.services.backup_flow import PROGRESS_STEPS
+        from app.services.backup_flow import PROGRESS_STEPS  # loads with the first backup
 
         dialog = QProgressDialog(label, "Cancel", 0, PROGRESS_STEPS, self.widget)
         dialog.setObjectName("backupProgress")
