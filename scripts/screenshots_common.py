@@ -40,11 +40,9 @@ def run_offscreen(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 async def settle(seconds: float = 0.15) -> None:
-    app = QApplication.instance()
-    end = asyncio.get_running_loop().time() + seconds
-    while asyncio.get_running_loop().time() < end:
-        app.processEvents()
-        await asyncio.sleep(0.02)
+    """Let the window run for ``seconds``: the loop delivers Qt's events (paints, layouts) and
+    runs the tasks they start."""
+    await asyncio.sleep(seconds)
 
 
 async def until(condition: Callable[[], object], timeout: float = 15.0) -> None:

@@ -15,7 +15,7 @@ SETTINGS_PAGES = ("connection", "api-key", "models", "general")
 
 
 async def _key_dialog(window: MainWindow, scheme: str, out: Path) -> None:
-    dialog = ApiKeyDialog(window.services, key_source="none", first_run=True, parent=window)
+    dialog = ApiKeyDialog(window.services.keys, key_source="none", first_run=True, parent=window)
     dialog.open()
     dialog.form.field.line_edit.setText(SCREENSHOT_KEY)
     dialog.form.test_button.click()

@@ -8,7 +8,25 @@ of a view), ``variant="flat"`` (icon buttons in toolbars and on hover rows), ``r
 
 from __future__ import annotations
 
+from app.resources_path import resource_path
 from app.ui.style.tokens import RADIUS, SPACE, TYPE, Scheme
+
+# The small marks drawn on controls, each in the colour it has in every scheme.
+MARK_COLOURS = {"check": "on_accent", "dot": "on_accent", "up": "muted", "down": "muted"}
+
+
+def mark_path(mark: str, s: Scheme) -> str:
+    """The file of ``mark`` (a key of ``MARK_COLOURS``) drawn in scheme ``s``: the check on a
+    ticked box, the dot of a chosen radio button, the arrows of a spin box."""
+    return resource_path("icons", "ui", f"indicator-{mark}-{s.name}.svg").as_posix()
+
+
+def tick_boxes(state: str) -> str:
+    """The selector of every tick box (check boxes, checkable group boxes, checkable rows of
+    lists and tables) in ``state`` (``":checked"``, ``""`` for any)."""
+    return ", ".join(
+        f"{owner}::indicator{state}" for owner in ("QCheckBox", "QGroupBox", "QAbstractItemView")
+    )
 
 
 def stylesheet(s: Scheme) -> str:
@@ -68,6 +86,25 @@ QLineEdit, QPlainTextEdit, QTextEdit {{
     selection-background-color: {s.accent}; selection-color: {s.on_accent};
 }}
 QPlainTextEdit, QTextEdit {{ padding: {sp["s"]}px; }}
+QAbstractSpinBox {{
+    color: {s.text}; background: {s.base}; border: 1px solid {s.border_strong};
+    border-radius: {r["m"]}px; padding: {sp["xs"]}px {sp["s"]}px;
+    selection-background-color: {s.accent}; selection-color: {s.on_accent};
+}}
+QAbstractSpinBox:focus {{ border: 2px solid {s.accent}; }}
+QAbstractSpinBox:disabled {{ color: {s.disabled}; background: {s.window}; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+    subcontrol-origin: border; width: 18px; border: none; border-left: 1px solid {s.border};
+    background: transparent;
+}}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; margin-top: 1px;
+    border-top-right-radius: {r["m"]}px; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; margin-bottom: 1px;
+    border-bottom-right-radius: {r["m"]}px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
+    background: {s.surface_alt}; }}
+QAbstractSpinBox::up-arrow {{ image: url({mark_path("up", s)}); width: 10px; height: 10px; }}
+QAbstractSpinBox::down-arrow {{ image: url({mark_path("down", s)}); width: 10px; height: 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {s.accent}; }}
 QLineEdit:disabled, QPlainTextEdit:disabled {{ color: {s.disabled}; background: {s.window}; }}
 QComboBox QAbstractItemView {{
@@ -75,6 +112,37 @@ QComboBox QAbstractItemView {{
     selection-background-color: {s.accent_soft}; selection-color: {s.text};
 }}
 QCheckBox:focus, QRadioButton:focus {{ color: {s.accent}; }}
+QCheckBox {{ spacing: {sp["s"] + 2}px; }}
+{tick_boxes("")} {{
+    width: 14px; height: 14px; border: 1px solid {s.muted}; border-radius: {r["s"]}px;
+    background: {s.base};
+}}
+{tick_boxes(":hover")} {{ border-color: {s.accent}; }}
+{tick_boxes(":checked")} {{
+    background: {s.accent}; border-color: {s.accent}; image: url({mark_path("check", s)});
+}}
+{tick_boxes(":checked:hover")} {{ background: {s.accent_hover}; border-color: {s.accent_hover}; }}
+{tick_boxes(":disabled")} {{ background: {s.window}; border-color: {s.border_strong}; }}
+{tick_boxes(":checked:disabled")} {{ background: {s.disabled}; border-color: {s.disabled}; }}
+QRadioButton::indicator {{
+    width: 14px; height: 14px; border: 1px solid {s.muted}; border-radius: 8px;
+    background: {s.base};
+}}
+QRadioButton::indicator:hover {{ border-color: {s.accent}; }}
+QRadioButton::indicator:checked {{
+    background: {s.accent}; border-color: {s.accent}; image: url({mark_path("dot", s)});
+}}
+QRadioButton::indicator:disabled {{ background: {s.window}; border-color: {s.border_strong}; }}
+QRadioButton::indicator:checked:disabled {{ background: {s.disabled}; border-color: {s.disabled}; }}
+QSlider::groove:horizontal {{ height: 4px; background: {s.border_strong}; border-radius: 2px; }}
+QSlider::sub-page:horizontal {{ background: {s.accent}; border-radius: 2px; }}
+QSlider::sub-page:horizontal:disabled {{ background: {s.disabled}; }}
+QSlider::handle:horizontal {{
+    width: 14px; margin: -6px 0; border-radius: 8px; background: {s.surface};
+    border: 1px solid {s.muted};
+}}
+QSlider::handle:horizontal:hover {{ border-color: {s.accent}; }}
+QSlider::handle:horizontal:focus {{ border: 2px solid {s.accent}; }}
 
 QListView, QListWidget, QTreeView, QTableView {{
     background: {s.base}; border: 1px solid {s.border}; border-radius: {r["m"]}px;

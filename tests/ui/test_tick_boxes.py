@@ -1,0 +1,132 @@
+"""Tick boxes, radio buttons and sliders stand out in both schemes: an empty box has an outline a
+person can see on the window, a chosen one is filled with the accent and shows its mark, a
+slider's handle has a visible edge. Spin boxes have a frame and arrows a person can see."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from app.ui.style import tokens
+from app.ui.style.sheet import MARK_COLOURS, mark_path
+from app.ui.theme import ThemeManager
+
+# WCAG 2.1, 1.4.11: the parts of a control a person needs to see have a contrast of 3:1.
+NON_TEXT_CONTRAST = 3.0
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme(request, qapp: QApplication) -> Iterator[tokens.Scheme]:
+    sheet, palette = qapp.styleSheet(), qapp.palette()
+    ThemeManager(qapp, request.param).apply()
+    try:
+        yield tokens.scheme(request.param)
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setPalette(palette)
+
+
+def _pixels(widget: QWidget, qtbot) -> Iterator[QColor]:
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    for y in range(image.height()):
+        for x in range(image.width()):
+            yield QColor(image.pixel(x, y))
+
+
+def _best_contrast(widget: QWidget, background: str, qtbot) -> float:
+    return max(tokens.contrast_ratio(p.name(), background) for p in _pixels(widget, qtbot))
+
+
+def _near(colour: QColor, wanted: str, tolerance: int = 12) -> bool:
+    target = QColor(wanted)
+    return all(
+        abs(a - b) <= tolerance
+        for a, b in zip(colour.getRgb()[:3], target.getRgb()[:3], strict=True)
+    )
+
+
+def _slider() -> QSlider:
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setValue(40)
+    return slider
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: QCheckBox(""), lambda: QRadioButton(""), _slider],
+    ids=["check", "radio", "slider"],
+)
+def test_an_empty_box_and_a_slider_handle_have_an_outline_that_stands_out(scheme, make, qtbot):
+    control = make()
+    qtbot.addWidget(control)
+    assert _best_contrast(control, scheme.window, qtbot) >= NON_TEXT_CONTRAST
+
+
+@pytest.mark.parametrize("make", [QCheckBox, QRadioButton], ids=["check", "radio"])
+def test_a_chosen_box_is_filled_with_the_accent_and_shows_its_mark(scheme, make, qtbot):
+    box = make("")
+    box.setChecked(True)
+    qtbot.addWidget(box)
+    pixels = list(_pixels(box, qtbot))
+    accent = sum(_near(p, scheme.accent) for p in pixels)
+    mark = sum(_near(p, scheme.on_accent, tolerance=40) for p in pixels)
+    assert accent >= 30, "the chosen box is not filled with the accent colour"
+    assert mark >= 4, "the chosen box shows no mark"
+
+
+def test_an_unticked_row_of_a_list_shows_its_box(scheme, qtbot):
+    rows = QListWidget()
+    rows.setFrameShape(QListWidget.Shape.NoFrame)
+    rows.resize(120, 40)
+    item = QListWidgetItem("")
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    rows.addItem(item)
+    qtbot.addWidget(rows)
+    assert _best_contrast(rows, scheme.base, qtbot) >= NON_TEXT_CONTRAST
+
+
+@pytest.mark.parametrize("chosen", [tokens.LIGHT, tokens.DARK], ids=["light", "dark"])
+@pytest.mark.parametrize("mark", sorted(MARK_COLOURS))
+def test_each_mark_is_drawn_in_its_colour_of_the_scheme(chosen, mark):
+    with open(mark_path(mark, chosen), encoding="utf-8") as drawing:
+        colours = set(re.findall(r'(?:stroke|fill)="(#[0-9a-fA-F]{6})"', drawing.read()))
+    assert colours == {getattr(chosen, MARK_COLOURS[mark])}
+
+
+def _left_edge(widget: QWidget, qtbot) -> str:
+    widget.resize(160, 30)
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    return QColor(image.pixel(0, image.height() // 2)).name()
+
+
+def test_a_spin_box_has_the_frame_of_a_text_field_and_arrows_that_stand_out(scheme, qtbot):
+    spin, field = QSpinBox(), QLineEdit()
+    qtbot.addWidget(spin)
+    qtbot.addWidget(field)
+    assert _left_edge(spin, qtbot) == _left_edge(field, qtbot) == scheme.border_strong
+    arrows = spin.grab().toImage().copy(spin.width() - 18, 0, 18, spin.height())
+    best = 0.0
+    for y in range(arrows.height()):
+        for x in range(arrows.width()):
+            best = max(best, tokens.contrast_ratio(QColor(arrows.pixel(x, y)).name(), scheme.base))
+    assert best >= NON_TEXT_CONTRAST
