@@ -103,6 +103,11 @@ QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; margin-botto
     border-bottom-right-radius: {r["m"]}px; }}
 QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
     background: {s.surface_alt}; }}
+QDateTimeEdit::drop-down {{
+    subcontrol-origin: border; subcontrol-position: center right; width: 18px; border: none;
+    border-left: 1px solid {s.border}; background: transparent;
+}}
+QDateTimeEdit::drop-down:hover {{ background: {s.surface_alt}; }}
 QAbstractSpinBox::up-arrow {{ image: url({mark_path("up", s)}); width: 10px; height: 10px; }}
 QAbstractSpinBox::down-arrow {{ image: url({mark_path("down", s)}); width: 10px; height: 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {s.accent}; }}
