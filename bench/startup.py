@@ -17,12 +17,16 @@ offscreen Qt platform and the null keyring. Both sides read cached bytecode, as 
 app does (pip and the bundle ship compiled modules): ``PYTHONDONTWRITEBYTECODE`` is dropped and
 ``PYTHONPYCACHEPREFIX`` names a folder of this run, filled by the warm-up runs.
 
-With ``--floor`` two more commands join the alternation, each shown against the bare window:
+With ``--floor`` four more commands join the alternation, each shown against the bare window:
 the same window run under a qasync event loop (``startup_baseline.py --with-loop``; asyncio
-imports ``ssl`` with libcrypto), and the same window using one value of Qt's namespace
+imports ``ssl`` with libcrypto); the same window using one value of Qt's namespace
 (``--with-qt-names``: PySide6 makes the Python enums of all of ``Qt`` on its first use, as in
-any app that aligns a label). They are shares of the ratios that come before any code of the
-app.
+any app that aligns a label); and the window under the loop using, after its paint, the
+libraries the app is built on as the app does in its first second (``--with-fixed-parts``:
+a ``requests`` session, the keyring's backend, Qt Multimedia's sound devices); and the window
+showing the widgets of the app's Chat tab, empty, with its menus, icons and stylesheet text
+(``--with-chat-widgets``: what the Chat tab's look costs before any of its logic). They are
+shares of the ratios that come before any code of the app.
 
     python bench/startup.py [--runs 9] [--tab chat|image|stt|tts] [--no-cli] [--floor]
 """
@@ -148,16 +152,20 @@ def main() -> int:
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="also the bare window under a qasync loop, and using Qt's namespace",
+        help="also the bare window under a qasync loop, using Qt's namespace, using the "
+        "libraries the app is built on, and showing the Chat tab's widgets",
     )
     args = parser.parse_args()
 
     app_command = ([PYTHON, "main.py", "--self-test"], "self-test ok")
     base_command = ([PYTHON, str(REPO / "bench" / "startup_baseline.py")], "baseline ok")
-    floor_commands = [
-        ([*base_command[0], "--with-loop"], "baseline ok"),
-        ([*base_command[0], "--with-qt-names"], "baseline ok"),
-    ]
+    floors = {
+        "--with-loop": "bare PySide6 window under a qasync loop",
+        "--with-qt-names": "bare PySide6 window using Qt's namespace",
+        "--with-fixed-parts": "bare window under the loop using requests, keyring, Qt audio",
+        "--with-chat-widgets": "bare window showing the Chat tab's widgets and stylesheet",
+    }
+    floor_commands = [([*base_command[0], flag], "baseline ok") for flag in floors]
     commands = [base_command, app_command, *(floor_commands if args.floor else [])]
     for command in commands:
         run_window(*command, args.tab)
@@ -179,18 +187,9 @@ def main() -> int:
         window_rows,
     )
     if args.floor:
-        lines += table(
-            "floor: bare PySide6 window under a qasync loop vs bare PySide6 window",
-            samples[2],
-            base_samples,
-            window_rows,
-        )
-        lines += table(
-            "floor: bare PySide6 window using Qt's namespace vs bare PySide6 window",
-            samples[3],
-            base_samples,
-            window_rows,
-        )
+        for title, floor_samples in zip(floors.values(), samples[2:], strict=True):
+            title = f"floor: {title} vs bare PySide6 window"
+            lines += table(title, floor_samples, base_samples, window_rows)
     if not args.no_cli:
         api = FakeApi()
         api.options.require_key = BENCH_KEY

@@ -6,10 +6,21 @@ With ``--with-loop`` the same window runs under a qasync event loop (asyncio and
 first, as the app must): the floor that the app's event loop sets, before any code of the app.
 With ``--with-qt-names`` the window uses one value of Qt's namespace (``Qt.TextElideMode``) as
 any widget code does; PySide6 then makes the Python enums of the whole namespace at once.
+With ``--with-fixed-parts`` the window runs under the qasync loop and, after its first paint and
+before the tabs are opened, uses each library the app is built on as the app does in its first
+second: a ``requests`` session (the HTTP client), the system keyring's backend (``keyring``), and
+the list of sound devices (Qt Multimedia, with Qt's plugin folder less its media backend, as the
+app runs it). No code of the app: what those parts cost is the floor under "after all tabs".
+With ``--with-chat-widgets`` the first tab holds the widgets the app's Chat tab shows (a
+sidebar with a search field and a list, a model box, tick boxes and tool buttons, a transcript
+list with its hint, a composer with its buttons; SVG icons on the tabs and buttons), the window
+has the app's menus and a status bar, and the app's stylesheet (its text only) is set: the
+floor the Chat tab's look sets before any of its logic.
 With ``AIML_SELF_TEST_REPORT=FILE`` it writes the same report lines as the app's self-test
 (see ``app/ui/self_test.py``): time, peak RSS and RSS at the first paint and after all tabs.
 
     QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py [--with-loop] [--with-qt-names]
+        [--with-fixed-parts] [--with-chat-widgets]
 """
 
 from __future__ import annotations
@@ -17,10 +28,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from PySide6 import QtCore  # Qt by attribute: importing its name would build its enums
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 TITLES = ("Chat", "Images", "Speech to text", "Text to speech")
@@ -58,12 +71,146 @@ class PaintWatch(QObject):
         return False
 
 
+def plugins_without_media_backend() -> None:
+    """Point Qt at a folder linking every plugin folder of PySide6 but ``multimedia``."""
+    root = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    linked = Path(tempfile.mkdtemp(prefix="baseline-plugins-"))
+    for entry in root.iterdir():
+        if entry.name != "multimedia":
+            (linked / entry.name).symlink_to(entry)
+    QCoreApplication.setLibraryPaths([str(linked)])
+
+
+def use_fixed_parts() -> None:
+    """What the libraries the app is built on load on their first use."""
+    import keyring
+    import requests
+    from PySide6.QtMultimedia import QMediaDevices
+
+    requests.Session().close()
+    keyring.get_keyring()
+    QMediaDevices.audioOutputs()
+    QMediaDevices.audioInputs()
+
+
+ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons" / "ui"
+TAB_ICONS = ("chat-circle-text", "image", "waveform", "speaker-high")
+MENUS = {
+    "&File": ("&New chat", "API &key…", "&Settings…", "&Back up…", "&Restore…", "&Quit"),
+    "&View": ("&Chat", "&Images", "Speech to &text", "Text to &speech", "&Light", "&Dark",
+              "&Assistants…", "&Compare…", "&Usage…", "&Knowledge…"),
+    "&Help": ("&Diagnostics…", "Open &log", "&About"),
+}  # fmt: skip
+
+
+def chat_floor(window: QMainWindow, tabs: QTabWidget, page: QWidget) -> None:
+    """Put the widgets the app's Chat tab shows, empty, on ``page`` as it lays them out, and
+    the app's menus, status bar, tab icons and stylesheet text around them. Its classes are
+    imported here: importing them costs the plain baseline nothing then."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QComboBox,
+        QFrame,
+        QHBoxLayout,
+        QLabel,
+        QLineEdit,
+        QListView,
+        QPlainTextEdit,
+        QPushButton,
+        QSplitter,
+        QToolButton,
+        QVBoxLayout,
+    )
+
+    from app.ui.style.sheet import stylesheet
+    from app.ui.style.tokens import LIGHT
+
+    def svg_icon(name: str) -> QIcon:
+        return QIcon(str(ICONS / f"{name}.svg"))
+
+    def tool_button(parent: QWidget, text: str, icon: str) -> QToolButton:
+        button = QToolButton(parent)
+        button.setText(text)
+        button.setIcon(svg_icon(icon))
+        button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        return button
+
+    QApplication.setStyle("Fusion")
+    splitter = QSplitter(QtCore.Qt.Orientation.Horizontal, page)
+    side = QWidget(splitter)
+    side_column = QVBoxLayout(side)
+    new_row = QHBoxLayout()
+    new_row.addWidget(QPushButton(svg_icon("plus"), "New chat", side), 1)
+    new_row.addWidget(tool_button(side, "", "dots-three"))
+    side_column.addLayout(new_row)
+    search = QLineEdit(side)
+    search.setPlaceholderText("Search all messages")
+    side_column.addWidget(search)
+    side_column.addWidget(QListView(side), 1)
+
+    centre = QWidget(splitter)
+    column = QVBoxLayout(centre)
+    top = QHBoxLayout()
+    top.addWidget(QLabel("Model", centre))
+    model = QComboBox(centre)
+    model.setEditable(True)
+    model.addItem("GPT-4o · openai/gpt-4o")
+    top.addWidget(model, 1)
+    top.addWidget(QCheckBox("Completion mode", centre))
+    tools = QCheckBox("Tools", centre)
+    tools.setChecked(True)
+    top.addWidget(tools)
+    for text, icon in (("Choose", "wrench"), ("Knowledge", "books"), ("Settings", "gear")):
+        top.addWidget(tool_button(centre, text, icon))
+    column.addLayout(top)
+    transcript = QListView(centre)
+    hint = QLabel("Ask anything: type below and press Ctrl+Enter to send.", transcript)
+    hint.setWordWrap(True)
+    hint.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+    hint.setGeometry(40, 120, 560, 80)
+    column.addWidget(transcript, 1)
+    column.addWidget(QLabel("", centre))
+    composer = QFrame(centre)
+    entry = QVBoxLayout(composer)
+    text = QPlainTextEdit(composer)
+    text.setPlaceholderText("Message (Ctrl+Enter sends)")
+    entry.addWidget(text)
+    buttons = QHBoxLayout()
+    for label, icon in (("", "paperclip"), ("Dictate", "microphone"), ("Voice mode", "waveform")):
+        buttons.addWidget(tool_button(composer, label, icon))
+    buttons.addStretch(1)
+    stop = QPushButton(svg_icon("stop"), "Stop", composer)
+    stop.setEnabled(False)
+    buttons.addWidget(stop)
+    buttons.addWidget(QPushButton(svg_icon("paper-plane-right"), "Send", composer))
+    entry.addLayout(buttons)
+    column.addWidget(composer)
+    splitter.setSizes([220, 700])
+    QVBoxLayout(page).addWidget(splitter)
+
+    for index, name in enumerate(TAB_ICONS):
+        tabs.setTabIcon(index, svg_icon(name))
+    for title, entries in MENUS.items():
+        menu = window.menuBar().addMenu(title)
+        for entry_text in entries:
+            menu.addAction(entry_text)
+    for words in ("Custom · 127.0.0.1", "Connected", "Balance: —"):
+        window.statusBar().addPermanentWidget(QLabel(words))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setStyleSheet(stylesheet(LIGHT))
+
+
 def main() -> int:
-    with_loop = "--with-loop" in sys.argv[1:]
+    fixed_parts = "--with-fixed-parts" in sys.argv[1:]
+    with_loop = fixed_parts or "--with-loop" in sys.argv[1:]
     if with_loop:
         import asyncio
 
         import qasync
+    if fixed_parts:
+        plugins_without_media_backend()
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     tabs = QTabWidget(window)
@@ -72,6 +219,8 @@ def main() -> int:
         tabs.addTab(page, title)
     if "--with-qt-names" in sys.argv[1:]:
         tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
+    if "--with-chat-widgets" in sys.argv[1:]:
+        chat_floor(window, tabs, pages[0])
     window.setCentralWidget(tabs)
     window.resize(1180, 780)
 
@@ -87,6 +236,8 @@ def main() -> int:
     def painted() -> None:
         report("painted")
         print("baseline ok", flush=True)
+        if fixed_parts:
+            use_fixed_parts()
         if os.environ.get("AIML_SELF_TEST_REPORT"):
             PaintWatch(pages[1], lambda: open_tab(2))
             tabs.setCurrentIndex(1)
