@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from app.storage.speech_store import SpeechRecord
 from app.ui.widgets.audio_player import format_clock
+from app.ui.widgets.wrapped_rows import WrappedRows
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 _PREVIEW_CHARS = 60
@@ -48,6 +49,10 @@ class SpeechHistoryList(QListWidget):
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.setSpacing(3)
+        # A row wraps to the list's width and is laid out again when the list is resized, so
+        # the list never scrolls sideways.
+        self.setItemDelegate(WrappedRows(self))
+        self.setResizeMode(QListView.ResizeMode.Adjust)
 
     def set_records(self, records: list[SpeechRecord]) -> None:
         self.clear()

@@ -88,7 +88,7 @@ QLineEdit, QPlainTextEdit, QTextEdit {{
 QPlainTextEdit, QTextEdit {{ padding: {sp["s"]}px; }}
 QAbstractSpinBox {{
     color: {s.text}; background: {s.base}; border: 1px solid {s.border_strong};
-    border-radius: {r["m"]}px; padding: {sp["xs"]}px {sp["s"]}px;
+    border-radius: {r["m"]}px; padding: {sp["s"]}px {sp["m"]}px;
     selection-background-color: {s.accent}; selection-color: {s.on_accent};
 }}
 QAbstractSpinBox:focus {{ border: 2px solid {s.accent}; }}
@@ -110,6 +110,25 @@ QDateTimeEdit::drop-down {{
 QDateTimeEdit::drop-down:hover {{ background: {s.surface_alt}; }}
 QAbstractSpinBox::up-arrow {{ image: url({mark_path("up", s)}); width: 10px; height: 10px; }}
 QAbstractSpinBox::down-arrow {{ image: url({mark_path("down", s)}); width: 10px; height: 10px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::down-arrow:disabled {{ image: none; }}
+QComboBox {{
+    color: {s.text}; background: {s.surface}; border: 1px solid {s.border_strong};
+    border-radius: {r["m"]}px; padding: {sp["s"]}px {sp["m"]}px;
+}}
+QComboBox:editable {{ background: {s.base}; }}
+QComboBox:!editable:hover {{ background: {s.surface_alt}; }}
+QComboBox:focus, QComboBox:on {{ border: 2px solid {s.accent}; }}
+QComboBox:disabled {{ color: {s.disabled}; background: {s.window}; border-color: {s.border}; }}
+QComboBox QLineEdit, QComboBox QLineEdit:focus, QComboBox QLineEdit:disabled {{
+    border: none; padding: 0; background: transparent;
+}}
+QComboBox::drop-down {{
+    subcontrol-origin: border; subcontrol-position: center right; width: 20px; border: none;
+    border-left: 1px solid {s.border};
+}}
+QComboBox::drop-down:hover {{ background: {s.surface_alt}; }}
+QComboBox::down-arrow {{ image: url({mark_path("down", s)}); width: 10px; height: 10px; }}
+QComboBox::down-arrow:disabled {{ image: none; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {s.accent}; }}
 QLineEdit:disabled, QPlainTextEdit:disabled {{ color: {s.disabled}; background: {s.window}; }}
 QComboBox QAbstractItemView {{
@@ -127,7 +146,7 @@ QCheckBox {{ spacing: {sp["s"] + 2}px; }}
     background: {s.accent}; border-color: {s.accent}; image: url({mark_path("check", s)});
 }}
 {tick_boxes(":checked:hover")} {{ background: {s.accent_hover}; border-color: {s.accent_hover}; }}
-{tick_boxes(":disabled")} {{ background: {s.window}; border-color: {s.border_strong}; }}
+{tick_boxes(":disabled")} {{ background: {s.window}; border-color: {s.disabled}; }}
 {tick_boxes(":checked:disabled")} {{ background: {s.disabled}; border-color: {s.disabled}; }}
 QRadioButton::indicator {{
     width: 14px; height: 14px; border: 1px solid {s.muted}; border-radius: 8px;
@@ -137,7 +156,7 @@ QRadioButton::indicator:hover {{ border-color: {s.accent}; }}
 QRadioButton::indicator:checked {{
     background: {s.accent}; border-color: {s.accent}; image: url({mark_path("dot", s)});
 }}
-QRadioButton::indicator:disabled {{ background: {s.window}; border-color: {s.border_strong}; }}
+QRadioButton::indicator:disabled {{ background: {s.window}; border-color: {s.disabled}; }}
 QRadioButton::indicator:checked:disabled {{ background: {s.disabled}; border-color: {s.disabled}; }}
 QSlider::groove:horizontal {{ height: 4px; background: {s.border_strong}; border-radius: 2px; }}
 QSlider::sub-page:horizontal {{ background: {s.accent}; border-radius: 2px; }}
@@ -157,6 +176,9 @@ QListView, QListWidget, QTreeView, QTableView {{
 QListView:focus, QListWidget:focus, QTreeView:focus, QTableView:focus {{
     border: 2px solid {s.accent};
 }}
+QTreeView, QTableView {{ outline: 0; }}
+QTableView {{ gridline-color: {s.border}; }}
+QTreeView::item, QTableView::item {{ padding: {sp["s"]}px {sp["s"]}px; }}
 QListView::item, QListWidget::item {{ padding: {sp["s"] + 1}px {sp["m"]}px;
     border-radius: {r["s"]}px; }}
 QListView::item:hover, QListWidget::item:hover {{ background: {s.surface_alt}; }}

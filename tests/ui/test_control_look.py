@@ -1,6 +1,7 @@
 """Tick boxes, radio buttons and sliders stand out in both schemes: an empty box has an outline a
 person can see on the window, a chosen one is filled with the accent and shows its mark, a
-slider's handle has a visible edge. Spin boxes have a frame and arrows a person can see."""
+slider's handle has a visible edge. Spin boxes, drop-downs and date fields have the frame of a
+text field and arrows a person can see."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -119,14 +123,33 @@ def _left_edge(widget: QWidget, qtbot) -> str:
     return QColor(image.pixel(0, image.height() // 2)).name()
 
 
-def test_a_spin_box_has_the_frame_of_a_text_field_and_arrows_that_stand_out(scheme, qtbot):
-    spin, field = QSpinBox(), QLineEdit()
-    qtbot.addWidget(spin)
+def _editable_combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItem("GPT-4o · openai/gpt-4o")
+    return combo
+
+
+def _date_field() -> QDateEdit:
+    field = QDateEdit()
+    field.setCalendarPopup(True)
+    return field
+
+
+@pytest.mark.parametrize(
+    "make",
+    [QSpinBox, QDoubleSpinBox, _editable_combo, QComboBox, _date_field],
+    ids=["spin", "double-spin", "editable-combo", "combo", "date"],
+)
+def test_a_field_has_the_frame_of_a_text_field_and_arrows_that_stand_out(scheme, make, qtbot):
+    control, field = make(), QLineEdit()
+    qtbot.addWidget(control)
     qtbot.addWidget(field)
-    assert _left_edge(spin, qtbot) == _left_edge(field, qtbot) == scheme.border_strong
-    arrows = spin.grab().toImage().copy(spin.width() - 18, 0, 18, spin.height())
+    assert _left_edge(control, qtbot) == _left_edge(field, qtbot) == scheme.border_strong
+    arrows = control.grab().toImage().copy(control.width() - 18, 0, 18, control.height())
     best = 0.0
     for y in range(arrows.height()):
         for x in range(arrows.width()):
-            best = max(best, tokens.contrast_ratio(QColor(arrows.pixel(x, y)).name(), scheme.base))
+            colour = QColor(arrows.pixel(x, y)).name()
+            best = max(best, tokens.contrast_ratio(colour, scheme.base))
     assert best >= NON_TEXT_CONTRAST
