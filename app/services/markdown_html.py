@@ -173,9 +173,10 @@ class _SafeHtmlRenderer(RendererHTML):
     def table_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
+        # One solid line between cells (Qt draws a table's borders raised and doubled else).
         return (
-            f'<table border="1" cellspacing="0" cellpadding="4" '
-            f'style="border-color:{self.theme.border}; margin-bottom:8px">\n'
+            f'<table border="1" cellspacing="0" cellpadding="5" style="border-collapse:collapse; '
+            f'border-style:solid; border-color:{self.theme.border}; margin-bottom:8px">\n'
         )
 
 
