@@ -39,11 +39,20 @@ from app.ui.asyncutils import ask_question, async_slot, await_dialog, start_task
 from app.ui.style.repolish import repolish
 from app.ui.tools.import_dialog import ImportDialog
 from app.ui.tools.server_dialog import ServerDialog
+from app.ui.widgets.empty_hint import EmptyHint
 
 if TYPE_CHECKING:
     from app.services.context import Services
 
 SERVER_ID = Qt.ItemDataRole.UserRole
+NO_SERVER_TOOLS = "A server's tools are listed here once it has started."
+# What the empty list of a server's tools says, by the server's state.
+TOOLS_HINTS = {
+    ServerState.STOPPED: "Not running yet: Start and list tools shows what it offers.",
+    ServerState.STARTING: "Starting the server…",
+    ServerState.READY: "This server offers no tools.",
+    ServerState.FAILED: "No tools: the server did not start (see above).",
+}
 
 
 class _StatusBridge(QObject):
@@ -124,6 +133,7 @@ class ToolsPage(QWidget):
         self.tool_tree.setRootIsDecorated(False)
         self.tool_tree.setWordWrap(True)
         self.tool_tree.setColumnWidth(0, 150)
+        self.tools_hint = EmptyHint(self.tool_tree, NO_SERVER_TOOLS, purpose="tools")
 
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.remove_button, self.import_button):
@@ -324,6 +334,7 @@ class ToolsPage(QWidget):
             self.state_label.setText("No server yet. Add one, or import the mcpServers JSON.")
             self.command_label.setText("")
             self.stderr_view.hide()
+            self.tools_hint.setText(NO_SERVER_TOOLS)
             return
         status = self.tool_settings.status(server.id)
         state = status.summary()
@@ -337,6 +348,7 @@ class ToolsPage(QWidget):
         repolish(self.state_label)
         self.stderr_view.setPlainText("\n".join(status.stderr_tail))
         self.stderr_view.setVisible(bool(status.stderr_tail))
+        self.tools_hint.setText(TOOLS_HINTS[status.state])
         for tool in status.tools:
             row = QTreeWidgetItem([tool.title or tool.name, tool.description])
             row.setToolTip(1, tool.description)

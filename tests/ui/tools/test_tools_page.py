@@ -26,6 +26,7 @@ from app.storage.settings import Settings
 from app.storage.tool_config import ToolConfig, ToolConfigStore, approval_key, tools_config_path
 from app.ui.asyncutils import start_task
 from app.ui.tools.page import ToolsPage
+from app.ui.widgets.empty_hint import EmptyState
 from tests.mcp_server import SERVER_SCRIPT, server_config
 
 
@@ -95,9 +96,12 @@ def test_add_a_server_start_it_and_see_its_tools(
     assert server.args == (str(SERVER_SCRIPT), "--prefix", "hi ")
     assert server.env == {"TEST_TOKEN": "open-sesame-42"}
 
+    hint = child(page, EmptyState, "toolServerToolsEmptyHint")
+    assert hint.isVisible() and "Start and list tools" in hint.text()
     qtbot.mouseClick(child(page, QPushButton, "toolServerCheck"), Qt.MouseButton.LeftButton)
     state = child(page, QLabel, "toolServerState")
     qtbot.waitUntil(lambda: "Ready with 9 tools" in state.text(), timeout=10_000)
+    assert not hint.isVisible()
     tree = child(page, QTreeWidget, "toolServerTools")
     rows = {
         tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1)
@@ -121,6 +125,8 @@ def test_a_failing_server_shows_the_reason_and_its_stderr(
     assert stderr.isVisible()
     assert stderr.toPlainText().endswith("error: the configuration file is missing")
     assert server_rows(page) == ["broken — failed"]
+    hint = child(page, EmptyState, "toolServerToolsEmptyHint")
+    assert hint.isVisible() and "did not start" in hint.text()
 
 
 def test_switch_off_edit_and_remove_a_server(qtbot: Any, qloop: Any, services: Services) -> None:
