@@ -65,3 +65,26 @@ def test_each_empty_list_explains_itself_until_it_has_rows(
     tts.delete_record(tts.history_list.current_record())
     qtbot.waitUntil(lambda: tts.history_list.count() == 0, timeout=WAIT_MS)
     assert _shown(window, "tts", history_hint)
+
+
+def test_a_hint_in_a_short_list_shows_its_sentence_whole_without_the_icon(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QListWidget
+
+    from app.ui.widgets.empty_hint import EmptyHint
+
+    rows = QListWidget()
+    qtbot.addWidget(rows)
+    hint = EmptyHint(rows, "This server offers no tools.", purpose="tools")
+    rows.resize(400, 300)
+    rows.show()
+    qtbot.waitExposed(rows)
+    assert hint.icon_label.isVisible()
+    rows.resize(400, 44)
+    qtbot.waitUntil(lambda: not hint.icon_label.isVisible(), timeout=2000)
+    label = hint.label
+    assert label.isVisible()
+    assert label.geometry().bottom() < hint.height()
+    assert label.height() >= label.heightForWidth(label.width())
+    assert hint.geometry().bottom() <= rows.viewport().height()
+    rows.resize(400, 300)
+    qtbot.waitUntil(lambda: hint.icon_label.isVisible(), timeout=2000)

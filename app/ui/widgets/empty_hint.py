@@ -103,14 +103,15 @@ class EmptyState(QFrame):
         self.place()
 
     def place(self) -> None:
-        """Centres the hint in its host, as wide as the host allows up to ``MAX_WIDTH``."""
+        """Centres the hint in its host, as wide as the host allows up to ``MAX_WIDTH``. In a
+        host too short for the icon and the margins, the sentence is shown alone."""
         area = self._host.rect()
         width = max(0, min(MAX_WIDTH, area.width() - 2 * SPACE["l"]))
-        layout = self.layout()
-        has_height = layout is not None and layout.hasHeightForWidth()
-        height = layout.heightForWidth(width) if layout is not None and has_height else -1
-        if height < 0:
-            height = self.sizeHint().height()
+        self._set_compact(False)
+        height = self._height_for(width)
+        if height > area.height():
+            self._set_compact(True)
+            height = self._height_for(width)
         height = min(height, area.height())
         self.setGeometry(
             area.x() + (area.width() - width) // 2,
@@ -118,6 +119,17 @@ class EmptyState(QFrame):
             width,
             height,
         )
+
+    def _set_compact(self, compact: bool) -> None:
+        margin = SPACE["xs"] if compact else SPACE["xxl"]
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        self.icon_label.setHidden(compact)
+
+    def _height_for(self, width: int) -> int:
+        layout = self._layout
+        self._layout.activate()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        return height if height >= 0 else self.sizeHint().height()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._host and event.type() == QEvent.Type.Resize:
