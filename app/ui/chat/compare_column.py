@@ -32,6 +32,12 @@ from app.ui.style.tokens import SPACE
 FLUSH_MS = 33
 
 
+def unbroken_figures(summary: str) -> str:
+    """``summary``'s figures ("0.04 s", "47 tokens/s") each kept on one line: the text wraps
+    only at the dots between them."""
+    return " · ".join(part.replace(" ", "\u00a0") for part in summary.split(" · "))
+
+
 class CompareColumn(QFrame):
     """Signals:
     stop_requested(): Stop on this column.
@@ -159,7 +165,7 @@ class CompareColumn(QFrame):
             text, self._pending = "".join(self._pending), []
             self._append(text)
         if self.meter is not None and self.status == "streaming":
-            self.stats.setText(self.meter.summary())
+            self.stats.setText(unbroken_figures(self.meter.summary()))
 
     def _append(self, text: str) -> None:
         cursor = QTextCursor(self.answer.document())
@@ -185,7 +191,7 @@ class CompareColumn(QFrame):
                 Cost(credits=details.get("cost_credits"), usd=details.get("cost_usd")),
             )
             suffix = {"stopped": " · stopped", "error": " · failed"}.get(status, "")
-            self.stats.setText(meter.summary() + suffix)
+            self.stats.setText(unbroken_figures(meter.summary() + suffix))
         if error:
             self.show_error(error)
         self.stop_button.setEnabled(False)

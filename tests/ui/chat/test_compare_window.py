@@ -52,7 +52,10 @@ def test_four_models_stream_side_by_side_with_their_figures(qtbot, open_window, 
     assert all("temperature" not in b for b in sent if b["model"] != "deepseek-chat")
     for number, column in enumerate(compare.columns, start=1):
         assert column.text() == "Echo: Name a river"
-        stats = compare.findChild(QLabel, f"compareStats{number}").text()
+        shown = compare.findChild(QLabel, f"compareStats{number}").text()
+        # A narrow column wraps the figures only at the dots between them, never inside one.
+        assert all(" " not in figure for figure in shown.split(" · ")), shown
+        stats = shown.replace("\u00a0", " ")
         assert "first token" in stats and "tokens/s" in stats and "tokens" in stats
         assert "$0.0" in stats, stats
         session = compare.sessions[number - 1]
