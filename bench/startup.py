@@ -22,7 +22,7 @@ the same window run under a qasync event loop (``startup_baseline.py --with-loop
 imports ``ssl`` with libcrypto); the same window using one value of Qt's namespace
 (``--with-qt-names``: PySide6 makes the Python enums of all of ``Qt`` on its first use, as in
 any app that aligns a label); and the window under the loop using, after its paint, the
-libraries the app is built on as the app does in its first second (``--with-fixed-parts``:
+libraries the app is built on as the app does in its first second (``--with-libraries``:
 a ``requests`` session, the keyring's backend, Qt Multimedia's sound devices); and the window
 showing the widgets of the app's Chat tab, empty, with its menus, icons and stylesheet text
 (``--with-chat-widgets``: what the Chat tab's look costs before any of its logic). They are
@@ -162,7 +162,7 @@ def main() -> int:
     floors = {
         "--with-loop": "bare PySide6 window under a qasync loop",
         "--with-qt-names": "bare PySide6 window using Qt's namespace",
-        "--with-fixed-parts": "bare window under the loop using requests, keyring, Qt audio",
+        "--with-libraries": "bare window under the loop using requests, keyring, Qt audio",
         "--with-chat-widgets": "bare window showing the Chat tab's widgets and stylesheet",
     }
     floor_commands = [([*base_command[0], flag], "baseline ok") for flag in floors]

@@ -6,7 +6,7 @@ With ``--with-loop`` the same window runs under a qasync event loop (asyncio and
 first, as the app must): the floor that the app's event loop sets, before any code of the app.
 With ``--with-qt-names`` the window uses one value of Qt's namespace (``Qt.TextElideMode``) as
 any widget code does; PySide6 then makes the Python enums of the whole namespace at once.
-With ``--with-fixed-parts`` the window runs under the qasync loop and, after its first paint and
+With ``--with-libraries`` the window runs under the qasync loop and, after its first paint and
 before the tabs are opened, uses each library the app is built on as the app does in its first
 second: a ``requests`` session (the HTTP client), the system keyring's backend (``keyring``), and
 the list of sound devices (Qt Multimedia, with Qt's plugin folder less its media backend, as the
@@ -20,7 +20,7 @@ With ``AIML_SELF_TEST_REPORT=FILE`` it writes the same report lines as the app's
 (see ``app/ui/self_test.py``): time, peak RSS and RSS at the first paint and after all tabs.
 
     QT_QPA_PLATFORM=offscreen python bench/startup_baseline.py [--with-loop] [--with-qt-names]
-        [--with-fixed-parts] [--with-chat-widgets]
+        [--with-libraries] [--with-chat-widgets]
 """
 
 from __future__ import annotations
@@ -28,12 +28,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from PySide6 import QtCore  # Qt by attribute: importing its name would build its enums
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 TITLES = ("Chat", "Images", "Speech to text", "Text to speech")
@@ -72,16 +70,26 @@ class PaintWatch(QObject):
 
 
 def plugins_without_media_backend() -> None:
-    """Point Qt at a folder linking every plugin folder of PySide6 but ``multimedia``."""
+    """Point Qt at a folder linking every plugin folder of PySide6 but ``multimedia``, removed
+    at exit. The bench's own few lines for what ``app.ui.qt_plugin_folders`` does for the app:
+    the baseline runs no code of the app but the stylesheet's text."""
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo
+
     root = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
     linked = Path(tempfile.mkdtemp(prefix="baseline-plugins-"))
+    atexit.register(shutil.rmtree, linked, True)
     for entry in root.iterdir():
         if entry.name != "multimedia":
             (linked / entry.name).symlink_to(entry)
     QCoreApplication.setLibraryPaths([str(linked)])
 
 
-def use_fixed_parts() -> None:
+def use_libraries() -> None:
     """What the libraries the app is built on load on their first use."""
     import keyring
     import requests
@@ -93,7 +101,7 @@ def use_fixed_parts() -> None:
     QMediaDevices.audioInputs()
 
 
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons" / "ui"
+RESOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "resources")
 TAB_ICONS = ("chat-circle-text", "image", "waveform", "speaker-high")
 MENUS = {
     "&File": ("&New chat", "API &key…", "&Settings…", "&Back up…", "&Restore…", "&Quit"),
@@ -127,7 +135,7 @@ def chat_floor(window: QMainWindow, tabs: QTabWidget, page: QWidget) -> None:
     from app.ui.style.tokens import LIGHT
 
     def svg_icon(name: str) -> QIcon:
-        return QIcon(str(ICONS / f"{name}.svg"))
+        return QIcon(os.path.join(RESOURCES, "icons", "ui", f"{name}.svg"))
 
     def tool_button(parent: QWidget, text: str, icon: str) -> QToolButton:
         button = QToolButton(parent)
@@ -203,13 +211,13 @@ def chat_floor(window: QMainWindow, tabs: QTabWidget, page: QWidget) -> None:
 
 
 def main() -> int:
-    fixed_parts = "--with-fixed-parts" in sys.argv[1:]
-    with_loop = fixed_parts or "--with-loop" in sys.argv[1:]
+    libraries = "--with-libraries" in sys.argv[1:]
+    with_loop = libraries or "--with-loop" in sys.argv[1:]
     if with_loop:
         import asyncio
 
         import qasync
-    if fixed_parts:
+    if libraries:
         plugins_without_media_backend()
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
@@ -236,8 +244,8 @@ def main() -> int:
     def painted() -> None:
         report("painted")
         print("baseline ok", flush=True)
-        if fixed_parts:
-            use_fixed_parts()
+        if libraries:
+            use_libraries()
         if os.environ.get("AIML_SELF_TEST_REPORT"):
             PaintWatch(pages[1], lambda: open_tab(2))
             tabs.setCurrentIndex(1)

@@ -5,7 +5,9 @@ text field and arrows a person can see."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.style import tokens
+from app.ui.style import sheet, tokens
 from app.ui.style.sheet import MARK_COLOURS, mark_path
 from app.ui.theme import ThemeManager
 
@@ -67,8 +69,9 @@ def _near(colour: QColor, wanted: str, tolerance: int = 12) -> bool:
 
 
 def _slider() -> QSlider:
+    """At its minimum: no accent fill beside the handle, so only the handle can stand out."""
     slider = QSlider(Qt.Orientation.Horizontal)
-    slider.setValue(40)
+    slider.setValue(0)
     return slider
 
 
@@ -88,11 +91,33 @@ def test_a_chosen_box_is_filled_with_the_accent_and_shows_its_mark(scheme, make,
     box = make("")
     box.setChecked(True)
     qtbot.addWidget(box)
-    pixels = list(_pixels(box, qtbot))
-    accent = sum(_near(p, scheme.accent) for p in pixels)
-    mark = sum(_near(p, scheme.on_accent, tolerance=40) for p in pixels)
-    assert accent >= 30, "the chosen box is not filled with the accent colour"
+    filled, mark = _chosen_box_pixels(box, scheme, qtbot)
+    assert filled >= 30, "the chosen box is not filled with the accent colour"
     assert mark >= 4, "the chosen box shows no mark"
+
+
+def _chosen_box_pixels(box: QWidget, scheme: tokens.Scheme, qtbot) -> tuple[int, int]:
+    """How many pixels of ``box`` (shown) are the accent, and how many inside the accent's
+    square, away from its rounded edge, are the mark's colour."""
+    box.show()
+    qtbot.waitExposed(box)
+    image = box.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    filled = [
+        (x, y)
+        for y in range(image.height())
+        for x in range(image.width())
+        if _near(QColor(image.pixel(x, y)), scheme.accent)
+    ]
+    if not filled:
+        return 0, 0
+    left, right = min(x for x, _ in filled) + 3, max(x for x, _ in filled) - 3
+    top, bottom = min(y for _, y in filled) + 3, max(y for _, y in filled) - 3
+    mark = sum(
+        _near(QColor(image.pixel(x, y)), scheme.on_accent, tolerance=24)
+        for y in range(top, bottom + 1)
+        for x in range(left, right + 1)
+    )
+    return len(filled), mark
 
 
 def test_an_unticked_row_of_a_list_shows_its_box(scheme, qtbot):
@@ -153,3 +178,27 @@ def test_a_field_has_the_frame_of_a_text_field_and_arrows_that_stand_out(scheme,
             colour = QColor(arrows.pixel(x, y)).name()
             best = max(best, tokens.contrast_ratio(colour, scheme.base))
     assert best >= NON_TEXT_CONTRAST
+
+
+def test_marks_are_drawn_when_the_app_lives_in_a_folder_with_spaces(
+    qapp, qtbot, tmp_path, monkeypatch
+):
+    installed = tmp_path / "AIML Desktop (test)" / "resources"
+    (installed / "icons" / "ui").mkdir(parents=True)
+    for chosen in (tokens.LIGHT, tokens.DARK):
+        for mark in MARK_COLOURS:
+            source = mark_path(mark, chosen)
+            shutil.copy(source, installed / "icons" / "ui" / os.path.basename(source))
+    monkeypatch.setattr(sheet, "resource_path", lambda *parts: installed.joinpath(*parts))
+    assert " " in mark_path("check", tokens.DARK)
+    before, palette = qapp.styleSheet(), qapp.palette()
+    ThemeManager(qapp, "dark").apply()
+    try:
+        box = QCheckBox("")
+        box.setChecked(True)
+        qtbot.addWidget(box)
+        _filled, mark = _chosen_box_pixels(box, tokens.DARK, qtbot)
+        assert mark >= 4, "the check mark is missing"
+    finally:
+        qapp.setStyleSheet(before)
+        qapp.setPalette(palette)

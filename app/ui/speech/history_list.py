@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from app.storage.speech_store import SpeechRecord
 from app.ui.widgets.audio_player import format_clock
@@ -49,10 +49,7 @@ class SpeechHistoryList(QListWidget):
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.setSpacing(3)
-        # A row wraps to the list's width and is laid out again when the list is resized, so
-        # the list never scrolls sideways.
-        self.setItemDelegate(WrappedRows(self))
-        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setItemDelegate(WrappedRows(self))  # rows wrap inside the list's width
 
     def set_records(self, records: list[SpeechRecord]) -> None:
         self.clear()

@@ -21,12 +21,35 @@ def mark_path(mark: str, s: Scheme) -> str:
     return resource_path("icons", "ui", f"indicator-{mark}-{s.name}.svg").as_posix()
 
 
-def tick_boxes(state: str) -> str:
-    """The selector of every tick box (check boxes, checkable group boxes, checkable rows of
-    lists and tables) in ``state`` (``":checked"``, ``""`` for any)."""
-    return ", ".join(
-        f"{owner}::indicator{state}" for owner in ("QCheckBox", "QGroupBox", "QAbstractItemView")
-    )
+def mark_url(mark: str, s: Scheme) -> str:
+    """``mark`` as a stylesheet ``url(...)``, quoted as CSS wants it for a path with spaces or
+    brackets (the app may be installed in "AIML Desktop.app" or "C:/Program Files/…")."""
+    return f'url("{mark_path(mark, s)}")'
+
+
+# Whose indicators are tick boxes: check boxes, checkable group boxes, checkable rows.
+TICK_BOXES = ("QCheckBox", "QGroupBox", "QAbstractItemView")
+
+
+def box_rules(s: Scheme, owners: tuple[str, ...], radius: int, mark: str) -> str:
+    """The rules of one kind of box (the indicators of ``owners``): outlined when empty,
+    filled with the accent and showing ``mark`` when chosen."""
+
+    def boxes(state: str) -> str:
+        return ", ".join(f"{owner}::indicator{state}" for owner in owners)
+
+    return f"""{boxes("")} {{
+    width: 14px; height: 14px; border: 1px solid {s.muted}; border-radius: {radius}px;
+    background: {s.base};
+}}
+{boxes(":hover")} {{ border-color: {s.accent}; }}
+{boxes(":checked")} {{
+    background: {s.accent}; border-color: {s.accent}; image: {mark_url(mark, s)};
+}}
+{boxes(":checked:hover")} {{ background: {s.accent_hover}; border-color: {s.accent_hover}; }}
+{boxes(":disabled")} {{ background: {s.window}; border-color: {s.disabled}; }}
+{boxes(":checked:disabled")} {{ background: {s.disabled}; border-color: {s.disabled}; }}
+"""
 
 
 def stylesheet(s: Scheme) -> str:
@@ -108,8 +131,8 @@ QDateTimeEdit::drop-down {{
     border-left: 1px solid {s.border}; background: transparent;
 }}
 QDateTimeEdit::drop-down:hover {{ background: {s.surface_alt}; }}
-QAbstractSpinBox::up-arrow {{ image: url({mark_path("up", s)}); width: 10px; height: 10px; }}
-QAbstractSpinBox::down-arrow {{ image: url({mark_path("down", s)}); width: 10px; height: 10px; }}
+QAbstractSpinBox::up-arrow {{ image: {mark_url("up", s)}; width: 10px; height: 10px; }}
+QAbstractSpinBox::down-arrow {{ image: {mark_url("down", s)}; width: 10px; height: 10px; }}
 QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::down-arrow:disabled {{ image: none; }}
 QComboBox {{
     color: {s.text}; background: {s.surface}; border: 1px solid {s.border_strong};
@@ -127,7 +150,7 @@ QComboBox::drop-down {{
     border-left: 1px solid {s.border};
 }}
 QComboBox::drop-down:hover {{ background: {s.surface_alt}; }}
-QComboBox::down-arrow {{ image: url({mark_path("down", s)}); width: 10px; height: 10px; }}
+QComboBox::down-arrow {{ image: {mark_url("down", s)}; width: 10px; height: 10px; }}
 QComboBox::down-arrow:disabled {{ image: none; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {s.accent}; }}
 QLineEdit:disabled, QPlainTextEdit:disabled {{ color: {s.disabled}; background: {s.window}; }}
@@ -137,27 +160,8 @@ QComboBox QAbstractItemView {{
 }}
 QCheckBox:focus, QRadioButton:focus {{ color: {s.accent}; }}
 QCheckBox {{ spacing: {sp["s"] + 2}px; }}
-{tick_boxes("")} {{
-    width: 14px; height: 14px; border: 1px solid {s.muted}; border-radius: {r["s"]}px;
-    background: {s.base};
-}}
-{tick_boxes(":hover")} {{ border-color: {s.accent}; }}
-{tick_boxes(":checked")} {{
-    background: {s.accent}; border-color: {s.accent}; image: url({mark_path("check", s)});
-}}
-{tick_boxes(":checked:hover")} {{ background: {s.accent_hover}; border-color: {s.accent_hover}; }}
-{tick_boxes(":disabled")} {{ background: {s.window}; border-color: {s.disabled}; }}
-{tick_boxes(":checked:disabled")} {{ background: {s.disabled}; border-color: {s.disabled}; }}
-QRadioButton::indicator {{
-    width: 14px; height: 14px; border: 1px solid {s.muted}; border-radius: 8px;
-    background: {s.base};
-}}
-QRadioButton::indicator:hover {{ border-color: {s.accent}; }}
-QRadioButton::indicator:checked {{
-    background: {s.accent}; border-color: {s.accent}; image: url({mark_path("dot", s)});
-}}
-QRadioButton::indicator:disabled {{ background: {s.window}; border-color: {s.disabled}; }}
-QRadioButton::indicator:checked:disabled {{ background: {s.disabled}; border-color: {s.disabled}; }}
+{box_rules(s, TICK_BOXES, r["s"], "check")}
+{box_rules(s, ("QRadioButton",), 8, "dot")}
 QSlider::groove:horizontal {{ height: 4px; background: {s.border_strong}; border-radius: 2px; }}
 QSlider::sub-page:horizontal {{ background: {s.accent}; border-radius: 2px; }}
 QSlider::sub-page:horizontal:disabled {{ background: {s.disabled}; }}
@@ -166,7 +170,7 @@ QSlider::handle:horizontal {{
     border: 1px solid {s.muted};
 }}
 QSlider::handle:horizontal:hover {{ border-color: {s.accent}; }}
-QSlider::handle:horizontal:focus {{ border: 2px solid {s.accent}; }}
+QSlider::handle:horizontal:focus {{ border-color: {s.accent}; }}
 
 QListView, QListWidget, QTreeView, QTableView {{
     background: {s.base}; border: 1px solid {s.border}; border-radius: {r["m"]}px;

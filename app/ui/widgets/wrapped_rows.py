@@ -8,7 +8,7 @@ width left inside the padding instead, so the rows end at the edge.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
 from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem
 
 
@@ -25,13 +25,16 @@ class WrappedRows(QStyledItemDelegate):
         room = self._view.viewport().width() - 2 * self._view.spacing()
         if room <= 0:
             return super().sizeHint(option, index)
-        # The list also asks with no width at all (when it lays rows out before it has one):
-        # the row is still wrapped to the room there is.
+        # The list also asks with an empty rect (when it lays rows out before it has a width):
+        # the row is wrapped to the room there is all the same, in a rect Qt takes as valid.
         narrower = QStyleOptionViewItem(option)
         narrower.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        height = max(option.rect.height(), 1)
         width = room
-        for _ in range(4):  # the padding is the same at any width: one step is enough
-            narrower.rect.setWidth(width)
+        # Taking the padding off once is enough; a second step covers a row whose wrapped lines
+        # come out narrower than the room, and the guard a word longer than the room.
+        for _ in range(4):
+            narrower.rect = QRect(option.rect.topLeft(), QSize(width, height))
             hint = super().sizeHint(narrower, index)
             if hint.width() <= room or width <= hint.width() - room:
                 break

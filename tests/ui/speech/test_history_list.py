@@ -59,7 +59,8 @@ def test_rows_wrap_to_the_width_and_the_list_never_scrolls_sideways(
     qtbot.wait(20)
     for width in (300, 200, 290, 250):
         history.resize(width, 540)
-        qtbot.wait(50)
+        history.visualItemRect(history.item(0))  # lays the rows out for the new width now
+        qtbot.wait(10)  # and lets the scroll bars follow
         assert not history.horizontalScrollBar().isVisible(), width
         viewport = history.viewport().width()
         metrics = QFontMetrics(history.font())
