@@ -166,7 +166,8 @@ class SpeechTab(QWidget):
         self.now_playing.setProperty("role", "hint")
         player_row = QHBoxLayout()
         player_row.addWidget(self.player, 1)
-        player_row.addWidget(self.save_button)
+        # Level with the player's buttons, also when a notice shows under them.
+        player_row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
 
         editor = QWidget(self)
         editor_layout = QVBoxLayout(editor)

@@ -297,3 +297,24 @@ def test_options_follow_the_family(speech_tab: SpeechTab) -> None:
     assert speech_tab.voice_combo.current_voice() == "Rachel"
     type_text(speech_tab, "Hi.")
     assert speech_tab.text_info.text() == "3 characters · cost unknown"
+
+
+def _middle(widget: Any, tab: SpeechTab) -> int:
+    return widget.mapTo(tab, widget.rect().center()).y()
+
+
+def test_save_stays_level_with_the_player_buttons_when_a_notice_shows(
+    qtbot: Any, speech_tab: SpeechTab
+) -> None:
+    player = speech_tab.player
+    for shown in (False, True):
+        player.notice_label.setText(
+            "No audio output device is available, so the audio cannot be played here; "
+            "saving it still works."
+        )
+        player.notice_label.setVisible(shown)
+        qtbot.wait(30)
+        gap = abs(
+            _middle(speech_tab.save_button, speech_tab) - _middle(player.play_button, speech_tab)
+        )
+        assert gap <= 4, f"Save is {gap} px off the player's buttons (notice shown: {shown})"
