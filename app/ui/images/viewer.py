@@ -132,16 +132,17 @@ class ImageViewer(QDialog):
         self.view.zoom_changed.connect(lambda f: self.zoom_label.setText(f"{f * 100:.0f} %"))
 
         buttons = QHBoxLayout()
-        for text, name, slot in (
-            ("◀ Previous", "imageViewerPrevious", self.show_previous),
-            ("Next ▶", "imageViewerNext", self.show_next),
-            ("Fit", "imageViewerFit", self.view.fit),
-            ("100 %", "imageViewerActual", lambda: self.view.set_zoom(1.0)),
+        for text, name, purpose, slot in (
+            ("Previous", "imageViewerPrevious", "previous", self.show_previous),
+            ("Next", "imageViewerNext", "next", self.show_next),
+            ("Fit", "imageViewerFit", "fit", self.view.fit),
+            ("100 %", "imageViewerActual", "zoom-in", lambda: self.view.set_zoom(1.0)),
         ):
-            button = QPushButton(text, self)
-            button.setObjectName(name)
-            button.clicked.connect(lambda _checked=False, s=slot: s())
-            buttons.addWidget(button)
+            self._button(text, name, purpose, slot, buttons)
+        # "Next" carries its arrow after the word, as it points.
+        self.findChild(QPushButton, "imageViewerNext").setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft
+        )
         buttons.addStretch(1)
         buttons.addWidget(self.zoom_label)
         versions = QHBoxLayout()

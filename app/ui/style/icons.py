@@ -68,6 +68,8 @@ ICON_FILES = {
     "upload": "upload-simple",
     "expand": "caret-down",
     "collapse": "caret-right",
+    "previous": "caret-left",
+    "next": "caret-right",
     "more": "dots-three",
     "time": "clock",
     "paste": "clipboard-text",
