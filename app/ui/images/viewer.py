@@ -132,17 +132,16 @@ class ImageViewer(QDialog):
         self.view.zoom_changed.connect(lambda f: self.zoom_label.setText(f"{f * 100:.0f} %"))
 
         buttons = QHBoxLayout()
+        made = {}
         for text, name, purpose, slot in (
             ("Previous", "imageViewerPrevious", "previous", self.show_previous),
             ("Next", "imageViewerNext", "next", self.show_next),
             ("Fit", "imageViewerFit", "fit", self.view.fit),
             ("100 %", "imageViewerActual", "zoom-in", lambda: self.view.set_zoom(1.0)),
         ):
-            self._button(text, name, purpose, slot, buttons)
+            made[name] = self._button(text, name, purpose, slot, buttons)
         # "Next" carries its arrow after the word, as it points.
-        self.findChild(QPushButton, "imageViewerNext").setLayoutDirection(
-            Qt.LayoutDirection.RightToLeft
-        )
+        made["imageViewerNext"].setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         buttons.addStretch(1)
         buttons.addWidget(self.zoom_label)
         versions = QHBoxLayout()
