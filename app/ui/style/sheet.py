@@ -103,20 +103,26 @@ QToolButton[variant="flat"]:focus, QPushButton[variant="flat"]:focus {{
 }}
 QToolButton::menu-indicator {{ image: none; width: 0; }}
 
-QLineEdit, QPlainTextEdit, QTextEdit {{
+QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox {{
     color: {s.text}; background: {s.base}; border: 1px solid {s.border_strong};
     border-radius: {r["m"]}px; padding: {sp["s"]}px {sp["m"]}px;
     selection-background-color: {s.accent}; selection-color: {s.on_accent};
 }}
 QPlainTextEdit, QTextEdit {{ padding: {sp["s"]}px; }}
-QAbstractSpinBox {{
-    color: {s.text}; background: {s.base}; border: 1px solid {s.border_strong};
-    border-radius: {r["m"]}px; padding: {sp["s"]}px {sp["m"]}px;
-    selection-background-color: {s.accent}; selection-color: {s.on_accent};
+QComboBox:!editable {{ background: {s.surface}; }}
+QComboBox:!editable:hover {{ background: {s.surface_alt}; }}
+QComboBox QLineEdit, QComboBox QLineEdit:focus, QComboBox QLineEdit:disabled {{
+    border: none; padding: 0; background: transparent;
 }}
-QAbstractSpinBox:focus {{ border: 2px solid {s.accent}; }}
-QAbstractSpinBox:disabled {{ color: {s.disabled}; background: {s.window}; }}
-QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus,
+QComboBox:focus, QComboBox:on {{ border: 2px solid {s.accent}; }}
+QLineEdit:disabled, QPlainTextEdit:disabled, QAbstractSpinBox:disabled, QComboBox:disabled {{
+    color: {s.disabled}; background: {s.window};
+}}
+QComboBox:disabled {{ border-color: {s.border}; }}
+/* The buttons inside fields: a spin box's arrows, a date field's and a drop-down's opener. */
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button, QDateTimeEdit::drop-down,
+QComboBox::drop-down {{
     subcontrol-origin: border; width: 18px; border: none; border-left: 1px solid {s.border};
     background: transparent;
 }}
@@ -124,36 +130,16 @@ QAbstractSpinBox::up-button {{ subcontrol-position: top right; margin-top: 1px;
     border-top-right-radius: {r["m"]}px; }}
 QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; margin-bottom: 1px;
     border-bottom-right-radius: {r["m"]}px; }}
-QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
-    background: {s.surface_alt}; }}
-QDateTimeEdit::drop-down {{
-    subcontrol-origin: border; subcontrol-position: center right; width: 18px; border: none;
-    border-left: 1px solid {s.border}; background: transparent;
-}}
-QDateTimeEdit::drop-down:hover {{ background: {s.surface_alt}; }}
+QDateTimeEdit::drop-down, QComboBox::drop-down {{ subcontrol-position: center right; }}
+QComboBox::drop-down {{ width: 20px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover,
+QDateTimeEdit::drop-down:hover, QComboBox::drop-down:hover {{ background: {s.surface_alt}; }}
 QAbstractSpinBox::up-arrow {{ image: {mark_url("up", s)}; width: 10px; height: 10px; }}
-QAbstractSpinBox::down-arrow {{ image: {mark_url("down", s)}; width: 10px; height: 10px; }}
-QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::down-arrow:disabled {{ image: none; }}
-QComboBox {{
-    color: {s.text}; background: {s.surface}; border: 1px solid {s.border_strong};
-    border-radius: {r["m"]}px; padding: {sp["s"]}px {sp["m"]}px;
+QAbstractSpinBox::down-arrow, QComboBox::down-arrow {{
+    image: {mark_url("down", s)}; width: 10px; height: 10px;
 }}
-QComboBox:editable {{ background: {s.base}; }}
-QComboBox:!editable:hover {{ background: {s.surface_alt}; }}
-QComboBox:focus, QComboBox:on {{ border: 2px solid {s.accent}; }}
-QComboBox:disabled {{ color: {s.disabled}; background: {s.window}; border-color: {s.border}; }}
-QComboBox QLineEdit, QComboBox QLineEdit:focus, QComboBox QLineEdit:disabled {{
-    border: none; padding: 0; background: transparent;
-}}
-QComboBox::drop-down {{
-    subcontrol-origin: border; subcontrol-position: center right; width: 20px; border: none;
-    border-left: 1px solid {s.border};
-}}
-QComboBox::drop-down:hover {{ background: {s.surface_alt}; }}
-QComboBox::down-arrow {{ image: {mark_url("down", s)}; width: 10px; height: 10px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::down-arrow:disabled,
 QComboBox::down-arrow:disabled {{ image: none; }}
-QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {s.accent}; }}
-QLineEdit:disabled, QPlainTextEdit:disabled {{ color: {s.disabled}; background: {s.window}; }}
 QComboBox QAbstractItemView {{
     background: {s.surface}; border: 1px solid {s.border_strong};
     selection-background-color: {s.accent_soft}; selection-color: {s.text};
