@@ -21,7 +21,7 @@ With ``--floor`` four more commands join the alternation, each shown against the
 the same window run under a qasync event loop (``startup_baseline.py --with-loop``; asyncio
 imports ``ssl`` with libcrypto); the same window using one value of Qt's namespace
 (``--with-qt-names``: PySide6 makes the Python enums of all of ``Qt`` on its first use, as in
-any app that aligns a label); and the window under the loop using, after its paint, the
+any app that aligns a label); the window under the loop using, after its paint, the
 libraries the app is built on as the app does in its first second (``--with-libraries``:
 a ``requests`` session, the keyring's backend, Qt Multimedia's sound devices); and the window
 showing the widgets of the app's Chat tab, empty, with its menus, icons and stylesheet text

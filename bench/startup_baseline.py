@@ -15,7 +15,7 @@ With ``--with-chat-widgets`` the first tab holds the widgets the app's Chat tab 
 sidebar with a search field and a list, a model box, tick boxes and tool buttons, a transcript
 list with its hint, a composer with its buttons; SVG icons on the tabs and buttons), the window
 has the app's menus and a status bar, and the app's stylesheet (its text only) is set: the
-floor the Chat tab's look sets before any of its logic.
+floor the Chat tab's look sets before any of its logic (``bench/chat_floor.py``).
 With ``AIML_SELF_TEST_REPORT=FILE`` it writes the same report lines as the app's self-test
 (see ``app/ui/self_test.py``): time, peak RSS and RSS at the first paint and after all tabs.
 
@@ -101,115 +101,6 @@ def use_libraries() -> None:
     QMediaDevices.audioInputs()
 
 
-RESOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "resources")
-TAB_ICONS = ("chat-circle-text", "image", "waveform", "speaker-high")
-MENUS = {
-    "&File": ("&New chat", "API &key…", "&Settings…", "&Back up…", "&Restore…", "&Quit"),
-    "&View": ("&Chat", "&Images", "Speech to &text", "Text to &speech", "&Light", "&Dark",
-              "&Assistants…", "&Compare…", "&Usage…", "&Knowledge…"),
-    "&Help": ("&Diagnostics…", "Open &log", "&About"),
-}  # fmt: skip
-
-
-def chat_floor(window: QMainWindow, tabs: QTabWidget, page: QWidget) -> None:
-    """Put the widgets the app's Chat tab shows, empty, on ``page`` as it lays them out, and
-    the app's menus, status bar, tab icons and stylesheet text around them. Its classes are
-    imported here: importing them costs the plain baseline nothing then."""
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import (
-        QCheckBox,
-        QComboBox,
-        QFrame,
-        QHBoxLayout,
-        QLabel,
-        QLineEdit,
-        QListView,
-        QPlainTextEdit,
-        QPushButton,
-        QSplitter,
-        QToolButton,
-        QVBoxLayout,
-    )
-
-    from app.ui.style.sheet import stylesheet
-    from app.ui.style.tokens import LIGHT
-
-    def svg_icon(name: str) -> QIcon:
-        return QIcon(os.path.join(RESOURCES, "icons", "ui", f"{name}.svg"))
-
-    def tool_button(parent: QWidget, text: str, icon: str) -> QToolButton:
-        button = QToolButton(parent)
-        button.setText(text)
-        button.setIcon(svg_icon(icon))
-        button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        return button
-
-    QApplication.setStyle("Fusion")
-    splitter = QSplitter(QtCore.Qt.Orientation.Horizontal, page)
-    side = QWidget(splitter)
-    side_column = QVBoxLayout(side)
-    new_row = QHBoxLayout()
-    new_row.addWidget(QPushButton(svg_icon("plus"), "New chat", side), 1)
-    new_row.addWidget(tool_button(side, "", "dots-three"))
-    side_column.addLayout(new_row)
-    search = QLineEdit(side)
-    search.setPlaceholderText("Search all messages")
-    side_column.addWidget(search)
-    side_column.addWidget(QListView(side), 1)
-
-    centre = QWidget(splitter)
-    column = QVBoxLayout(centre)
-    top = QHBoxLayout()
-    top.addWidget(QLabel("Model", centre))
-    model = QComboBox(centre)
-    model.setEditable(True)
-    model.addItem("GPT-4o · openai/gpt-4o")
-    top.addWidget(model, 1)
-    top.addWidget(QCheckBox("Completion mode", centre))
-    tools = QCheckBox("Tools", centre)
-    tools.setChecked(True)
-    top.addWidget(tools)
-    for text, icon in (("Choose", "wrench"), ("Knowledge", "books"), ("Settings", "gear")):
-        top.addWidget(tool_button(centre, text, icon))
-    column.addLayout(top)
-    transcript = QListView(centre)
-    hint = QLabel("Ask anything: type below and press Ctrl+Enter to send.", transcript)
-    hint.setWordWrap(True)
-    hint.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-    hint.setGeometry(40, 120, 560, 80)
-    column.addWidget(transcript, 1)
-    column.addWidget(QLabel("", centre))
-    composer = QFrame(centre)
-    entry = QVBoxLayout(composer)
-    text = QPlainTextEdit(composer)
-    text.setPlaceholderText("Message (Ctrl+Enter sends)")
-    entry.addWidget(text)
-    buttons = QHBoxLayout()
-    for label, icon in (("", "paperclip"), ("Dictate", "microphone"), ("Voice mode", "waveform")):
-        buttons.addWidget(tool_button(composer, label, icon))
-    buttons.addStretch(1)
-    stop = QPushButton(svg_icon("stop"), "Stop", composer)
-    stop.setEnabled(False)
-    buttons.addWidget(stop)
-    buttons.addWidget(QPushButton(svg_icon("paper-plane-right"), "Send", composer))
-    entry.addLayout(buttons)
-    column.addWidget(composer)
-    splitter.setSizes([220, 700])
-    QVBoxLayout(page).addWidget(splitter)
-
-    for index, name in enumerate(TAB_ICONS):
-        tabs.setTabIcon(index, svg_icon(name))
-    for title, entries in MENUS.items():
-        menu = window.menuBar().addMenu(title)
-        for entry_text in entries:
-            menu.addAction(entry_text)
-    for words in ("Custom · 127.0.0.1", "Connected", "Balance: —"):
-        window.statusBar().addPermanentWidget(QLabel(words))
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    app.setStyleSheet(stylesheet(LIGHT))
-
-
 def main() -> int:
     libraries = "--with-libraries" in sys.argv[1:]
     with_loop = libraries or "--with-loop" in sys.argv[1:]
@@ -228,7 +119,9 @@ def main() -> int:
     if "--with-qt-names" in sys.argv[1:]:
         tabs.setElideMode(QtCore.Qt.TextElideMode.ElideRight)
     if "--with-chat-widgets" in sys.argv[1:]:
-        chat_floor(window, tabs, pages[0])
+        import chat_floor  # beside this script; only with the flag
+
+        chat_floor.build(window, tabs, pages[0])
     window.setCentralWidget(tabs)
     window.resize(1180, 780)
 
