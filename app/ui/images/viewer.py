@@ -132,7 +132,7 @@ class ImageViewer(QDialog):
         self.view.zoom_changed.connect(lambda f: self.zoom_label.setText(f"{f * 100:.0f} %"))
 
         buttons = QHBoxLayout()
-        made = {}
+        made: dict[str, QPushButton] = {}
         for text, name, purpose, slot in (
             ("Previous", "imageViewerPrevious", "previous", self.show_previous),
             ("Next", "imageViewerNext", "next", self.show_next),

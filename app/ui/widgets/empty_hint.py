@@ -126,9 +126,9 @@ class EmptyState(QFrame):
         self.icon_label.setHidden(compact)
 
     def _height_for(self, width: int) -> int:
-        layout = self._layout
+        """The hint's height at ``width`` as it is laid out now (compact or not)."""
         self._layout.activate()
-        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        height = self._layout.heightForWidth(width) if self._layout.hasHeightForWidth() else -1
         return height if height >= 0 else self.sizeHint().height()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
